@@ -1,0 +1,145 @@
+"""Opening a shop database: engine, pragmas, migrations (with a copy of the file first)."""
+from __future__ import annotations
+
+import logging
+import shutil
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from wadesk.core.paths import DataDir
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class DatabaseError(Exception):
+    """A database problem to show to the user in plain words."""
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _known_revision(rev: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(rev) is not None
+    except Exception:  # alembic raises for unknown revisions
+        return False
+
+
+class Database:
+    """One shop database: an engine and a session factory. One session per job."""
+
+    def __init__(self, engine: Engine, path: Path | None = None):
+        self.engine = engine
+        self.path = path
+        self.Session = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else self.url
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work is one transaction: committed on success, rolled back on error."""
+        with self.Session() as s:
+            with s.begin():
+                yield s
+
+    def customer_count(self) -> int:
+        from wadesk.core.db.models import Customer
+
+        with self.Session() as s:
+            return s.scalar(select(func.count()).select_from(Customer)) or 0
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def migrate(engine: Engine, db_file: Path | None, backups_dir: Path | None) -> None:
+    """Bring the schema to head; copy the database file to the backups folder first."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None and not _known_revision(current):
+        raise DatabaseError(
+            "This database was made by a newer WaDesk. Update WaDesk to open it "
+            "(nothing was changed)."
+        )
+    if current is not None and db_file is not None and db_file.exists() and backups_dir is not None:
+        backups_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = backups_dir / f"{db_file.stem}-before-{head}-{stamp}{db_file.suffix}"
+        engine.dispose()  # close connections so the copy is consistent
+        with engine.connect() as conn:  # fold the WAL into the main file before copying
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        shutil.copy2(db_file, copy)
+        log.info("Copied database to %s before migrating %s -> %s", copy, current, head)
+    command.upgrade(alembic_config(engine), "head")
+
+
+def open_database(data_dir: DataDir | None = None, url: str | None = None) -> Database:
+    """Open (creating and migrating as needed) the shop database of a data folder, or a URL."""
+    db_file: Path | None = None
+    backups: Path | None = None
+    if url is None:
+        if data_dir is None:
+            raise ValueError("open_database needs a data folder or a URL")
+        data_dir.ensure()
+        db_file = data_dir.db_path
+        backups = data_dir.backups_dir
+        url = f"sqlite:///{db_file}"
+    engine = make_engine(url)
+    try:
+        migrate(engine, db_file, backups)
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except Exception as exc:  # environment faults: locked, disk full, not a database
+        engine.dispose()
+        raise DatabaseError(f"Could not open the database {db_file or url}: {exc}") from exc
+    return Database(engine, db_file)
