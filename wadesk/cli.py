@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load_commands() -> None:
     # Importing the command modules registers their subcommands.
-    from wadesk import cli_commands  # noqa: F401
+    import wadesk.commands  # noqa: F401
 
 
 def _print(result: dict[str, Any], as_json: bool) -> None:

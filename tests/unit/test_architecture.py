@@ -26,7 +26,7 @@ def test_core_source_imports_no_qt():
 
 def test_importing_core_and_cli_loads_no_qt():
     code = (
-        "import sys, pkgutil, importlib, wadesk.core, wadesk.cli, wadesk.cli_commands\n"
+        "import sys, pkgutil, importlib, wadesk.core, wadesk.cli, wadesk.commands\n"
         "for m in pkgutil.walk_packages(wadesk.core.__path__, 'wadesk.core.'):\n"
         "    importlib.import_module(m.name)\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')]\n"

@@ -1,4 +1,4 @@
-"""Subcommands of the `wadesk` command line (registered with cli.command)."""
+"""`wadesk info`: where the shop profile is and how big it is."""
 from __future__ import annotations
 
 import argparse

@@ -1,0 +1,2 @@
+"""Subcommands of the `wadesk` command line, one module per area; importing registers them."""
+from wadesk.commands import info  # noqa: F401

@@ -1,0 +1,1 @@
+"""The local CRM: customers, phones, tags, notes, consent, timeline, privacy erase."""
