@@ -337,3 +337,7 @@ class AuditLog(Base):
     entity: Mapped[Optional[str]] = mapped_column(String(32))
     entity_id: Mapped[Optional[int]] = mapped_column(Integer)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# The import engine's tables live in their own module; importing it here puts them in Base.metadata.
+import wadesk.core.db.import_models  # noqa: E402,F401
