@@ -1,0 +1,119 @@
+"""What every reader returns: a rectangular table of strings with a known header row.
+
+Cells are always text (nothing is evaluated). The header row is found even when title rows,
+blank rows or a logo row sit above it; blank rows and columns are dropped; Shopify's leading
+apostrophes are stripped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+# How many rows we look at to find the header.
+HEADER_SCAN_ROWS = 30
+_NUMBERISH = re.compile(r"^[\s\d.,:/+\-₹%()]*$")
+
+
+def clean_cell(value: str) -> str:
+    """Trim, and drop one leading apostrophe (Shopify writes '+919871966979 to keep it text)."""
+    value = value.strip()
+    if value.startswith("'"):
+        value = value[1:].strip()
+    return value
+
+
+def _header_score(cells: list[str]) -> int:
+    """Non-empty, text-looking, distinct cells: what a header row has most of."""
+    texts = [c for c in cells if c and not _NUMBERISH.match(c)]
+    return len(set(texts))
+
+
+def find_header_row(rows: list[list[str]]) -> int:
+    """Index (0-based) of the header among the first rows.
+
+    The header is the first row that is nearly as "wide" in text cells as the widest row around
+    it; title rows ("Ravi Stores - customer list") and blank/logo rows are narrower."""
+    sample = rows[:HEADER_SCAN_ROWS]
+    widths = [sum(1 for c in r if c) for r in sample]
+    if not sample or max(widths) == 0:
+        return 0
+    widest = max(widths)
+    for i, row in enumerate(sample):
+        score = _header_score(row)
+        if score >= 2 and score >= 0.6 * widest:
+            return i
+        if score >= 1 and widest == 1 and widths[i] == 1:  # a one-column list
+            return i
+    return 0
+
+
+def unique_headers(raw: list[str]) -> list[str]:
+    """Name blank headers 'Column N' and make duplicates distinct ('Phone', 'Phone (2)')."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, h in enumerate(raw):
+        h = " ".join(h.split()) or f"Column {i + 1}"
+        n = seen.get(h, 0) + 1
+        seen[h] = n
+        out.append(h if n == 1 else f"{h} ({n})")
+    return out
+
+
+@dataclass
+class Table:
+    """A readable table. `rows()` can be called more than once (it re-reads the source)."""
+
+    path: Path
+    kind: str  # "text" or "excel"
+    headers: list[str]
+    header_row: int  # 1-based row number of the header in the file/sheet
+    _source: Callable[[], Iterable[list[str]]] = field(repr=False)
+    _keep: list[int] = field(repr=False, default_factory=list)  # column indexes kept
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    size_hint: int = 0  # rows if known, else an estimate (for progress)
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number as the user sees it in Excel, cells aligned with headers); blank rows skipped."""
+        keep = self._keep
+        width = len(keep)
+        for n, raw in enumerate(self._source(), start=1):
+            if n <= self.header_row:
+                continue
+            cells = [clean_cell(raw[i]) if i < len(raw) else "" for i in keep]
+            if any(cells):
+                if len(cells) < width:
+                    cells += [""] * (width - len(cells))
+                yield n, cells
+
+    def preview(self, limit: int = 20) -> list[list[str]]:
+        out = []
+        for _n, cells in self.rows():
+            out.append(cells)
+            if len(out) >= limit:
+                break
+        return out
+
+    def column(self, header: str) -> int | None:
+        try:
+            return self.headers.index(header)
+        except ValueError:
+            return None
+
+
+def build_table(path: Path, kind: str, head: list[list[str]], source, **extra) -> Table:
+    """Find the header in the first rows, drop blank columns, and wrap the source."""
+    head = [[clean_cell(c) for c in r] for r in head]
+    h = find_header_row(head)
+    header = head[h] if head else []
+    width = max((len(r) for r in head), default=0)
+    header = header + [""] * (width - len(header))
+    body = head[h + 1 :]
+    # A column is kept if it has a header or any value in the sample (blank columns go).
+    keep = [i for i in range(width) if header[i] or any(i < len(r) and r[i] for r in body)]
+    headers = unique_headers([header[i] for i in keep])
+    return Table(path=path, kind=kind, headers=headers, header_row=h + 1, _source=source, _keep=keep, **extra)
