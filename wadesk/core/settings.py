@@ -58,6 +58,17 @@ SETTINGS: dict[str, SettingDef] = {
 }
 
 
+def register_settings(defs: list[SettingDef]) -> None:
+    """Let an area declare its own settings (e.g. messaging) without growing this list.
+
+    Re-registering the same key with the same definition is harmless (module reloads in tests)."""
+    for d in defs:
+        old = SETTINGS.get(d.key)
+        if old is not None and (old.default, old.label) != (d.default, d.label):
+            raise SettingError(f"The setting '{d.key}' is declared twice.")
+        SETTINGS[d.key] = d
+
+
 def get_setting(session: Session, key: str) -> Any:
     if key not in SETTINGS:
         raise SettingError(f"There is no setting called '{key}'.")

@@ -1,0 +1,83 @@
+"""The client for the current mode: the shop's real account, or the built-in sandbox.
+
+The app keeps one sandbox server per process (started lazily on a free loopback port), so sandbox
+messages sent in one screen produce statuses another screen can drain. Anything obtained in sandbox
+mode must be stored with is_sandbox=True and labelled SANDBOX.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from wadesk.core.messaging.account import Mode, resolve_mode
+from wadesk.core.messaging.cloud_client import CloudClient, PhoneNumberInfo
+from wadesk.core.messaging.sandbox import SandboxServer
+
+_lock = threading.Lock()
+_shared: SandboxServer | None = None
+
+
+def shared_sandbox() -> SandboxServer:
+    """This process's sandbox server, started on first use."""
+    global _shared
+    with _lock:
+        if _shared is None:
+            _shared = SandboxServer().start()
+        return _shared
+
+
+def stop_shared_sandbox() -> None:
+    global _shared
+    with _lock:
+        if _shared is not None:
+            _shared.stop()
+            _shared = None
+
+
+def client_for(mode: Mode, *, sandbox: SandboxServer | None = None, **client_kw: Any) -> CloudClient:
+    """A CloudClient for `mode`; in sandbox mode it talks to `sandbox` (default: the shared one)."""
+    if mode.sandbox:
+        server = sandbox or shared_sandbox()
+        return CloudClient(access_token=server.token, phone_number_id=server.phone_number_id,
+                           waba_id=server.waba_id, base_url=server.url, api_version=mode.config.api_version,
+                           **client_kw)
+    cfg = mode.config
+    return CloudClient(access_token=mode.access_token or "", phone_number_id=cfg.phone_number_id,
+                       waba_id=cfg.waba_id, base_url=cfg.base_url, api_version=cfg.api_version, **client_kw)
+
+
+@contextmanager
+def open_client(db: Any, *, sandbox: SandboxServer | None = None, **client_kw: Any) -> Iterator[tuple[CloudClient, Mode]]:
+    """`with open_client(db) as (client, mode):` — reads settings and the keychain, closes the pool after."""
+    with db.session() as s:
+        mode = resolve_mode(s)
+    client = client_for(mode, sandbox=sandbox, **client_kw)
+    try:
+        yield client, mode
+    finally:
+        client.close()
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    """What "Test connection" shows."""
+
+    sandbox: bool
+    reason: str
+    info: PhoneNumberInfo
+
+    def as_json(self) -> dict[str, Any]:
+        i = self.info
+        return {"sandbox": self.sandbox, "phone": i.display_phone_number, "name": i.verified_name,
+                "quality": i.quality_rating, "tier": i.messaging_limit_tier,
+                "daily_limit": i.daily_unique_limit, "throughput": i.throughput_level,
+                "messages_per_second": i.messages_per_second}
+
+
+def check_connection(db: Any, *, sandbox: SandboxServer | None = None, **client_kw: Any) -> ConnectionReport:
+    """Read the phone number's name, quality, tier and throughput. Raises CloudApiError in plain words."""
+    with open_client(db, sandbox=sandbox, **client_kw) as (client, mode):
+        return ConnectionReport(mode.sandbox, mode.reason, client.get_phone_number_info())
+
