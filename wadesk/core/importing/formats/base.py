@@ -1,0 +1,272 @@
+"""What a format adapter produces, and the machinery every adapter shares.
+
+An adapter turns rows of a `Table` into `Record`s: a customer (who), and optionally an order, events
+and a shipment update (what happened). Columns are reached by *field* ("phone", "order_total"), never
+by position: a mapping says which columns (in priority order) hold each field.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Iterable, Iterator
+
+from wadesk.core.importing.readers.table import Table
+from wadesk.core.importing.values import clean_name, parse_consent, parse_datetime, parse_money, split_name
+
+# Field catalogue: what a column can be mapped to (the wizard lists these; "attr:<name>" keeps a
+# column as a custom attribute, "" skips it).
+FIELDS: dict[str, str] = {
+    "phone": "Phone / mobile / WhatsApp number", "email": "Email", "name": "Full name",
+    "first_name": "First name", "last_name": "Last name", "city": "City", "state": "State",
+    "pincode": "Pincode / ZIP", "country": "Country", "tags": "Tags / labels",
+    "whatsapp_consent": "WhatsApp opt-in", "sms_consent": "SMS opt-in", "email_consent": "Email opt-in",
+    "customer_id": "Customer id (in the store)", "note": "Note", "channel": "Channel / lead source",
+    "store_total_spent": "Total spent (as the store reports)", "store_order_count": "Order count (store)",
+    "order_id": "Order id", "order_number": "Order number", "order_date": "Order date",
+    "order_total": "Order total", "subtotal": "Subtotal", "discount": "Discount amount",
+    "shipping": "Shipping amount", "currency": "Currency", "payment_method": "Payment method",
+    "financial_status": "Payment status", "fulfillment_status": "Fulfilment status",
+    "order_status": "Order status", "cancelled_at": "Cancelled at", "discount_code": "Discount code",
+    "item_name": "Product", "item_sku": "SKU", "item_qty": "Quantity", "item_price": "Item price",
+    "item_category": "Product category", "ship_city": "Shipping city", "ship_state": "Shipping state",
+    "ship_pincode": "Shipping pincode", "note_attributes": "Note attributes (Shopify)",
+    "order_tags": "Order tags", "source_name": "Sales channel", "refunded": "Refunded amount",
+    "utm_source": "UTM source", "utm_medium": "UTM medium", "utm_campaign": "UTM campaign",
+    "utm_content": "UTM content", "utm_term": "UTM term", "line_items": "Line items (packed in one cell)",
+    "event_type": "Event type", "event_time": "Event time", "value": "Value",
+}
+
+_PHONE_SPLIT = re.compile(r"\s*(?::::|[/,;|&\n]|\bor\b)\s*", re.I)
+
+
+def split_phones(*cells: str) -> list[str]:
+    """'+91 98000 00001 ::: +91 98000 00002', '98765 43210 / 91234 56789' -> each number."""
+    out: list[str] = []
+    for c in cells:
+        for part in _PHONE_SPLIT.split(c):
+            if part and any(ch.isdigit() for ch in part) and part not in out:
+                out.append(part)
+    return out
+
+
+@dataclass
+class CustomerData:
+    phones: list[str] = field(default_factory=list)  # raw texts, priority order
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    city: str = ""
+    state: str = ""
+    pincode: str = ""
+    country: str = ""
+    tags: list[str] = field(default_factory=list)
+    channel: str | None = None
+    external_id: str | None = None  # the store's customer id (source = the format's source)
+    consent: str | None = None  # in | out | no (WhatsApp marketing, see values.parse_consent)
+    consent_at: datetime | None = None
+    as_of: datetime | None = None  # when the store last saw these details (newer wins on merge)
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class OrderData:
+    external_id: str
+    number: str | None = None
+    placed_at: datetime | None = None
+    total: Decimal = Decimal("0")
+    subtotal: Decimal | None = None
+    discount_total: Decimal | None = None
+    shipping_total: Decimal | None = None
+    currency: str | None = None
+    payment_method: str | None = None
+    is_cod: bool = False
+    financial_status: str | None = None
+    fulfillment_status: str | None = None
+    cancelled_at: datetime | None = None
+    discount_code: str | None = None
+    utm: dict[str, str] = field(default_factory=dict)
+    ship_city: str | None = None
+    ship_state: str | None = None
+    ship_pincode: str | None = None
+    items: list[tuple[str, str | None, int, Decimal, str | None]] = field(default_factory=list)
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EventData:
+    type: str
+    occurred_at: datetime
+    product: str | None = None
+    category: str | None = None
+    value: Decimal | None = None
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ShipmentUpdate:
+    """A courier's view of a shop order (Shiprocket): applied to the matching order only."""
+
+    order_ref: str
+    shipping_status: str | None = None
+    is_rto: bool = False
+    rto_at: datetime | None = None
+    delivered_at: datetime | None = None
+    is_cod: bool | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Record:
+    row: int  # first file row (as Excel numbers it)
+    cells: list[str]
+    customer: CustomerData | None = None
+    order: OrderData | None = None
+    events: list[EventData] = field(default_factory=list)
+    shipment: ShipmentUpdate | None = None
+    error: str | None = None  # set -> the row is rejected with this reason
+    warnings: list[str] = field(default_factory=list)
+
+
+Mapping = dict[str, list[int]]  # field -> column indexes in priority order
+
+
+class Row:
+    """One file row seen through a mapping."""
+
+    __slots__ = ("n", "cells", "m")
+
+    def __init__(self, n: int, cells: list[str], m: Mapping):
+        self.n, self.cells, self.m = n, cells, m
+
+    def get(self, f: str) -> str:
+        for i in self.m.get(f, ()):
+            v = self.cells[i]
+            if v:
+                return v
+        return ""
+
+    def all(self, f: str) -> list[str]:
+        return [self.cells[i] for i in self.m.get(f, ()) if self.cells[i]]
+
+
+@dataclass
+class ParseContext:
+    file_name: str
+    dayfirst: bool = True
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def date(self, text: str) -> datetime | None:
+        return parse_datetime(text, self.dayfirst)
+
+
+class Format:
+    """Base of the adapters. Subclasses set the class attributes and override `records`."""
+
+    name = "generic"
+    label = "Customer list"
+    source = "import"  # Order.source / external-id namespace
+    # field -> header names (case-insensitive), best first. Several columns may feed one field.
+    aliases: dict[str, list[str]] = {}
+    # Headers that identify the format; score = share of them present.
+    signature: list[str] = []
+
+    def score(self, table: Table) -> float:
+        if not self.signature:
+            return 0.0
+        have = {h.lower() for h in table.headers}
+        return sum(1 for s in self.signature if s.lower() in have) / len(self.signature)
+
+    def default_mapping(self, headers: list[str]) -> dict[str, str]:
+        """{header: field} from the aliases (the wizard shows and edits this)."""
+        lower = {h.lower(): h for h in headers}
+        out: dict[str, str] = {}
+        for f, names in self.aliases.items():
+            for n in names:
+                h = lower.get(n.lower())
+                if h is not None and h not in out:
+                    out[h] = f
+        return out
+
+    def compile(self, headers: list[str], mapping: dict[str, str]) -> Mapping:
+        """{header: field} -> {field: [column, ...]} ordered by alias priority, then file order."""
+        m: Mapping = {}
+        for h, f in mapping.items():
+            if f and h in headers:
+                m.setdefault(f, []).append(headers.index(h))
+        for f, cols in m.items():
+            prio = [a.lower() for a in self.aliases.get(f, [])]
+            cols.sort(key=lambda i: (prio.index(headers[i].lower()) if headers[i].lower() in prio else 99, i))
+        return m
+
+    def records(self, table: Table, m: Mapping, ctx: ParseContext) -> Iterator[Record]:
+        for n, cells in table.rows():
+            yield self.record(Row(n, cells, m), ctx)
+
+    def record(self, row: Row, ctx: ParseContext) -> Record:
+        rec = Record(row.n, row.cells)
+        rec.customer = customer_from(row, ctx)
+        return rec
+
+
+def customer_from(row: Row, ctx: ParseContext) -> CustomerData:
+    """The customer fields every format shares."""
+    c = CustomerData()
+    c.phones = split_phones(*row.all("phone"))
+    c.email = row.get("email")
+    first, last = clean_name(row.get("first_name")), clean_name(row.get("last_name"))
+    if not first and not last:
+        first, last = split_name(row.get("name"))
+    c.first_name, c.last_name = first, last
+    c.city = clean_name(row.get("city"))
+    c.state = row.get("state")
+    c.pincode = row.get("pincode")
+    c.country = row.get("country")
+    c.tags = split_tags(*row.all("tags"))
+    c.external_id = row.get("customer_id") or None
+    channel = row.get("channel")
+    c.channel = channel.lower().replace(" ", "_")[:32] if channel else None
+    for f in ("whatsapp_consent", "sms_consent"):
+        v = parse_consent(row.get(f))
+        if v == "out" or (v == "in" and c.consent != "out"):
+            c.consent = v
+        elif v == "no" and c.consent is None:
+            c.consent = "no"
+    for f, key in (("email_consent", "accepts_email_marketing"), ("note", "note")):
+        if v := row.get(f):
+            c.attributes[key] = v
+    for f, key in (("store_total_spent", "store_total_spent"), ("store_order_count", "store_order_count")):
+        if v := row.get(f):
+            try:
+                c.attributes[key] = str(parse_money(v))
+            except ValueError:
+                pass
+    for f, cols in row.m.items():
+        if f.startswith("attr:"):
+            vals = [row.cells[i] for i in cols if row.cells[i]]
+            if vals:
+                c.attributes.setdefault("custom", {})[f[5:]] = vals[0]
+    return c
+
+
+def split_tags(*cells: str) -> list[str]:
+    out: list[str] = []
+    for cell in cells:
+        for t in re.split(r"\s*(?:,|:::|;)\s*", cell):
+            t = t.strip().lstrip("*").strip()
+            if t and t.lower() not in ("mycontacts", "starred") and t not in out:
+                out.append(t[:64])
+    return out
+
+
+def money(text: str, rec: Record, what: str) -> Decimal | None:
+    try:
+        return parse_money(text)
+    except ValueError as exc:
+        rec.warnings.append(f"{what}: {exc}")
+        return None
+
+
+def first_nonempty(values: Iterable[str]) -> str:
+    return next((v for v in values if v), "")

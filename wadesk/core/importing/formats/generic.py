@@ -1,0 +1,56 @@
+"""Free-form lists (mapped by the user or by fuzzy header matching) and behaviour-event files."""
+from __future__ import annotations
+
+from wadesk.core.importing.formats.base import EventData, Format, ParseContext, Record, Row, money
+from wadesk.core.importing.formats.orders import OrderFormat
+from wadesk.core.importing.mapping import suggest_generic
+from wadesk.core.importing.readers.table import Table
+
+
+class Generic(OrderFormat):
+    """Any customer list. Mapped amount/date columns become orders (keyed by a stable hash)."""
+
+    name = "generic"
+    label = "Customer list (any spreadsheet)"
+    source = "import"
+
+    def score(self, table: Table) -> float:
+        return 0.1  # the fallback
+
+    def default_mapping(self, headers: list[str]) -> dict[str, str]:
+        return suggest_generic(headers)
+
+
+class Events(Format):
+    """phone or email, event type, time, product, category, value."""
+
+    name = "events"
+    label = "Events (views, carts, clicks)"
+    source = "import"
+
+    def score(self, table: Table) -> float:
+        m = suggest_generic(table.headers)
+        fields = set(m.values())
+        return 0.9 if {"event_type", "event_time"} <= fields and fields & {"phone", "email"} else 0.0
+
+    def default_mapping(self, headers: list[str]) -> dict[str, str]:
+        m = suggest_generic(headers)
+        # In an events file 'date'/'amount' mean the event's time and value.
+        return {h: {"order_date": "event_time", "order_total": "value", "item_name": "product",
+                    "item_category": "category"}.get(f, f) for h, f in m.items()}
+
+    def record(self, row: Row, ctx: ParseContext) -> Record:
+        rec = super().record(row, ctx)
+        kind = "_".join(row.get("event_type").lower().replace("-", " ").split())[:32]
+        try:
+            at = ctx.date(row.get("event_time"))
+        except ValueError as exc:
+            rec.error = str(exc)
+            return rec
+        if not kind or at is None:
+            rec.error = "An event needs a type and a time."
+            return rec
+        rec.events.append(EventData(kind, at, product=row.get("product")[:255] or None,
+                                    category=row.get("category")[:64] or None,
+                                    value=money(row.get("value"), rec, "Value")))
+        return rec
