@@ -1,2 +1,4 @@
 """Subcommands of the `wadesk` command line, one module per area; importing registers them."""
+from wadesk.commands import demo  # noqa: F401
 from wadesk.commands import info  # noqa: F401
+from wadesk.commands import templates  # noqa: F401

@@ -50,14 +50,14 @@ def keychain_status() -> tuple[bool, str]:
     backend = keyring.get_keyring()
     if _usable(backend):
         return True, f"Secrets are kept in this computer's keychain ({type(backend).__name__})."
-    return False, _NO_KEYCHAIN
+    return False, ("This computer has no password keychain WaDesk can use, so a WhatsApp token cannot be "
+                   "saved here. " + _HOW_TO_GET_ONE)
 
 
-_NO_KEYCHAIN = (
-    "This computer has no password keychain WaDesk can use, so the WhatsApp token was not saved "
-    "(WaDesk never writes it to disk in clear). On Windows and macOS the keychain is built in; on "
-    "Linux install and unlock a Secret Service keyring such as GNOME Keyring or KWallet, then try again."
-)
+_HOW_TO_GET_ONE = ("On Windows and macOS the keychain is built in; on Linux install and unlock a Secret "
+                   "Service keyring such as GNOME Keyring or KWallet, then try again.")
+_NO_KEYCHAIN = ("This computer has no password keychain WaDesk can use, so the WhatsApp token was not saved "
+                "(WaDesk never writes it to disk in clear). " + _HOW_TO_GET_ONE)
 
 
 class SecretStore:
