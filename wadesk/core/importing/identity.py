@@ -1,0 +1,197 @@
+"""Who is this row? Phone, then email, then the store's own customer id; and merging what a row
+says into what we know without destroying anything.
+
+Merge rules: blanks are filled; tags are a union; a differing value is replaced only when the row
+is dated later than what we hold (customer attribute `as_of`, else its `updated_at`); extra
+phones and emails are kept in attributes; an opt-out is never turned into an opt-in.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wadesk.core.crm.customer_query import name_key
+from wadesk.core.crm.phones import PhoneResult, calling_code, normalise_phone
+from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, Customer
+
+_PLAIN_DIGITS = re.compile(r"^\+?\d{8,15}$")
+# Columns an import writes on customers (and snapshots before changing, for rollback).
+FIELDS = ("phone", "phone_national", "email", "first_name", "last_name", "name", "name_key", "last_name_key",
+          "city", "state", "pincode", "country", "channel", "attributes", "consent_state", "consent_source",
+          "consent_at", "updated_at")
+_SIMPLE = ("first_name", "last_name", "city", "state", "pincode", "country")
+_LIMITS = {"first_name": 100, "last_name": 100, "city": 100, "state": 100, "pincode": 12, "country": 2}
+
+
+class PhoneBook:
+    """Phone normalising with a cache, and a shortcut for numbers already in the database.
+
+    A plain number whose E.164 form is already stored (validated by crm.phones when it was saved)
+    is not parsed again: re-imports of big lists spend most of their time here otherwise."""
+
+    def __init__(self, region: str, known: dict[str, int]):
+        self.region, self.known, self.cc = region, known, calling_code(region)
+        self._cache: dict[str, PhoneResult] = {}
+
+    def parse(self, raw: str) -> PhoneResult:
+        hit = self._cache.get(raw)
+        if hit is not None:
+            return hit
+        if _PLAIN_DIGITS.match(raw):
+            cc = self.cc
+            cand = raw if raw[0] == "+" else ("+" + cc + raw if len(raw) == 10 else "+" + raw)
+            if cand in self.known:
+                res = PhoneResult(raw, e164=cand, is_mobile=True)
+                self._cache[raw] = res
+                return res
+        res = normalise_phone(raw, self.region)
+        if len(self._cache) < 500_000:
+            self._cache[raw] = res
+        return res
+
+    def pick(self, raws: list[str]) -> tuple[PhoneResult | None, list[PhoneResult], list[PhoneResult]]:
+        """-> (primary: the first mobile, else the first valid; other valid; invalid)."""
+        results = [self.parse(r) for r in raws]
+        ok = [r for r in results if r.ok]
+        bad = [r for r in results if not r.ok]
+        primary = next((r for r in ok if r.is_mobile), ok[0] if ok else None)
+        others = [r for r in ok if r is not primary and r.e164 != (primary.e164 if primary else None)]
+        return primary, others, bad
+
+
+@dataclass
+class Draft:
+    """A customer as this import sees it: the stored values (`before`) and the merged values."""
+
+    id: int | None  # None until inserted
+    values: dict[str, Any]
+    before: dict[str, Any] | None  # None for customers this import creates
+    tags: set[str] = field(default_factory=set)
+    new_tags: set[str] = field(default_factory=set)
+    consent_events: list[tuple[str, datetime]] = field(default_factory=list)
+    merged_rows: int = 0
+    inserted: dict[str, Any] | None = None  # values as first written (customers this import creates)
+
+    @property
+    def as_of(self) -> datetime | None:
+        a = self.values["attributes"].get("as_of")
+        if a:
+            return datetime.fromisoformat(a)
+        return self.before["updated_at"] if self.before else None
+
+    def changed(self) -> dict[str, Any]:
+        if self.before is None:
+            return {}
+        return {k: v for k, v in self.values.items() if k in FIELDS and self.before.get(k) != v}
+
+
+def blank_values(now: datetime) -> dict[str, Any]:
+    v: dict[str, Any] = {k: None for k in FIELDS}
+    v.update(name="", name_key="", attributes={}, consent_state=0, updated_at=now)
+    return v
+
+
+def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], email: str | None,
+          source: str, now: datetime) -> None:
+    """Fold one row's customer data into a draft (see the module docstring for the rules)."""
+    v = d.values
+    attrs = v["attributes"] = dict(v["attributes"])
+    newer = c.as_of is not None and (d.as_of is None or c.as_of > d.as_of)
+    for f in _SIMPLE:
+        new = (getattr(c, f) or "")[: _LIMITS[f]]
+        if new and (not v[f] or (newer and v[f] != new)):
+            v[f] = new
+    if v["first_name"] or v["last_name"]:
+        full = " ".join(p for p in (v["first_name"], v["last_name"]) if p)
+        if full != v["name"] and (not v["name"] or newer or d.before is None):
+            v["name"], v["name_key"] = full[:200], name_key(full)[:200]
+            v["last_name_key"] = name_key(v["last_name"] or "")[:100] or None
+    for p in ([phone] if phone else []) + others:
+        if not v["phone"] and p is phone:
+            v["phone"], v["phone_national"] = p.e164, p.national
+        elif p.e164 != v["phone"]:
+            _add(attrs, "other_phones", p.e164)
+    if email:
+        if not v["email"]:
+            v["email"] = email
+        elif email != v["email"]:
+            _add(attrs, "other_emails", email)
+    if c.channel and not v["channel"]:
+        v["channel"] = c.channel
+    if c.external_id:
+        ext = dict(attrs.get("external_ids") or {})
+        ext.setdefault(source, c.external_id)
+        attrs["external_ids"] = ext
+    for k, val in c.attributes.items():
+        if isinstance(val, dict):
+            attrs[k] = {**val, **(attrs.get(k) or {})} if not newer else {**(attrs.get(k) or {}), **val}
+        elif isinstance(val, list):
+            for item in val:
+                _add(attrs, k, item)
+        elif newer or k not in attrs:
+            attrs[k] = val
+    if newer:
+        attrs["as_of"] = c.as_of.isoformat()
+    d.new_tags.update(t for t in c.tags if t not in d.tags)
+    d.tags.update(c.tags)
+
+
+def apply_consent(d: Draft, choice: str | None, at: datetime, source: str) -> bool:
+    """Record an opt-in/opt-out from the file. Returns False when an opt-in was refused because the
+    customer opted out before (imports never undo an opt-out)."""
+    v = d.values
+    if choice == "out" and v["consent_state"] != CONSENT_OPTED_OUT:
+        v.update(consent_state=CONSENT_OPTED_OUT, consent_source=source, consent_at=at)
+        d.consent_events.append(("opt_out", at))
+    elif choice == "in":
+        if v["consent_state"] == CONSENT_OPTED_OUT:
+            return False
+        if v["consent_state"] != CONSENT_OPTED_IN:
+            v.update(consent_state=CONSENT_OPTED_IN, consent_source=source, consent_at=at)
+            d.consent_events.append(("opt_in", at))
+    return True
+
+
+def _add(attrs: dict, key: str, value) -> None:
+    lst = list(attrs.get(key) or [])
+    if value not in lst:
+        lst.append(value)
+        attrs[key] = lst
+
+
+class CustomerIndex:
+    """Phone -> id, email -> id, (source, store id) -> id, for the whole database, loaded once."""
+
+    def __init__(self, session: Session, sources: list[str]):
+        self.phone: dict[str, int] = {}
+        self.email: dict[str, int] = {}
+        self.ext: dict[tuple[str, str], int] = {}
+        for cid, phone, email in session.execute(select(Customer.id, Customer.phone, Customer.email)):
+            if phone:
+                self.phone[phone] = cid
+            if email:
+                self.email.setdefault(email.lower(), cid)
+        for src in sources:
+            col = Customer.attributes["external_ids"][src].as_string()
+            for cid, ext in session.execute(select(Customer.id, col).where(col.is_not(None))):
+                self.ext[(src, ext)] = cid
+
+    def find(self, phone: str | None, email: str | None, source: str, ext: str | None) -> int | None:
+        return ((phone and self.phone.get(phone)) or (email and self.email.get(email))
+                or (ext and self.ext.get((source, ext))) or None)
+
+
+def load_drafts(session: Session, ids: list[int]) -> dict[int, Draft]:
+    cols = [getattr(Customer, f) for f in FIELDS]
+    out: dict[int, Draft] = {}
+    for i in range(0, len(ids), 5000):
+        for row in session.execute(select(Customer.id, *cols).where(Customer.id.in_(ids[i:i + 5000]))):
+            vals = dict(zip(FIELDS, row[1:]))
+            vals["attributes"] = dict(vals["attributes"] or {})
+            out[row[0]] = Draft(row[0], dict(vals), before=vals)
+    return out

@@ -1,0 +1,169 @@
+"""Orders keyed by (source, external id): created once, then only moved forward.
+
+Re-importing the same export changes nothing; a newer export moves statuses forward (paid after
+pending, fulfilled after unfulfilled, cancelled stays cancelled) and fills blanks. Courier rows
+(Shiprocket) update the shop order with the same number."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from wadesk.core.db.models import Order, OrderItem
+from wadesk.core.importing.changelog import ChangeLog
+from wadesk.core.importing.formats.base import OrderData, ShipmentUpdate
+
+FIN_RANK = {"pending": 0, "authorized": 1, "partially_paid": 2, "paid": 3, "partially_refunded": 4,
+            "refunded": 5, "voided": 5, "expired": 5}
+FUL_RANK = {"unfulfilled": 0, "pending": 0, "partial": 1, "fulfilled": 2, "restocked": 3}
+SHIP_RANK = {"pending": 0, "shipped": 1, "delivered": 2, "cancelled": 2, "lost": 3, "rto": 3}
+ORDER_COLS = ("customer_id", "number", "placed_at", "total", "subtotal", "discount_total", "shipping_total",
+              "currency", "payment_method", "is_cod", "financial_status", "fulfillment_status", "cancelled_at",
+              "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
+              "ship_city", "ship_state", "ship_pincode", "attributes", "shipping_status", "is_rto",
+              "delivered_at", "rto_at")
+_FILL = ("number", "payment_method", "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content",
+         "utm_term", "ship_city", "ship_state", "ship_pincode", "currency", "customer_id")
+_SUFFIX = re.compile(r"-[A-Z]{1,2}\d?$")
+
+
+def order_values(o: OrderData, customer_id: int | None) -> dict[str, Any]:
+    v = {
+        "customer_id": customer_id, "number": o.number, "placed_at": o.placed_at, "total": o.total,
+        "subtotal": o.subtotal, "discount_total": o.discount_total, "shipping_total": o.shipping_total,
+        "currency": o.currency or "INR", "payment_method": o.payment_method, "is_cod": o.is_cod,
+        "financial_status": o.financial_status, "fulfillment_status": o.fulfillment_status,
+        "cancelled_at": o.cancelled_at, "discount_code": o.discount_code, "ship_city": o.ship_city,
+        "ship_state": o.ship_state, "ship_pincode": o.ship_pincode, "attributes": o.attributes,
+    }
+    for k in ("source", "medium", "campaign", "content", "term"):
+        v[f"utm_{k}"] = o.utm.get(k)
+    return v
+
+
+def _forward(rank: dict[str, int], old: str | None, new: str | None) -> bool:
+    return bool(new) and new != old and (old is None or rank.get(new, 0) >= rank.get(old, 0))
+
+
+def order_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    ch: dict[str, Any] = {}
+    for f in _FILL:
+        if new.get(f) is not None and old.get(f) is None:
+            ch[f] = new[f]
+    if _forward(FIN_RANK, old["financial_status"], new["financial_status"]):
+        ch["financial_status"] = new["financial_status"]
+    if _forward(FUL_RANK, old["fulfillment_status"], new["fulfillment_status"]):
+        ch["fulfillment_status"] = new["fulfillment_status"]
+    if new["cancelled_at"] and not old["cancelled_at"]:
+        ch["cancelled_at"] = new["cancelled_at"]
+    for f in ("total", "subtotal", "discount_total", "shipping_total"):
+        if new[f] is not None and old[f] is not None and new[f] != old[f]:
+            ch[f] = new[f]  # an edited order: the store's figure is the truth
+    if new["is_cod"] and not old["is_cod"]:
+        ch["is_cod"] = True
+    extra = {k: v for k, v in (new.get("attributes") or {}).items() if k not in (old["attributes"] or {})}
+    if extra:
+        ch["attributes"] = {**(old["attributes"] or {}), **extra}
+    return ch
+
+
+class OrderWriter:
+    def __init__(self, session: Session, source: str, log: ChangeLog, now):
+        self.s, self.source, self.log, self.now = session, source, log, now
+        self.known: dict[str, dict[str, Any]] | None = None  # external_id -> current values (+ "id")
+        self.by_number: dict[str, list[dict[str, Any]]] | None = None
+        self.created = self.updated = 0
+        self.touched_customers: set[int] = set()
+
+    def _load(self) -> None:
+        cols = [getattr(Order, c) for c in ORDER_COLS]
+        self.known = {}
+        for row in self.s.execute(select(Order.id, Order.external_id, *cols).where(Order.source == self.source)):
+            self.known[row[1]] = {"id": row[0], **dict(zip(ORDER_COLS, row[2:]))}
+
+    def write(self, batch: list[tuple[OrderData, int | None]]) -> None:
+        """Create or update a chunk of orders (customer ids already resolved)."""
+        if self.known is None:
+            self._load()
+        new_rows, new_items, extra_items = [], [], []
+        for o, cid in batch:
+            vals = order_values(o, cid)
+            old = self.known.get(o.external_id)
+            if old is None:
+                vals.update(source=self.source, external_id=o.external_id, created_at=self.now, updated_at=self.now)
+                self.known[o.external_id] = vals
+                new_rows.append(vals)
+                new_items.append(o.items)
+            elif "id" not in old:  # the same order again in this file, not yet written
+                old["_items"] = old.get("_items", []) + o.items
+            else:
+                if old.get("_new") and o.items:  # continuation rows far from their order
+                    extra_items += [(old["id"], it) for it in o.items]
+                ch = order_changes(old, vals)
+                if ch and not old.get("_new"):
+                    self.log.add_updated("order", old["id"], {k: old[k] for k in ch})
+                    self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
+                    old.update(ch)
+                    self.updated += 1
+                    for c in {old["customer_id"], cid} - {None}:
+                        self.touched_customers.add(c)
+        if new_rows:
+            ids = self.s.scalars(insert(Order).returning(Order.id, sort_by_parameter_order=True), new_rows).all()
+            for vals, oid, items in zip(new_rows, ids, new_items):
+                vals["id"], vals["_new"] = oid, True
+                extra_items += [(oid, it) for it in items + vals.pop("_items", [])]
+                if vals["customer_id"]:
+                    self.touched_customers.add(vals["customer_id"])
+            self.log.add_created("order", list(ids))
+            self.created += len(ids)
+        if extra_items:
+            self.s.execute(insert(OrderItem), [
+                {"order_id": oid, "product": p, "sku": sku, "quantity": q, "price": price, "category": cat}
+                for oid, (p, sku, q, price, cat) in extra_items])
+
+    # --- courier updates -------------------------------------------------------------------------
+    def _load_numbers(self) -> None:
+        self.by_number = {}
+        cols = [getattr(Order, c) for c in ORDER_COLS]
+        for row in self.s.execute(select(Order.id, Order.external_id, *cols)):
+            vals = {"id": row[0], **dict(zip(ORDER_COLS, row[2:]))}
+            for key in {_num(row[1]), _num(vals["number"] or "")} - {""}:
+                self.by_number.setdefault(key, []).append(vals)
+
+    def ship(self, u: ShipmentUpdate) -> str | None:
+        """Apply a courier row; returns a reason when no shop order matches."""
+        if self.by_number is None:
+            self._load_numbers()
+        ref = _num(u.order_ref)
+        matches = self.by_number.get(ref) or self.by_number.get(_SUFFIX.sub("", ref)) or []
+        if not matches:
+            return f"No order {u.order_ref} in WaDesk yet; import the shop's orders first, then this file again."
+        for old in matches:
+            ch: dict[str, Any] = {}
+            if u.shipping_status and u.shipping_status != old["shipping_status"] and \
+                    SHIP_RANK.get(u.shipping_status, 0) >= SHIP_RANK.get(old["shipping_status"] or "pending", 0):
+                ch["shipping_status"] = u.shipping_status
+            if u.is_rto and not old["is_rto"]:
+                ch["is_rto"] = True
+            for f in ("rto_at", "delivered_at"):
+                if getattr(u, f) and not old[f]:
+                    ch[f] = getattr(u, f)
+            if u.is_cod and not old["is_cod"]:
+                ch["is_cod"] = True
+            extra = {k: v for k, v in u.attributes.items() if (old["attributes"] or {}).get(k) != v}
+            if extra:
+                ch["attributes"] = {**(old["attributes"] or {}), **extra}
+            if ch:
+                self.log.add_updated("order", old["id"], {k: old[k] for k in ch})
+                self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
+                old.update(ch)
+                self.updated += 1
+                if old["customer_id"]:
+                    self.touched_customers.add(old["customer_id"])
+        return None
+
+
+def _num(text: str) -> str:
+    return text.strip().lstrip("#").upper()

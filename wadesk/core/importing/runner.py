@@ -1,0 +1,189 @@
+"""Running an import: the one entry point the wizard, the CLI and tests use.
+
+    preview = preview_file(path)                 # sheets, detected formats, mapping, first rows
+    result = run_import(db, path, ImportOptions(format=preview.format, mapping=preview.mapping),
+                        dry_run=True)            # the summary, nothing kept
+    result = run_import(db, path, options, progress=..., cancelled=...)
+
+The whole import is one transaction: a cancel or an error leaves the database as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+from sqlalchemy.orm import Session
+
+from wadesk.core.clock import Clock, SystemClock, utc_naive
+from wadesk.core.db.engine import Database
+from wadesk.core.db.models import ImportRun
+from wadesk.core.importing.formats import FORMATS, FormatGuess, ParseContext, detect_formats, get_format
+from wadesk.core.importing.mapping import find_saved_mapping, save_mapping
+from wadesk.core.importing.readers import Table, list_sheets, open_table
+from wadesk.core.importing.rejects import write_rejects
+from wadesk.core.importing.upsert import ImportWriter
+from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
+from wadesk.core.settings import get_setting
+
+log = logging.getLogger(__name__)
+CHECK_EVERY = 500  # rows between cancel checks / progress reports
+
+
+@dataclass
+class ImportOptions:
+    format: str = "auto"
+    mapping: dict[str, str] | None = None  # {file header: field}; None = saved or suggested
+    sheet: str | int | None = None
+    country: str | None = None  # default region for phones; None = the shop setting
+    dayfirst: bool = True  # 03/04/2026 is 3 April (Indian default)
+    remember_mapping: bool = True
+
+
+@dataclass
+class ImportPreview:
+    table: Table
+    sheets: list[str]
+    guesses: list[FormatGuess]
+    format: str
+    mapping: dict[str, str]
+    mapping_source: str  # "saved", "format" or "suggested"
+    rows: list[list[str]]
+
+
+@dataclass
+class ImportResult:
+    format: str
+    rows: int = 0
+    customers_created: int = 0
+    customers_updated: int = 0
+    orders_created: int = 0
+    orders_updated: int = 0
+    events_created: int = 0
+    rejected: int = 0
+    rejected_file: str | None = None
+    import_id: int | None = None
+    dry_run: bool = False
+    merged_in_file: int = 0
+    consent_changes: int = 0
+    warnings: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI contract (issue 3) first, then the extras."""
+        return asdict(self)
+
+
+def choose_mapping(table: Table, fmt_name: str, session: Session | None) -> tuple[str, dict[str, str], str]:
+    saved = find_saved_mapping(session, table.headers) if session is not None else None
+    if saved is not None and (fmt_name in ("auto", saved.format)):
+        return saved.format, {h: f for h, f in saved.mapping.items() if h in table.headers}, "saved"
+    name = detect_formats(table)[0].name if fmt_name == "auto" else get_format(fmt_name).name
+    fmt = FORMATS[name]
+    return name, fmt.default_mapping(table.headers), "suggested" if name in ("generic", "events") else "format"
+
+
+def preview_file(path: str | Path, *, sheet: str | int | None = None, format: str = "auto",
+                 db: Database | None = None, rows: int = 20) -> ImportPreview:
+    """Everything the wizard's first pages show. Raises ImportFileError for unreadable files."""
+    table = open_table(path, sheet)
+    if db is not None:
+        with db.Session() as s:
+            name, mapping, src = choose_mapping(table, format, s)
+    else:
+        name, mapping, src = choose_mapping(table, format, None)
+    return ImportPreview(table, list_sheets(path) if table.kind == "excel" else [], detect_formats(table),
+                         name, mapping, src, table.preview(rows))
+
+
+def _region(country: str | None, session: Session) -> str:
+    region = (country or get_setting(session, "default_region") or "IN").strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"'{country}' is not a country code WaDesk knows (use two letters, e.g. IN).")
+    return region
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def run_import(db: Database, path: str | Path, options: ImportOptions | None = None, *, dry_run: bool = False,
+               progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled,
+               clock: Clock | None = None, rejected_dir: str | Path | None = None) -> ImportResult:
+    """Import one file in one transaction. Raises ImportFileError (unreadable file), ValueError
+    (bad options) or Cancelled; in every such case the database is unchanged."""
+    started = time.perf_counter()
+    opts = options or ImportOptions()
+    path = Path(path)
+    now = utc_naive((clock or SystemClock()).now()).replace(microsecond=0)
+    progress(0, 0, "Reading the file")
+    table = open_table(path, opts.sheet)
+    counter = {"rows": 0}
+    plain_rows = table.rows
+
+    def counted_rows():  # counts data rows of the pass that feeds the records
+        counter["rows"] = 0
+        for item in plain_rows():
+            counter["rows"] += 1
+            if counter["rows"] % CHECK_EVERY == 0:
+                check_cancelled(cancelled)
+                progress(counter["rows"], table.size_hint, "Importing rows")
+            yield item
+
+    table.rows = counted_rows  # type: ignore[method-assign]
+    with db.Session() as s:
+        s.begin()
+        try:
+            name, mapping, _src = choose_mapping(table, opts.format, s)
+            if opts.mapping is not None:
+                mapping = {h: f for h, f in opts.mapping.items() if f}
+            fmt = FORMATS[name]
+            run = ImportRun(file_name=path.name[:255], file_sha256=_sha256(path), format=name,
+                            status="running", started_at=now, summary={})
+            s.add(run)
+            s.flush()
+            writer = ImportWriter(s, fmt, path.name, _region(opts.country, s), now)
+            ctx = ParseContext(path.name, dayfirst=opts.dayfirst)
+            for rec in fmt.records(table, fmt.compile(table.headers, mapping), ctx):
+                writer.add(rec)
+            check_cancelled(cancelled)
+            progress(counter["rows"], counter["rows"], "Saving")
+            counts = writer.finish(None if dry_run else run.id)
+            check_cancelled(cancelled)
+            result = ImportResult(format=name, dry_run=dry_run, import_id=None if dry_run else run.id,
+                                  warnings=dict(writer.warnings),
+                                  **{k: v for k, v in counts.items() if k in ImportResult.__dataclass_fields__})
+            result.rows = counter["rows"]
+            if writer.rejects:
+                folder = Path(rejected_dir) if rejected_dir else path.parent
+                stamp = now.strftime("%Y%m%d-%H%M%S")
+                out = folder / f"{path.stem}-rejected-{stamp}.xlsx"
+                try:
+                    result.rejected_file = str(write_rejects(out, table.headers, writer.rejects))
+                except OSError as exc:  # the import itself is still good
+                    log.warning("Could not write the rejected rows to %s: %s", out, exc)
+                    result.warnings["rejected rows file could not be written"] = 1
+            result.seconds = round(time.perf_counter() - started, 3)
+            run.status, run.finished_at, run.rows_total = "done", now, result.rows
+            run.inserted, run.updated, run.rejected = result.customers_created, result.customers_updated, result.rejected
+            run.summary = {**result.to_json(), "mapping": mapping, "sheet": table.sheet}
+            if opts.remember_mapping and (opts.mapping is not None or name in ("generic", "events")):
+                save_mapping(s, table.headers, name, mapping, now)
+            if dry_run:
+                s.rollback()
+            else:
+                s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+    progress(result.rows, result.rows, "Done")
+    return result

@@ -1,0 +1,241 @@
+"""Writing records into the shop database, in chunks, inside the caller's one transaction.
+
+Customers are resolved against an in-memory index of the whole database (phone, email, store id),
+so a 100,000-row list costs a few dictionary lookups per row plus bulk INSERT/UPDATE statements.
+Every created id and every changed value goes to the change log (rollback)."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from wadesk.core.crm.totals import refresh_order_totals, refresh_tag_lists
+from wadesk.core.db.import_models import ImportChange
+from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, Tag
+from wadesk.core.importing.changelog import ChangeLog
+from wadesk.core.importing.formats.base import Format, Record
+from wadesk.core.importing.identity import (
+    FIELDS, CustomerIndex, Draft, PhoneBook, apply_consent, blank_values, load_drafts, merge,
+)
+from wadesk.core.importing.order_writer import OrderWriter
+from wadesk.core.importing.values import normalise_email
+
+CHUNK = 5000
+REJECT_LIMIT = 100_000  # rows kept for the rejected-rows file
+# Acquisition channel of customers an import creates, by the file's source.
+CHANNELS = {"shopify": "shopify", "woocommerce": "website", "razorpay": "website", "meta": "meta_lead"}
+
+
+class ImportWriter:
+    def __init__(self, session: Session, fmt: Format, file_name: str, region: str, now: datetime):
+        self.s, self.fmt, self.source, self.now = session, fmt, fmt.source, now
+        self.consent_source = f"import:{file_name}"[:64]
+        self.index = CustomerIndex(session, [fmt.source])
+        self.phones = PhoneBook(region, self.index.phone)
+        self.drafts: dict[int, Draft] = {}  # key: real id, or a negative number for new customers
+        self._temp = 0
+        self.log = ChangeLog()
+        self.orders = OrderWriter(session, fmt.source, self.log, now)
+        self.counts: Counter[str] = Counter()
+        self.rejects: list[tuple[int, str, list[str]]] = []
+        self.warnings: Counter[str] = Counter()
+        self._buffer: list[Record] = []
+        self._event_keys: set[tuple[int, str, datetime]] = set()
+
+    # --- intake ----------------------------------------------------------------------------------
+    def add(self, rec: Record) -> None:
+        self.counts["rows"] += 1
+        self._buffer.append(rec)
+        if len(self._buffer) >= CHUNK:
+            self.flush()
+
+    def reject(self, rec: Record, reason: str) -> None:
+        self.counts["rejected"] += 1
+        if len(self.rejects) < REJECT_LIMIT:
+            self.rejects.append((rec.row, reason, rec.cells))
+
+    def _identity(self, rec: Record):
+        c = rec.customer
+        primary, others, bad = self.phones.pick(c.phones)
+        email, flag = normalise_email(c.email)
+        if flag == "invalid":
+            c.attributes["invalid_email"] = c.email
+            self.warnings["emails that are not valid were left out"] += 1
+        elif flag:
+            c.attributes["email_flag"] = flag
+            self.warnings["emails with a likely typo in the domain (kept, flagged)"] += 1
+        if bad:
+            c.attributes["invalid_phones"] = [b.raw for b in bad]
+            self.warnings["phone numbers that could not be read (kept as text)"] += 1
+        if not primary and not email and not c.external_id:
+            why = f" (phone '{bad[0].raw}': {bad[0].error})" if bad else ""
+            return None, f"No usable phone number or email{why}."
+        return (primary, others, email), None
+
+    def flush(self) -> None:
+        recs, self._buffer = self._buffer, []
+        ids = []
+        parsed: list[tuple[Record, Any]] = []
+        for rec in recs:
+            if rec.error:
+                self.reject(rec, rec.error)
+                continue
+            ident = None
+            if rec.customer is not None:
+                ident, why = self._identity(rec)
+                if why and rec.order is None and rec.shipment is None:
+                    self.reject(rec, why)
+                    continue
+                if ident:
+                    p, _o, e = ident
+                    k = self.index.find(p.e164 if p else None, e, self.source, rec.customer.external_id)
+                    if k and k > 0 and k not in self.drafts:
+                        ids.append(k)
+            if rec.customer is not None and ident is None:
+                self.warnings["orders without a usable phone or email (kept without a customer)"] += 1
+            parsed.append((rec, ident))
+        self._load(ids)
+        orders, events = [], []
+        for rec, ident in parsed:
+            key = self._merge(rec, ident) if ident else None
+            if rec.order is not None:
+                orders.append((rec.order, key))
+            events += [(key, ev) for ev in rec.events if key is not None]
+            if rec.shipment is not None and (why := self.orders.ship(rec.shipment)):
+                self.reject(rec, why)
+        self._insert_new()
+        if orders:
+            self.orders.write([(o, self.drafts[k].id if k is not None else None) for o, k in orders])
+        if events:
+            self._insert_events(events)
+
+    def _load(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        loaded = load_drafts(self.s, ids)
+        for i in range(0, len(ids), 5000):
+            q = (select(CustomerTag.customer_id, Tag.name).join(Tag, Tag.id == CustomerTag.tag_id)
+                 .where(CustomerTag.customer_id.in_(ids[i:i + 5000])))
+            for cid, name in self.s.execute(q):
+                loaded[cid].tags.add(name)
+        self.drafts.update(loaded)
+
+    def _merge(self, rec: Record, ident) -> int:
+        c = rec.customer
+        primary, others, email = ident
+        key = self.index.find(primary.e164 if primary else None, email, self.source, c.external_id)
+        if key is None:
+            self._temp -= 1
+            key = self._temp
+            self.drafts[key] = Draft(None, blank_values(self.now), before=None)
+            self.counts["customers_created"] += 1
+        d = self.drafts[key]
+        d.merged_rows += 1
+        if d.merged_rows == 2 and d.before is None:
+            self.counts["merged_in_file"] += 1
+        merge(d, c, primary, others, email, self.source, self.now)
+        if c.consent and not apply_consent(d, c.consent, c.consent_at or self.now, self.consent_source):
+            self.warnings["opt-ins ignored because the customer had opted out"] += 1
+        v = d.values
+        if v["phone"]:
+            self.index.phone.setdefault(v["phone"], key)
+        if v["email"]:
+            self.index.email.setdefault(v["email"], key)
+        if c.external_id:
+            self.index.ext.setdefault((self.source, c.external_id), key)
+        return key
+
+    def _insert_new(self) -> None:
+        new = [d for d in self.drafts.values() if d.id is None]
+        if not new:
+            return
+        rows = []
+        for d in new:
+            d.values.setdefault("channel", None)
+            if not d.values["channel"]:
+                d.values["channel"] = CHANNELS.get(self.source, "import")
+            rows.append({**d.values, "created_at": self.now, "order_count": 0, "total_spent": 0,
+                         "tag_list": "", "version": 1})
+        ids = self.s.scalars(insert(Customer).returning(Customer.id, sort_by_parameter_order=True), rows).all()
+        for d, i in zip(new, ids):
+            d.id = i
+            d.inserted = {k: (dict(v) if isinstance(v, dict) else v) for k, v in d.values.items()}
+        self.log.add_created("customer", list(ids))
+
+    def _insert_events(self, events) -> None:
+        cids = [self.drafts[k].id for k, _e in events if self.drafts[k].before is not None]
+        types = {e.type for _k, e in events}
+        for i in range(0, len(cids), 5000):
+            q = select(Event.customer_id, Event.type, Event.occurred_at).where(
+                Event.customer_id.in_(cids[i:i + 5000]), Event.type.in_(types))
+            self._event_keys.update(tuple(r) for r in self.s.execute(q))
+        rows = []
+        for k, e in events:
+            cid = self.drafts[k].id
+            key = (cid, e.type, e.occurred_at)
+            if key in self._event_keys:
+                continue
+            self._event_keys.add(key)
+            rows.append({"customer_id": cid, "type": e.type, "occurred_at": e.occurred_at, "product": e.product,
+                         "category": e.category, "value": e.value, "properties": e.properties,
+                         "source": self.source})
+        if rows:
+            ids = self.s.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows).all()
+            self.log.add_created("event", list(ids))
+            self.counts["events_created"] += len(ids)
+
+    # --- the end -------------------------------------------------------------------------------
+    def finish(self, import_id: int | None) -> dict[str, int]:
+        """Write what accumulates over the whole file: customer updates, tags, consent, totals."""
+        self.flush()
+        updates = []
+        for d in self.drafts.values():
+            base = d.before if d.before is not None else d.inserted
+            ch = {k: v for k, v in d.values.items() if k in FIELDS and base.get(k) != v and k != "updated_at"}
+            if not ch:
+                continue
+            if d.before is not None:
+                self.log.add_updated("customer", d.id, {k: d.before[k] for k in ch} | {"updated_at": d.before["updated_at"]})
+                self.counts["customers_updated"] += 1
+            updates.append({"id": d.id, **ch, "updated_at": self.now})
+        for i in range(0, len(updates), CHUNK):
+            self.s.execute(update(Customer), updates[i:i + CHUNK])
+        tagged = self._write_tags()
+        self._write_consent()
+        refresh_tag_lists(self.s, tagged)
+        refresh_order_totals(self.s, sorted(self.orders.touched_customers))
+        if import_id is not None:
+            rows = self.log.rows(import_id)
+            for i in range(0, len(rows), CHUNK):
+                self.s.execute(insert(ImportChange), rows[i:i + CHUNK])
+        self.counts["orders_created"], self.counts["orders_updated"] = self.orders.created, self.orders.updated
+        return dict(self.counts)
+
+    def _write_tags(self) -> list[int]:
+        wanted = {t for d in self.drafts.values() for t in d.new_tags}
+        if not wanted:
+            return []
+        ids = dict(self.s.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted))).all())
+        missing = sorted(wanted - set(ids))
+        if missing:
+            new = self.s.scalars(insert(Tag).returning(Tag.id, sort_by_parameter_order=True),
+                                 [{"name": n} for n in missing]).all()
+            ids.update(zip(missing, new))
+            self.log.add_created("tag", list(new))
+        pairs = [[d.id, ids[t]] for d in self.drafts.values() for t in sorted(d.new_tags)]
+        for i in range(0, len(pairs), CHUNK):
+            self.s.execute(insert(CustomerTag), [{"customer_id": c, "tag_id": t} for c, t in pairs[i:i + CHUNK]])
+        self.log.pairs += pairs
+        return sorted({c for c, _t in pairs})
+
+    def _write_consent(self) -> None:
+        rows = [{"customer_id": d.id, "purpose": "marketing", "action": action, "source": self.consent_source,
+                 "occurred_at": at, "note": None} for d in self.drafts.values() for action, at in d.consent_events]
+        if rows:
+            ids = self.s.scalars(insert(ConsentEvent).returning(ConsentEvent.id, sort_by_parameter_order=True),
+                                 rows).all()
+            self.log.add_created("consent_event", list(ids))
+            self.counts["consent_changes"] += len(ids)
