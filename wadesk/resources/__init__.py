@@ -1,0 +1,1 @@
+"""Icons, the stylesheet and other files the app loads with importlib.resources (works frozen too)."""

@@ -1,0 +1,144 @@
+"""Starting the app: `wadesk` with no subcommand (or `python -m wadesk`) calls `run_gui`.
+
+    wadesk [--data-dir DIR] [--sample-shop] [--smoke-test]
+
+Start-up does only what the first paint needs (open the database, read the settings) and shows
+the window; counts and everything else load in the background afterwards.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from wadesk.core.db import DatabaseError, open_database
+from wadesk.core.logging_setup import setup_logging
+from wadesk.core.paths import DataDir
+from wadesk.ui.errors import CrashReporter
+from wadesk.ui.prefs import APPLICATION, ORGANISATION
+from wadesk.ui.resources import app_icon, stylesheet
+from wadesk.ui.services import AppServices, build_services
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="wadesk", description="Open the WaDesk app.")
+    parser.add_argument("--data-dir", default=None,
+                        help="shop profile folder (database, logs, backups); default: your user data folder")
+    parser.add_argument("--sample-shop", action="store_true",
+                        help="if the shop is empty, fill it with the sample shop before opening")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="open the window off-screen, visit every page and exit (0 = all good)")
+    return parser.parse_known_args(argv)  # the rest is for Qt (e.g. -platform)
+
+
+def make_app(qt_args: list[str], offscreen: bool = False) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        if offscreen:
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if sys.platform == "win32":  # own taskbar icon instead of Python's
+            try:
+                import ctypes
+
+                ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID("WaDesk.WaDesk")
+            except (AttributeError, OSError):
+                pass
+        app = QApplication([sys.argv[0] if sys.argv else "wadesk", *qt_args])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(stylesheet())
+    return app  # type: ignore[return-value]
+
+
+def fatal(message: str, quiet: bool) -> int:
+    """Can't start: say why in plain words (a box, or stderr in smoke tests), exit 2."""
+    print(f"wadesk: {message}", file=sys.stderr)
+    if not quiet:
+        QMessageBox.critical(None, "WaDesk cannot open this shop", message)
+    return 2
+
+
+def build_sample_before_start(services: AppServices, customers: int = 2000) -> None:
+    """--sample-shop: fill an empty database first, with a progress dialog (Cancel = start empty)."""
+    if services.db.customer_count() > 0:
+        return
+    from wadesk.core.demo import build_sample_shop
+
+    clock = services.clock
+    job = services.jobs.run(
+        lambda ctx: build_sample_shop(ctx.db, customers=customers, clock=clock,
+                                      progress=ctx.progress, cancelled=ctx.cancelled),
+        title="Building the sample shop")
+    loop = QEventLoop()
+    job.finished.connect(loop.quit)
+    if not job.is_finished:
+        loop.exec()
+    services.settings.load()
+
+
+def run_gui(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    args, qt_args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    quiet = args.smoke_test
+    app = make_app(qt_args, offscreen=args.smoke_test)
+    data_dir = DataDir.resolve(args.data_dir)
+    try:
+        data_dir.ensure()
+        log_path = setup_logging(data_dir.logs_dir)
+    except OSError as exc:
+        return fatal(f"WaDesk cannot use the folder {data_dir.root}: {exc.strerror or exc}", quiet)
+    holder: dict[str, QWidget] = {}
+    reporter = CrashReporter(log_path, parent_window=lambda: holder.get("window")).install()
+    try:
+        try:
+            db = open_database(data_dir)
+        except DatabaseError as exc:
+            log.warning("Could not open the database: %s", exc)
+            return fatal(str(exc), quiet)
+        try:
+            return _run(app, args, db, data_dir, log_path, started, holder)
+        finally:
+            db.dispose()
+    finally:
+        reporter.uninstall()
+
+
+def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log_path: Path,
+         started: float, holder: dict[str, QWidget]) -> int:
+    from wadesk.ui.main_window import MainWindow
+    from wadesk.ui.welcome import WelcomeDialog, check_first_run
+
+    services = build_services(db, data_dir, log_path=log_path)
+    try:
+        if args.sample_shop:
+            build_sample_before_start(services)
+        window = MainWindow(services)
+        holder["window"] = window
+        window.show()
+        app.processEvents()
+        shown_ms = (time.perf_counter() - started) * 1000
+        log.info("WaDesk %s: window shown %.0f ms after start (data folder %s)",
+                 db.display_name, shown_ms, data_dir.root)
+        if args.smoke_test:
+            from wadesk.ui.smoke import smoke_test
+
+            return smoke_test(app, window, services, shown_ms)
+
+        def welcome_if_needed(needed: bool) -> None:
+            if needed:
+                WelcomeDialog(services, window).open()
+
+        QTimer.singleShot(0, window, lambda: check_first_run(services, welcome_if_needed, window))
+        return app.exec()
+    finally:
+        services.jobs.shutdown()
+        holder.pop("window", None)

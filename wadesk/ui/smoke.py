@@ -1,0 +1,67 @@
+"""`wadesk --smoke-test`: open the real window, visit every page, and exit 0 only if all went well.
+
+Installers and CI run it against a fresh data folder; any page that fails to build, any
+unexpected exception, or a job that does not finish makes the exit code 1.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from PySide6.QtWidgets import QApplication
+
+from wadesk.ui.main_window import MainWindow
+from wadesk.ui.pages.registry import PAGE_KEYS
+from wadesk.ui.services import AppServices
+
+
+def pump(app: QApplication, ms: int) -> None:
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def smoke_test(app: QApplication, window: MainWindow, services: AppServices, shown_ms: float) -> int:
+    from wadesk.ui.welcome import WelcomeDialog
+
+    window.remember_state = False
+    exceptions: list[str] = []
+    previous = sys.excepthook
+
+    def record(exc_type, exc, tb) -> None:
+        exceptions.append(f"{exc_type.__name__}: {exc}")
+        previous(exc_type, exc, tb)
+
+    sys.excepthook = record
+    try:
+        for row in range(window.nav.count()):  # through the navigation, as a user would
+            window.nav.setCurrentRow(row)
+            pump(app, 40)
+        for key in reversed(PAGE_KEYS):
+            window.show_page(key)
+            pump(app, 20)
+        welcome = WelcomeDialog(services, window)
+        welcome.show()
+        pump(app, 50)
+        welcome.reject()
+        deadline = time.monotonic() + 30
+        while services.jobs.busy and time.monotonic() < deadline:
+            pump(app, 20)
+        stuck = services.jobs.busy
+    finally:
+        sys.excepthook = previous
+    window.close()
+    pump(app, 20)
+    ok = not (window.page_errors or exceptions or stuck)
+    print(json.dumps({
+        "smoke_test": "ok" if ok else "failed",
+        "pages": list(window.pages),
+        "window_shown_ms": round(shown_ms),
+        "customers": window.customer_count,
+        "page_errors": window.page_errors,
+        "exceptions": exceptions,
+        "jobs_unfinished": stuck,
+    }, ensure_ascii=False))
+    return 0 if ok else 1
