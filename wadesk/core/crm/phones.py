@@ -1,0 +1,146 @@
+"""Phone numbers: whatever a shop's spreadsheet holds -> E.164 ("+919876543210"), or a plain reason.
+
+Accepts "+91 98765 43210", "098765-43210", "9876543210", "919876543210", "0091...", and what Excel
+does to long numbers ("9.19876543210E+11", "919876543210.0"). The default region (setting
+`default_region`, IN by default) says how to read a number typed without its country code.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult, geocoder
+
+DEFAULT_REGION = "IN"
+
+# "9.19876543210E+11", "9,19876543210E+11" (comma decimal locales), "919876543210.0"
+_SCIENTIFIC = re.compile(r"^\s*\+?(\d)[.,](\d+)\s*[eE]\s*\+?(\d{1,2})\s*$")
+_TRAILING_ZERO_DECIMAL = re.compile(r"^\s*(\+?\d{6,})[.,]0+\s*$")
+# What a phone fragment typed into a search box may contain.
+_PHONE_LIKE = re.compile(r"^[\s\d+\-().]*\d[\s\d+\-().]*$")
+
+
+@dataclass(frozen=True)
+class PhoneResult:
+    """The outcome of reading one phone number. `ok` is True when e164 is set."""
+
+    raw: str
+    e164: str | None = None
+    national: str | None = None  # national significant number: "9876543210"
+    region: str | None = None  # "IN"
+    is_mobile: bool = False
+    error: str | None = None  # plain words for the shop owner
+
+    @property
+    def ok(self) -> bool:
+        return self.e164 is not None
+
+
+def country_name(region: str | None) -> str:
+    """'IN' -> 'India' (falls back to the code itself)."""
+    if not region:
+        return "this country"
+    return geocoder._region_display_name(region, "en") or region  # noqa: SLF001 - no public API
+
+
+def _unmangle_excel(text: str) -> tuple[str, str | None]:
+    """Undo Excel's number formatting. Returns (text, error) where error means digits were lost."""
+    m = _SCIENTIFIC.match(text)
+    if m:
+        lead, frac, exp = m.group(1), m.group(2), int(m.group(3))
+        # Excel keeps 15 significant digits; if it showed fewer than the number has, digits are gone.
+        if len(frac) < exp:
+            return text, (
+                f"This number was shortened by a spreadsheet ({text.strip()}), so some digits are lost. "
+                "Format the column as text and export again."
+            )
+        try:
+            value = Decimal(f"{lead}.{frac}E{exp}")
+        except InvalidOperation:  # pragma: no cover - regex guarantees a valid decimal
+            return text, None
+        return format(value.to_integral_value(), "f"), None
+    m = _TRAILING_ZERO_DECIMAL.match(text)
+    if m:
+        return m.group(1), None
+    return text, None
+
+
+def normalise_phone(text: object, default_region: str = DEFAULT_REGION) -> PhoneResult:
+    """Read one phone number. Never raises; look at `.ok` / `.error`."""
+    raw = "" if text is None else str(text)
+    if isinstance(text, float) and text.is_integer():
+        raw = str(int(text))  # a number cell read straight from Excel
+    cleaned = raw.strip()
+    region = (default_region or DEFAULT_REGION).upper()
+    where = country_name(region)
+    if not cleaned:
+        return PhoneResult(raw, error="No phone number given.")
+    cleaned, lost = _unmangle_excel(cleaned)
+    if lost:
+        return PhoneResult(raw, error=lost)
+    if not any(ch.isdigit() for ch in cleaned):
+        return PhoneResult(raw, error="This doesn't look like a phone number (it has no digits).")
+    try:
+        num = phonenumbers.parse(cleaned, region)
+    except NumberParseException as exc:
+        if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+            return PhoneResult(raw, error="The country code of this number is not one we recognise.")
+        if exc.error_type in (NumberParseException.TOO_SHORT_NSN, NumberParseException.TOO_SHORT_AFTER_IDD):
+            # Typed with its own country code: the default country says nothing about it.
+            foreign = cleaned.lstrip().startswith(("+", "00"))
+            return PhoneResult(raw, error="This number has too few digits." if foreign
+                               else f"This number has too few digits for {where}.")
+        if exc.error_type == NumberParseException.TOO_LONG:
+            return PhoneResult(raw, error="This number has too many digits.")
+        return PhoneResult(raw, error="This doesn't look like a phone number.")
+    num_region = phonenumbers.region_code_for_number(num) or phonenumbers.region_code_for_country_code(
+        num.country_code
+    )
+    where = country_name(num_region)
+    reason = phonenumbers.is_possible_number_with_reason(num)
+    if reason == ValidationResult.TOO_SHORT:
+        return PhoneResult(raw, error=f"This number has too few digits for {where}.")
+    if reason == ValidationResult.INVALID_LENGTH:
+        return PhoneResult(raw, error=f"This number has the wrong number of digits for {where}.")
+    if reason == ValidationResult.TOO_LONG:
+        return PhoneResult(raw, error=f"This number has too many digits for {where}.")
+    if reason == ValidationResult.INVALID_COUNTRY_CODE:
+        return PhoneResult(raw, error="The country code of this number is not one we recognise.")
+    if not phonenumbers.is_valid_number(num):
+        return PhoneResult(raw, error=f"This is not a valid phone number for {where}.")
+    kind = phonenumbers.number_type(num)
+    return PhoneResult(
+        raw,
+        e164=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164),
+        national=phonenumbers.national_significant_number(num),
+        region=num_region,
+        is_mobile=kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE),
+    )
+
+
+def format_phone(e164: str | None) -> str:
+    """'+919876543210' -> '+91 98765 43210' for display; unparseable values are returned as is."""
+    if not e164:
+        return ""
+    try:
+        num = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return e164
+    return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def search_digits(text: str) -> str:
+    """The digits of a search text that looks like (part of) a phone number, else "".
+
+    "+91 98765" -> "9198765", "98765-4" -> "987654", "rohan" -> "", "a1" -> "".
+    """
+    if not text or not _PHONE_LIKE.match(text):
+        return ""
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def calling_code(region: str) -> str:
+    """'IN' -> '91'."""
+    return str(phonenumbers.country_code_for_region(region.upper()) or "")
