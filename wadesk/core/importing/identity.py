@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from phonenumbers import SUPPORTED_REGIONS
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,25 +39,30 @@ class PhoneBook:
         self.region, self.known, self.cc = region, known, calling_code(region)
         self._cache: dict[str, PhoneResult] = {}
 
-    def parse(self, raw: str) -> PhoneResult:
-        hit = self._cache.get(raw)
+    def parse(self, raw: str, region: str | None = None) -> PhoneResult:
+        region = region or self.region
+        hit = self._cache.get((raw, region))
         if hit is not None:
             return hit
-        if _PLAIN_DIGITS.match(raw):
+        if _PLAIN_DIGITS.match(raw) and (raw[0] == "+" or region == self.region):
             cc = self.cc
             cand = raw if raw[0] == "+" else ("+" + cc + raw if len(raw) == 10 else "+" + raw)
             if cand in self.known:
                 res = PhoneResult(raw, e164=cand, is_mobile=True)
-                self._cache[raw] = res
+                self._cache[(raw, region)] = res
                 return res
-        res = normalise_phone(raw, self.region)
+        res = normalise_phone(raw, region)
         if len(self._cache) < 500_000:
-            self._cache[raw] = res
+            self._cache[(raw, region)] = res
         return res
 
-    def pick(self, raws: list[str]) -> tuple[PhoneResult | None, list[PhoneResult], list[PhoneResult]]:
-        """-> (primary: the first mobile, else the first valid; other valid; invalid)."""
-        results = [self.parse(r) for r in raws]
+    def pick(self, raws: list[str], country: str = "") -> tuple[PhoneResult | None, list[PhoneResult], list[PhoneResult]]:
+        """-> (primary: the first mobile, else the first valid; other valid; invalid).
+
+        A row's own country (Shopify 'Billing Country' = PK) says how to read its local numbers;
+        the shop's default region is only the fallback."""
+        region = country.upper() if len(country) == 2 and country.upper() in SUPPORTED_REGIONS else None
+        results = [self.parse(r, region) for r in raws]
         ok = [r for r in results if r.ok]
         bad = [r for r in results if not r.ok]
         primary = next((r for r in ok if r.is_mobile), ok[0] if ok else None)
@@ -103,11 +109,16 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
     attrs = v["attributes"] = dict(v["attributes"])
     newer = c.as_of is not None and (d.as_of is None or c.as_of > d.as_of)
     for f in _SIMPLE:
-        new = (getattr(c, f) or "")[: _LIMITS[f]]
+        new = getattr(c, f) or ""
+        if f == "country":
+            new = new.upper() if len(new) == 2 and new.isalpha() else ""
+        new = new[: _LIMITS[f]]
         if new and (not v[f] or (newer and v[f] != new)):
             v[f] = new
     if v["first_name"] or v["last_name"]:
-        full = " ".join(p for p in (v["first_name"], v["last_name"]) if p)
+        first, last = v["first_name"] or "", v["last_name"] or ""
+        # Shopify forms often put the whole name in First Name: "Person9 Singh Yadav" + "Yadav".
+        full = first if last and first.lower().endswith(" " + last.lower()) else " ".join(p for p in (first, last) if p)
         if full != v["name"] and (not v["name"] or newer or d.before is None):
             v["name"], v["name_key"] = full[:200], name_key(full)[:200]
             v["last_name_key"] = name_key(v["last_name"] or "")[:100] or None

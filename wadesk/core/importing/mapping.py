@@ -7,6 +7,7 @@ spelling (difflib) or a synonym contained as whole words ('Customer Mobile No.' 
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from datetime import datetime
@@ -57,6 +58,7 @@ def norm_header(h: str) -> str:
     return " ".join(h.split())
 
 
+@functools.lru_cache(maxsize=8192)
 def match_header(header: str) -> tuple[str | None, float]:
     """Best field for one header and a confidence 0..1 (exact synonym 1.0)."""
     n = norm_header(header)

@@ -59,7 +59,7 @@ class ImportWriter:
 
     def _identity(self, rec: Record):
         c = rec.customer
-        primary, others, bad = self.phones.pick(c.phones)
+        primary, others, bad = self.phones.pick(c.phones, c.country)
         email, flag = normalise_email(c.email)
         if flag == "invalid":
             c.attributes["invalid_email"] = c.email

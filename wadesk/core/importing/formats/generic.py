@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from wadesk.core.importing.formats.base import EventData, Format, ParseContext, Record, Row, money
 from wadesk.core.importing.formats.orders import OrderFormat
-from wadesk.core.importing.mapping import suggest_generic
+from wadesk.core.importing.mapping import SYNONYMS, norm_header, suggest_generic
 from wadesk.core.importing.readers.table import Table
 
 
@@ -29,6 +29,8 @@ class Events(Format):
     source = "import"
 
     def score(self, table: Table) -> float:
+        if not any(norm_header(h) in SYNONYMS["event_type"] for h in table.headers):
+            return 0.0  # cheap test first: store exports have no event column
         m = suggest_generic(table.headers)
         fields = set(m.values())
         return 0.9 if {"event_type", "event_time"} <= fields and fields & {"phone", "email"} else 0.0
