@@ -31,3 +31,64 @@ def db(data_dir):
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc))
+
+
+# ---- WhatsApp Cloud API: the fake server and an in-memory keychain (issue 5) ----------------------
+import keyring  # noqa: E402
+import keyring.backend  # noqa: E402
+import keyring.errors  # noqa: E402
+
+# A distinctive token that matches none of the log scrubber's patterns, so tests prove that the
+# registered-secret path keeps it out of logs and output.
+FAKE_TOKEN = "wadesk-fake-token-7f3c9e21d4b8a6"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keychain that lives in a dict: what a real OS keychain does, minus the OS."""
+
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.store.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.store[(service, username)] = password
+
+    def delete_password(self, service, username):
+        if self.store.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+@pytest.fixture
+def memory_keyring():
+    """An in-memory keychain for the test; the null backend comes back afterwards."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def fake_cloud_api():
+    """The sandbox simulator as a real HTTP server on 127.0.0.1 (free port), with FAKE_TOKEN."""
+    from wadesk.core.messaging.sandbox import SandboxServer
+
+    with SandboxServer(token=FAKE_TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def cloud_client(fake_cloud_api):
+    """A CloudClient pointed at the fake server; retries don't sleep, short timeouts."""
+    from wadesk.core.messaging.cloud_client import CloudClient
+
+    client = CloudClient(access_token=FAKE_TOKEN, phone_number_id=fake_cloud_api.phone_number_id,
+                         waba_id=fake_cloud_api.waba_id, base_url=fake_cloud_api.url,
+                         timeout=(1.0, 0.3), sleep=lambda s: None)
+    yield client
+    client.close()
