@@ -23,7 +23,7 @@ ORDER_COLS = ("customer_id", "number", "placed_at", "total", "subtotal", "discou
               "currency", "payment_method", "is_cod", "financial_status", "fulfillment_status", "cancelled_at",
               "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
               "ship_city", "ship_state", "ship_pincode", "attributes", "shipping_status", "is_rto",
-              "delivered_at", "rto_at")
+              "delivered_at", "rto_at", "updated_at")
 _FILL = ("number", "payment_method", "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content",
          "utm_term", "ship_city", "ship_state", "ship_pincode", "currency", "customer_id")
 _SUFFIX = re.compile(r"-[A-Z]{1,2}\d?$")
@@ -103,9 +103,9 @@ class OrderWriter:
                     extra_items += [(old["id"], it) for it in o.items]
                 ch = order_changes(old, vals)
                 if ch and not old.get("_new"):
-                    self.log.add_updated("order", old["id"], {k: old[k] for k in ch})
+                    self.log.add_updated("order", old["id"], {k: old[k] for k in [*ch, "updated_at"]})
                     self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
-                    old.update(ch)
+                    old.update(ch, updated_at=self.now)
                     self.updated += 1
                     for c in {old["customer_id"], cid} - {None}:
                         self.touched_customers.add(c)
@@ -156,9 +156,9 @@ class OrderWriter:
             if extra:
                 ch["attributes"] = {**(old["attributes"] or {}), **extra}
             if ch:
-                self.log.add_updated("order", old["id"], {k: old[k] for k in ch})
+                self.log.add_updated("order", old["id"], {k: old[k] for k in [*ch, "updated_at"]})
                 self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
-                old.update(ch)
+                old.update(ch, updated_at=self.now)
                 self.updated += 1
                 if old["customer_id"]:
                     self.touched_customers.add(old["customer_id"])

@@ -71,7 +71,7 @@ class ImportWriter:
             c.attributes["invalid_phones"] = [b.raw for b in bad]
             self.warnings["phone numbers that could not be read (kept as text)"] += 1
         if not primary and not email and not c.external_id:
-            why = f" (phone '{bad[0].raw}': {bad[0].error})" if bad else ""
+            why = f" (phone '{bad[0].raw}': {bad[0].error.rstrip('.')})" if bad else ""
             return None, f"No usable phone number or email{why}."
         return (primary, others, email), None
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from wadesk.core.importing.readers.table import Table
-from wadesk.core.importing.values import clean_name, parse_consent, parse_datetime, parse_money, split_name
+from wadesk.core.importing.values import BLANKS, clean_name, parse_consent, parse_datetime, parse_money, split_name
 
 # Field catalogue: what a column can be mapped to (the wizard lists these; "attr:<name>" keeps a
 # column as a custom attribute, "" skips it).
@@ -46,7 +46,7 @@ def split_phones(*cells: str) -> list[str]:
     out: list[str] = []
     for c in cells:
         for part in _PHONE_SPLIT.split(c):
-            if part and any(ch.isdigit() for ch in part) and part not in out:
+            if part and part.lower() not in BLANKS and part not in out:
                 out.append(part)
     return out
 

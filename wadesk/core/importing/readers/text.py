@@ -93,18 +93,27 @@ def open_text(path: Path, encoding: str | None = None, delimiter: str | None = N
     size = path.stat().st_size
 
     def source():
-        with open(path, encoding=enc, errors="replace", newline="") as fh:
-            reader = csv.reader(fh, delimiter=delim)
-            try:
-                for row in reader:
-                    if row and row[0].startswith("\ufeff"):
-                        row[0] = row[0][1:]
-                    yield row
-            except csv.Error as exc:
-                raise ImportFileError(
-                    f"{path.name} could not be read after line {reader.line_num}: the file looks cut short "
-                    f"or damaged ({exc})."
-                ) from None
+        # strict mode notices a quoted cell cut off by the end of the file (a truncated export);
+        # any other strictness complaint ('"a"b') re-reads leniently from where it stopped.
+        done = 0
+        for strict in (True, False):
+            with open(path, encoding=enc, errors="replace", newline="") as fh:
+                reader = csv.reader(fh, delimiter=delim, strict=strict)
+                try:
+                    for i, row in enumerate(reader):
+                        if i < done:
+                            continue
+                        if row and row[0].startswith("\ufeff"):
+                            row[0] = row[0][1:]
+                        done += 1
+                        yield row
+                    return
+                except csv.Error as exc:
+                    if "end of data" in str(exc) or not strict:
+                        raise ImportFileError(
+                            f"{path.name} could not be read after line {reader.line_num}: the file looks cut "
+                            "short or damaged (a quoted cell never ends)."
+                        ) from None
 
     head = []
     for row in source():
