@@ -1,0 +1,108 @@
+"""Personalisation: mappings with fallbacks and formats, the customer context, discount code pools."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from wadesk.core.db.models import Campaign, Customer, Event, Order, OrderItem
+from wadesk.core.messaging.context import customer_context
+from wadesk.core.messaging.discount_codes import (
+    CodeShortage, assign_codes, import_codes, peek_code, pools, read_codes_file, shortage,
+)
+from wadesk.core.messaging.mapping import (
+    TemplateMapping, VariableMapping, check_mapping, default_mapping, resolve_values,
+)
+from wadesk.core.messaging.render import render_message
+from wadesk.core.messaging.sandbox.catalog import sandbox_templates
+from wadesk.core.messaging.template_spec import TemplateSpec
+
+SPECS = {(t["name"], t["language"]): TemplateSpec.from_meta(t) for t in sandbox_templates()}
+NOW = datetime(2026, 11, 28, 10, 0)
+
+WINBACK = TemplateMapping("winback_offer", "en", {
+    "header.first_name": VariableMapping("field", "first_name", fallback="there"),
+    "body.discount": VariableMapping("fixed", "15%"),
+    "body.code": VariableMapping("discount_code", "WINBACK"),
+    "body.expiry": VariableMapping("attribute", "offer_ends", format="date"),
+    "button.0": VariableMapping("discount_code", "WINBACK"),
+    "button.1": VariableMapping("fixed", "collections/new"),
+}, utm_campaign="Win-back Nov")
+
+
+def test_resolve_with_fallbacks_formats_and_utm():
+    ctx = {"field.first_name": None, "discount_code.WINBACK": "WB-7Q2K", "attribute.offer_ends": "2026-12-05"}
+    values, problems = resolve_values(SPECS[("winback_offer", "en")], WINBACK, ctx)
+    assert problems == []
+    assert values == {"header.first_name": "there", "body.discount": "15%", "body.code": "WB-7Q2K",
+                      "body.expiry": "5 Dec", "button.0": "WB-7Q2K",
+                      "button.1": "collections/new?utm_source=whatsapp&utm_medium=campaign&utm_campaign=win-back-nov"}
+    r = render_message(SPECS[("winback_offer", "en")], values, to="+919876543210")
+    assert r.ok and r.header_text == "We miss you, there!"
+
+
+def test_missing_values_and_codes_are_problems():
+    values, problems = resolve_values(SPECS[("winback_offer", "en")], WINBACK, {"attribute.offer_ends": "soon"})
+    codes = sorted(p.code for p in problems)
+    assert codes == ["bad_value", "no_discount_code", "no_discount_code"]
+    assert "header.first_name" in values  # fallback used
+
+
+def test_mapping_checks_and_json_round_trip(tmp_path):
+    spec = SPECS[("festive_sale", "en")]
+    m = default_mapping(spec)
+    assert m.variables["body.first_name"] == VariableMapping("field", "first_name", fallback="there")
+    assert [p.code for p in check_mapping(spec, m)] == ["missing_media"]
+    m.header_media = "https://cdn.example.in/diwali.jpg"
+    m.variables["body.nope"] = VariableMapping("fixed", "x")
+    m.variables["body.discount"] = VariableMapping("metric", "", format="weird")
+    assert sorted(p.code for p in check_mapping(spec, m)) == ["bad_format", "unknown_variable"]
+    path = tmp_path / "mapping.json"
+    WINBACK.save(path)
+    assert TemplateMapping.load(path) == WINBACK
+    with pytest.raises(ValueError, match="format"):
+        TemplateMapping.from_json({"variables": {}})
+
+
+def test_customer_context_from_the_crm(db):
+    with db.session() as s:
+        c = Customer(phone="+919876543210", first_name=None, name="Aditi Sharma", city="Pune", order_count=2,
+                     total_spent=Decimal("2998"), attributes={"size": "M"}, created_at=NOW, updated_at=NOW)
+        other = Customer(phone="+919876543211", name="Rahul", created_at=NOW, updated_at=NOW)
+        s.add_all([c, other])
+        s.flush()
+        for i, (cust, product, qty) in enumerate([(c, "Rose Serum", 1), (c, "Night Cream", 1),
+                                                  (other, "Vitamin C Gel", 5), (other, "Rose Serum", 9)]):
+            s.add(Order(customer_id=cust.id, source="demo", external_id=str(i), number=f"#10{i}",
+                        placed_at=datetime(2026, 11, i + 1), total=Decimal("1499"), created_at=NOW, updated_at=NOW,
+                        items=[OrderItem(product=product, category="skincare", quantity=qty, price=Decimal("1499"))]))
+        s.add(Event(customer_id=c.id, type="added_to_cart", occurred_at=NOW, product="Kurta Set", value=Decimal("1299")))
+        s.flush()
+        ctx = customer_context(s, c, NOW)
+    assert ctx["field.first_name"] == "Aditi" and ctx["attribute.size"] == "M"
+    assert ctx["metric.aov"] == Decimal("1499.00") and ctx["metric.last_order_number"] == "#101"
+    assert ctx["metric.favourite_category"] == "skincare"
+    assert ctx["product.last_carted"] == "Kurta Set" and ctx["metric.cart_value"] == Decimal("1299")
+    assert ctx["recommendation.top_in_favourite_category"] == "Vitamin C Gel"  # Rose Serum already bought
+
+
+def test_code_pool_import_assign_and_shortage(db, tmp_path):
+    f = tmp_path / "codes.csv"
+    f.write_text("Code\nWB-1\nWB-2\nWB-2\nWB-3\nbad code\n", encoding="utf-8")
+    with db.session() as s:
+        result = import_codes(s, "WINBACK", read_codes_file(f), NOW)
+        assert (result.added, result.duplicates, result.invalid) == (3, 1, ["bad code"])
+        custs = [Customer(name=n, created_at=NOW, updated_at=NOW) for n in "abcd"]
+        camp = Campaign(name="c", created_at=NOW, updated_at=NOW)
+        s.add_all(custs + [camp])
+        s.flush()
+        ids = [c.id for c in custs]
+        assert shortage(s, "WINBACK", 4).code == "no_discount_code"
+        with pytest.raises(CodeShortage):
+            assign_codes(s, "WINBACK", ids, campaign_id=camp.id, now=NOW)
+        assert peek_code(s, "WINBACK") == "WB-1"
+        first = assign_codes(s, "WINBACK", ids[:2], campaign_id=camp.id, now=NOW)
+        again = assign_codes(s, "WINBACK", ids[:3], campaign_id=camp.id, now=NOW)  # idempotent, +1
+        assert first == {ids[0]: "WB-1", ids[1]: "WB-2"} and again == {**first, ids[2]: "WB-3"}
+        assert [(p.pool, p.total, p.available, p.assigned) for p in pools(s)] == [("WINBACK", 3, 0, 3)]
