@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -267,6 +268,8 @@ class Campaign(Base):
     template_id: Mapped[Optional[int]] = mapped_column(ForeignKey("templates.id", ondelete="SET NULL"))
     mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     holdout_pct: Mapped[int] = mapped_column(Integer, default=10)
+    # Sent through the built-in sandbox: labelled SANDBOX and never counted as real.
+    is_sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     scheduled_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     frozen_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
@@ -297,6 +300,7 @@ class Message(Base):
     payload: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="queued")
     is_holdout: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     wamid: Mapped[Optional[str]] = mapped_column(String(128), unique=True)
     error_code: Mapped[Optional[int]] = mapped_column(Integer)
     error_title: Mapped[Optional[str]] = mapped_column(String(255))

@@ -1,4 +1,4 @@
-"""messaging: discount code pools
+"""messaging: discount code pools; sandbox flags on campaigns and messages
 
 Revision ID: 0003
 Revises: 0002
@@ -33,9 +33,16 @@ def upgrade() -> None:
     with op.batch_alter_table("discount_codes", schema=None) as batch_op:
         batch_op.create_index("ix_discount_codes_pool_assigned", ["pool", "assigned_at"], unique=False)
         batch_op.create_index("ix_discount_codes_campaign_customer", ["campaign_id", "customer_id"], unique=False)
+    # Sandbox campaigns and messages are never counted as real (reports, caps, costs).
+    for table in ("campaigns", "messages"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("is_sandbox", sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
+    for table in ("messages", "campaigns"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("is_sandbox")
     with op.batch_alter_table("discount_codes", schema=None) as batch_op:
         batch_op.drop_index("ix_discount_codes_campaign_customer")
         batch_op.drop_index("ix_discount_codes_pool_assigned")
