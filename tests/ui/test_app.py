@@ -69,7 +69,8 @@ def test_crash_dialog_shows_the_log_location_and_no_secrets(qtbot, tmp_path):
         assert str(log_path) in box.text()
         assert TOKEN not in box.text() + box.detailedText()
         assert "RuntimeError" in box.detailedText()
-        box.close()
+        assert box.close()  # the window's close box (and Esc) dismiss it
+        assert not box.isVisible()
     finally:
         reporter.uninstall()
     for handler in logging.getLogger().handlers:
@@ -94,3 +95,12 @@ def test_plain_error_words():
 def test_resources_load(qapp):
     assert not app_icon().isNull()
     assert "QListWidget#nav" in stylesheet()
+
+
+def test_app_options_open_the_app_without_loading_the_command_line():
+    from wadesk.__main__ import _plainly_gui
+
+    assert _plainly_gui([]) and _plainly_gui(["--data-dir", "x", "--sample-shop"])
+    assert _plainly_gui(["--data-dir=x", "--smoke-test"])
+    assert not _plainly_gui(["info"]) and not _plainly_gui(["--data-dir", "x", "info"])
+    assert not _plainly_gui(["--help"])

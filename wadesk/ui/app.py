@@ -85,6 +85,15 @@ def build_sample_before_start(services: AppServices, customers: int = 2000) -> N
     services.settings.load()
 
 
+def since_process_start_ms() -> float | None:
+    """Milliseconds since the operating system started this process (None if unknown)."""
+    try:
+        import psutil  # optional: installed with the test extras
+    except ImportError:
+        return None
+    return (time.time() - psutil.Process().create_time()) * 1000
+
+
 def run_gui(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args, qt_args = parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -126,12 +135,14 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
         window.show()
         app.processEvents()
         shown_ms = (time.perf_counter() - started) * 1000
-        log.info("WaDesk %s: window shown %.0f ms after start (data folder %s)",
-                 db.display_name, shown_ms, data_dir.root)
+        since_launch = since_process_start_ms()
+        log.info("Window shown %.0f ms after run_gui started (%s ms after the process started); "
+                 "database %s", shown_ms, "?" if since_launch is None else round(since_launch),
+                 db.display_name)
         if args.smoke_test:
             from wadesk.ui.smoke import smoke_test
 
-            return smoke_test(app, window, services, shown_ms)
+            return smoke_test(app, window, services, shown_ms, since_launch)
 
         def welcome_if_needed(needed: bool) -> None:
             if needed:

@@ -10,7 +10,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from wadesk.core.db import DatabaseError
@@ -119,7 +120,12 @@ class CrashReporter(QObject):
                           "If this keeps happening, send that file to support.",
                           QMessageBox.StandardButton.Ok, self.parent_window())
         box.setObjectName("crashBox")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setDetailedText(summary)
+        box.setEscapeButton(box.button(QMessageBox.StandardButton.Ok))  # Esc and the close box work
+        folder = box.addButton("Open the log folder", QMessageBox.ButtonRole.ActionRole)
+        folder.clicked.connect(lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(self.log_path.parent))))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(self._closed)
         self._box = box  # keep it alive while open

@@ -248,6 +248,8 @@ class JobRunner(QObject):
             scale = max(1, -(-total // _BAR_MAX))
             dlg.setRange(0, total // scale)
             dlg.setValue(min(done, total) // scale)
+        if not text and total > 0:
+            text = f"{job.title}… {done:,} of {total:,} done"
         dlg.setLabelText(text or f"{job.title}…")
 
     def _present_error(self, job: Job, message: str, parent: QWidget | None) -> None:

@@ -8,17 +8,18 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QCommandLinkButton, QDialog, QLabel, QVBoxLayout, QWidget
 
 from wadesk.core.jobs import JobContext
 from wadesk.ui import events
 from wadesk.ui.errors import show_error
-from wadesk.ui.resources import app_icon
+from wadesk.ui.resources import app_icon, svg_icon
 from wadesk.ui.services import AppServices
 
 log = logging.getLogger(__name__)
 SAMPLE_CUSTOMERS = 2000
+_CHOICE_ICONS = {"import": "icons/nav/import.svg", "empty": "icons/nav/customers.svg"}
 
 
 def check_first_run(services: AppServices, then: Callable[[bool], None],
@@ -78,6 +79,8 @@ class WelcomeDialog(QDialog):
 
     def _choice(self, key: str, title: str, description: str) -> QCommandLinkButton:
         button = QCommandLinkButton(title, description, objectName=f"choice_{key}")
+        button.setIcon(app_icon() if key == "sample" else svg_icon(_CHOICE_ICONS[key]))
+        button.setIconSize(QSize(28, 28))
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         return button
 

@@ -80,6 +80,7 @@ class HomePage(QWidget):
         for key, text in [("customers", "Open customers"), ("import", "Import a file"),
                           ("segments", "Build a segment"), ("campaigns", "Plan a campaign")]:
             button = QPushButton(text, objectName=f"go_{key}")
+            button.setProperty("primary", key == "customers")
             button.clicked.connect(lambda _=False, k=key: services.bus.request_page(k))
             actions.addWidget(button)
         actions.addStretch(1)
