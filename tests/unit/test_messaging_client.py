@@ -194,3 +194,23 @@ def test_classify_table_covers_reference_codes():
         assert errors.classify(code).kind != "unknown", code
     assert errors.classify(None, 503).action == errors.RETRY
     assert errors.classify(131056).action == errors.PAIR_LIMIT
+
+
+def test_media_uploader_uploads_each_file_once(cloud_client, fake_cloud_api, tmp_path):
+    from wadesk.core.messaging.media import MediaUploader, check_media
+
+    img = tmp_path / "banner.jpg"
+    img.write_bytes(b"\xff\xd8\xff fake jpeg")
+    up = MediaUploader(cloud_client)
+    first = up.media_for(str(img), "IMAGE")
+    assert first == up.media_for(str(img), "IMAGE") and "id" in first
+    assert len(fake_cloud_api.requests_to("/media")) == 1
+    assert up.media_for("https://cdn.example.in/b.jpg", "IMAGE") == {"link": "https://cdn.example.in/b.jpg"}
+    doc = tmp_path / "invoice.pdf"
+    doc.write_bytes(b"%PDF-1.4")
+    assert up.media_for(str(doc), "DOCUMENT")["filename"] == "invoice.pdf"
+    assert "does not accept invoice.pdf" in check_media(str(doc), "IMAGE").message
+    assert "https" in check_media("http://cdn.example.in/b.jpg", "IMAGE").message
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\0" * (5 * 1024 * 1024 + 1))
+    assert "5 MB" in check_media(str(big), "IMAGE").message

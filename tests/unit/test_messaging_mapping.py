@@ -106,3 +106,32 @@ def test_code_pool_import_assign_and_shortage(db, tmp_path):
         again = assign_codes(s, "WINBACK", ids[:3], campaign_id=camp.id, now=NOW)  # idempotent, +1
         assert first == {ids[0]: "WB-1", ids[1]: "WB-2"} and again == {**first, ids[2]: "WB-3"}
         assert [(p.pool, p.total, p.available, p.assigned) for p in pools(s)] == [("WINBACK", 3, 0, 3)]
+
+
+def test_preview_for_a_customer_and_for_the_templates_page(db, tmp_path):
+    from wadesk.core.messaging.preview import preview_for_customer, preview_values
+
+    spec = SPECS[("winback_offer", "en")]
+    with db.session() as s:
+        import_codes(s, "WINBACK", ["WB-1", "WB-2"], NOW)
+        c = Customer(phone="+919876543210", first_name="Priya", name="Priya", attributes={"offer_ends": "2026-12-05"},
+                     created_at=NOW, updated_at=NOW)
+        s.add(c)
+        s.flush()
+        p = preview_for_customer(s, spec, WINBACK, c, now=NOW)
+        assert p.ok, p.problems
+        assert p.rendered.header_text == "We miss you, Priya!" and "WB-1" in p.rendered.body
+        assert '"coupon_code": "WB-1"' in p.json_text and p.header_html == "We miss you, Priya!"
+        assert pools(s)[0].available == 2  # peeking assigns nothing
+        c.phone = None
+        assert [x.code for x in preview_for_customer(s, spec, WINBACK, c, now=NOW).problems] == ["invalid_phone"]
+
+    festive = SPECS[("festive_sale", "en")]
+    p = preview_values(festive)
+    assert p.ok and p.rendered.header_media == {"link": festive.header.example}
+    assert p.body_html.startswith("Neha, our <b>Diwali sale</b> is live!")
+    img = tmp_path / "banner.png"
+    img.write_bytes(b"\x89PNG\r\n")
+    p = preview_values(festive, header_media=str(img))
+    assert p.ok and p.header_media_path == str(img)
+    assert [x.code for x in preview_values(festive, header_media=str(tmp_path / "none.png")).problems] == ["missing_media"]
