@@ -1,0 +1,168 @@
+"""Add or edit one customer. Problems are shown next to their field, in the core's own words."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from wadesk.core.crm import customers as crm
+from wadesk.core.crm.phones import country_name, format_phone, normalise_phone
+from wadesk.ui import events
+
+# (field, label, placeholder) in the order they are asked.
+TEXT_FIELDS = [
+    ("first_name", "First name", "Priya"),
+    ("last_name", "Last name", "Sharma"),
+    ("phone", "WhatsApp number", "98765 43210"),
+    ("email", "Email", "priya@example.com"),
+    ("city", "City", "Pune"),
+    ("state", "State", "Maharashtra"),
+    ("pincode", "Pincode", "411001"),
+]
+LANGUAGES = [("", "Not set"), ("en", "English"), ("hi", "Hindi"), ("mr", "Marathi"), ("ta", "Tamil"),
+             ("te", "Telugu"), ("kn", "Kannada"), ("ml", "Malayalam"), ("bn", "Bengali"),
+             ("gu", "Gujarati"), ("pa", "Punjabi")]
+ERROR_STYLE = "color: #b3261e;"
+HINT_STYLE = "color: #5f6368;"
+
+
+class CustomerDialog(QDialog):
+    """`CustomerDialog(services, customer_id=None)`: None adds a customer. After a successful save
+    `saved_id` holds the customer's id and the bus has been told customers changed."""
+
+    def __init__(self, services, customer_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.services = services
+        self.customer_id = customer_id
+        self.saved_id: int | None = None
+        self.region = services.settings.get("default_region") or "IN"
+        self.setObjectName("customerDialog")
+        self.setWindowTitle("Edit customer" if customer_id else "Add a customer")
+        self.setMinimumWidth(440)
+        self.inputs: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for field, label, placeholder in TEXT_FIELDS:
+            edit = QLineEdit(self)
+            edit.setObjectName(f"field_{field}")
+            edit.setPlaceholderText(placeholder)
+            self.inputs[field] = edit
+            form.addRow(label, self._with_message(field, edit))
+        self.phone_hint = QLabel(self)
+        self.phone_hint.setObjectName("phoneHint")
+        self.phone_hint.setStyleSheet(HINT_STYLE)
+        form.insertRow(3, "", self.phone_hint)
+        self.language = QComboBox(self)
+        self.language.setObjectName("field_language")
+        for code, name in LANGUAGES:
+            self.language.addItem(name, code)
+        form.addRow("Language", self._with_message("language", self.language))
+        self.general_error = QLabel(self)
+        self.general_error.setObjectName("generalError")
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self.inputs["phone"].textChanged.connect(self._preview_phone)
+        self._preview_phone("")
+        if customer_id is not None:
+            self._load(customer_id)
+
+    def _with_message(self, field: str, editor: QWidget) -> QWidget:
+        box = QWidget(self)
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(2)
+        col.addWidget(editor)
+        message = QLabel(box)
+        message.setObjectName(f"error_{field}")
+        message.setStyleSheet(ERROR_STYLE)
+        message.setWordWrap(True)
+        message.hide()
+        col.addWidget(message)
+        self.errors[field] = message
+        return box
+
+    # -- data ------------------------------------------------------------------------------------
+    def _load(self, customer_id: int) -> None:
+        with self.services.db.Session() as s:  # one small read by primary key
+            profile = crm.get_profile(s, customer_id)
+        if profile is None:
+            self.general_error.setText("This customer no longer exists.")
+            self.general_error.show()
+            self.save_button.setEnabled(False)
+            return
+        for field, edit in self.inputs.items():
+            value = getattr(profile, field, None)
+            edit.setText(format_phone(value) if field == "phone" and value else (value or ""))
+        i = self.language.findData(getattr(profile, "language", None) or "")
+        if i < 0:
+            self.language.addItem(profile.language, profile.language)
+            i = self.language.count() - 1
+        self.language.setCurrentIndex(i)
+
+    def values(self) -> dict[str, Any]:
+        data: dict[str, Any] = {f: e.text().strip() or None for f, e in self.inputs.items()}
+        data["language"] = self.language.currentData() or None
+        return data
+
+    def _preview_phone(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            self.phone_hint.setText(f"Numbers without +country are read as {country_name(self.region)} numbers.")
+            return
+        result = normalise_phone(text, self.region)
+        self.phone_hint.setText(f"Will be saved as {format_phone(result.e164)}" if result.ok else "")
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for field, label in self.errors.items():
+            label.setVisible(field in errors)
+            label.setText(errors.get(field, ""))
+        other = [msg for field, msg in errors.items() if field not in self.errors]
+        self.general_error.setText("\n".join(other))
+        self.general_error.setVisible(bool(other))
+        first = next((f for f in self.inputs if f in errors), None)
+        if first:
+            self.inputs[first].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.inputs[first].selectAll()
+
+    def save(self) -> None:
+        data = self.values()
+        try:
+            with self.services.db.session() as s:  # one short transaction for one customer
+                if self.customer_id is None:
+                    customer = crm.create_customer(s, data, default_region=self.region,
+                                                   now=self.services.clock.now(), source="manual")
+                else:
+                    customer = crm.update_customer(s, self.customer_id, data, default_region=self.region,
+                                                   now=self.services.clock.now())
+                saved_id = customer.id
+        except crm.ValidationError as exc:
+            self.show_errors(dict(exc.errors))
+            return
+        except crm.CustomerNotFound as exc:
+            self.show_errors({"": str(exc)})
+            return
+        self.saved_id = saved_id
+        self.services.bus.notify(events.CUSTOMERS)
+        self.accept()
