@@ -60,3 +60,15 @@ def test_connect_is_refused_without_a_keychain(capsys, monkeypatch, data_dir, fa
     code, out, _ = _run(capsys, "account", "show", "--json", "--data-dir", str(data_dir.root))
     assert out["phone_number_id"] == "" and out["sandbox"] is True and out["keychain_usable"] is False
 
+
+
+def test_codes_import_and_list(capsys, data_dir, tmp_path):
+    f = tmp_path / "codes.txt"
+    f.write_text("code\nDIWALI-1\nDIWALI-2\nDIWALI-2\n\n", encoding="utf-8")
+    code, out, _ = _run(capsys, "codes", "import", str(f), "--pool", "DIWALI", "--json", "--data-dir", str(data_dir.root))
+    assert code == 0 and (out["added"], out["duplicates"], out["invalid"]) == (2, 1, 0)
+    code, out, _ = _run(capsys, "codes", "list", "--json", "--data-dir", str(data_dir.root))
+    assert out["pools"] == [{"pool": "DIWALI", "total": 2, "available": 2, "assigned": 0}]
+    code, out, _ = _run(capsys, "codes", "import", str(tmp_path / "missing.txt"), "--pool", "X", "--json",
+                        "--data-dir", str(data_dir.root))
+    assert code == 2 and "Could not read" in out["error"]

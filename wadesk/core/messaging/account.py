@@ -63,6 +63,8 @@ MESSAGING_SETTINGS = [
     SettingDef("whatsapp_base_url", DEFAULT_BASE_URL, "Cloud API address (advanced)", _base_url),
     # The owner may choose the sandbox even with an account connected.
     SettingDef("whatsapp_sandbox", False, "Use the WhatsApp sandbox", _bool),
+    # Meta is moving marketing templates to POST /marketing_messages; switchable until it settles.
+    SettingDef("whatsapp_marketing_endpoint", False, "Send marketing templates via /marketing_messages", _bool),
     # Random id naming this profile's keychain entries (not a secret).
     SettingDef("keychain_scope", "", "Keychain entry id for this shop profile", _text),
 ]
@@ -76,6 +78,7 @@ class AccountConfig:
     api_version: str = DEFAULT_API_VERSION
     base_url: str = DEFAULT_BASE_URL
     sandbox_chosen: bool = False
+    marketing_endpoint: bool = False
 
     @property
     def has_ids(self) -> bool:
@@ -90,6 +93,7 @@ class AccountConfig:
             api_version=_api_version(self.api_version),
             base_url=_base_url(self.base_url),
             sandbox_chosen=bool(self.sandbox_chosen),
+            marketing_endpoint=bool(self.marketing_endpoint),
         )
 
 
@@ -100,6 +104,7 @@ def load_account(session: Session) -> AccountConfig:
         api_version=get_setting(session, "whatsapp_api_version"),
         base_url=get_setting(session, "whatsapp_base_url"),
         sandbox_chosen=bool(get_setting(session, "whatsapp_sandbox")),
+        marketing_endpoint=bool(get_setting(session, "whatsapp_marketing_endpoint")),
     )
 
 
@@ -110,6 +115,7 @@ def save_account(session: Session, config: AccountConfig) -> AccountConfig:
     set_setting(session, "whatsapp_api_version", cfg.api_version)
     set_setting(session, "whatsapp_base_url", cfg.base_url)
     set_setting(session, "whatsapp_sandbox", cfg.sandbox_chosen)
+    set_setting(session, "whatsapp_marketing_endpoint", cfg.marketing_endpoint)
     return cfg
 
 
