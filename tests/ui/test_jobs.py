@@ -174,3 +174,29 @@ def test_cancelled_exception_from_core_code_counts_as_cancel(qtbot, services):
     job = services.jobs.run(core_function, progress_dialog=False)
     with qtbot.waitSignal(job.cancelled, timeout=5000):
         pass
+
+
+def test_finished_jobs_are_released(qtbot, services):
+    import gc
+    import weakref
+
+    job = services.jobs.run(lambda ctx: 1, progress_dialog=False, on_result=lambda r: None)
+    job.progress.connect(lambda *a: job)  # a lambda that mentions the job must not pin it
+    ref = weakref.ref(job)
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        pass
+    del job
+    qtbot.wait(20)
+    gc.collect()
+    assert ref() is None and not services.jobs.busy
+
+
+def test_quitting_lets_a_queued_setting_write_finish(qtbot, services, db):
+    release = threading.Event()
+    blocker = services.jobs.run(lambda ctx: release.wait(5), progress_dialog=False)
+    services.settings.set("first_run_done", True)  # queued behind the blocker
+    release.set()
+    assert services.jobs.shutdown()
+    assert blocker.ctx.cancelled()
+    with db.session() as s:
+        assert s.get(Setting, "first_run_done").value is True

@@ -67,10 +67,12 @@ def fatal(message: str, quiet: bool) -> int:
     return 2
 
 
-def build_sample_before_start(services: AppServices, customers: int = 2000) -> None:
-    """--sample-shop: fill an empty database first, with a progress dialog (Cancel = start empty)."""
+def build_sample_before_start(services: AppServices, customers: int = 2000) -> str | None:
+    """--sample-shop: fill an empty database first, with a progress dialog (Cancel = start empty).
+
+    Returns None when built or not needed, else why not (the user has seen it in a box)."""
     if services.db.customer_count() > 0:
-        return
+        return None
     from wadesk.core.demo import build_sample_shop
 
     clock = services.clock
@@ -83,6 +85,9 @@ def build_sample_before_start(services: AppServices, customers: int = 2000) -> N
     if not job.is_finished:
         loop.exec()
     services.settings.load()
+    if job.outcome == "error":
+        return f"the sample shop could not be built: {job.error}"
+    return "the sample shop was cancelled" if job.outcome == "cancelled" else None
 
 
 def since_process_start_ms() -> float | None:
@@ -128,8 +133,7 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
 
     services = build_services(db, data_dir, log_path=log_path)
     try:
-        if args.sample_shop:
-            build_sample_before_start(services)
+        problem = build_sample_before_start(services) if args.sample_shop else None
         window = MainWindow(services)
         holder["window"] = window
         window.show()
@@ -142,7 +146,7 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
         if args.smoke_test:
             from wadesk.ui.smoke import smoke_test
 
-            return smoke_test(app, window, services, shown_ms, since_launch)
+            return smoke_test(app, window, services, shown_ms, since_launch, problem)
 
         def welcome_if_needed(needed: bool) -> None:
             if needed:

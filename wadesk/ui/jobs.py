@@ -54,6 +54,7 @@ class Job(QObject):
         self.result: Any = None
         self.error: BaseException | None = None
         self.last_progress: tuple[int, int, str] = (0, 0, "")
+        self.cancellable = True  # False: cancel_all (on quit) lets it finish
 
     def cancel(self) -> None:
         """Ask the job to stop; it stops at its next check and rolls back its transaction."""
@@ -160,6 +161,7 @@ class JobRunner(QObject):
             raise ValueError(f"unknown job lane {lane!r}")
         work = _Work(0, title, fn, self._relay)
         job = Job(title, JobContext(progress=work.report, db=self.db))
+        job.cancellable = cancellable
         work.job_id, work.ctx = job.id, job.ctx
         self.active[job.id] = job
 
@@ -191,8 +193,10 @@ class JobRunner(QObject):
         return self.run(in_session, **kwargs)
 
     def cancel_all(self) -> None:
+        """Stop every job that may be stopped; short non-cancellable writes (a setting) finish."""
         for job in list(self.active.values()):
-            job.cancel()
+            if job.cancellable:
+                job.cancel()
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Cancel everything and wait for the threads (on quit). True if all stopped in time."""

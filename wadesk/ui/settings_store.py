@@ -60,7 +60,7 @@ class SettingsStore(QObject):
                 on_saved()
 
         self.jobs.run_in_session(write, title="Saving a setting", on_result=saved,
-                                 progress_dialog=False)
+                                 progress_dialog=False, cancellable=False)
         return parsed
 
     def reload(self) -> None:

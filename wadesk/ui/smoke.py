@@ -24,7 +24,7 @@ def pump(app: QApplication, ms: int) -> None:
 
 
 def smoke_test(app: QApplication, window: MainWindow, services: AppServices, shown_ms: float,
-               since_launch_ms: float | None = None) -> int:
+               since_launch_ms: float | None = None, problem: str | None = None) -> int:
     from wadesk.ui.welcome import WelcomeDialog
 
     window.remember_state = False
@@ -55,7 +55,7 @@ def smoke_test(app: QApplication, window: MainWindow, services: AppServices, sho
         sys.excepthook = previous
     window.close()
     pump(app, 20)
-    ok = not (window.page_errors or exceptions or stuck)
+    ok = not (window.page_errors or exceptions or stuck or problem)
     print(json.dumps({
         "smoke_test": "ok" if ok else "failed",
         "pages": list(window.pages),
@@ -65,5 +65,6 @@ def smoke_test(app: QApplication, window: MainWindow, services: AppServices, sho
         "page_errors": window.page_errors,
         "exceptions": exceptions,
         "jobs_unfinished": stuck,
+        "problem": problem,
     }, ensure_ascii=False))
     return 0 if ok else 1
