@@ -1,0 +1,48 @@
+"""Small shared pieces of CRM writes: input errors, what time it is, the audit log, id chunks."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy.orm import Session
+
+from wadesk.core.clock import Clock, SystemClock, utc_naive
+from wadesk.core.db.models import AuditLog
+
+# Ids per statement: well under every database's bound-parameter limit (SQLite's is 32766).
+CHUNK = 5000
+
+
+class ValidationError(ValueError):
+    """Input a shop owner has to fix: {field: plain message} ("" for the form as a whole)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = dict(errors)
+
+
+def now_from(clock: Clock | None = None, now: datetime | None = None) -> datetime:
+    """The time a write is stamped with (naive UTC): `now` if given, else the clock's."""
+    return utc_naive(now if now is not None else (clock or SystemClock()).now())
+
+
+def audit(
+    session: Session,
+    at: datetime,
+    action: str,
+    entity_id: int | None,
+    details: dict[str, Any] | None = None,
+    actor: str | None = None,
+    entity: str = "customer",
+) -> None:
+    """One audit row. Callers put ids, counts and field *names* in details, never personal data."""
+    session.add(
+        AuditLog(occurred_at=at, actor=actor, action=action, entity=entity, entity_id=entity_id,
+                 details=details or {})
+    )
+
+
+def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[list[int]]:
+    ordered = sorted(set(ids))
+    for i in range(0, len(ordered), size):
+        yield ordered[i : i + size]
