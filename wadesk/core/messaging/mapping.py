@@ -109,33 +109,43 @@ def default_mapping(spec: TemplateSpec) -> TemplateMapping:
     return TemplateMapping(spec.name, spec.language, variables)
 
 
+class ValueResolver:
+    """A mapping compiled for one template: resolve() runs per recipient (pre-flight: 100,000)."""
+
+    def __init__(self, spec: TemplateSpec, mapping: TemplateMapping):
+        self._plan = []
+        for var in spec.variables():
+            m = mapping.variables.get(var.key)
+            if m is None:
+                continue  # check_mapping reports it once, not per recipient
+            utm = mapping.utm_campaign if var.kind == "url_suffix" and m.utm else None
+            code = "no_discount_code" if m.source == "discount_code" else "missing_value"
+            what = "no discount code left" if m.source == "discount_code" else "no value and no fallback"
+            self._plan.append((var.key, var.label, m.source == "fixed", m.name, m.context_key, m.format,
+                               clean_value(m.fallback) if m.fallback else "", utm,
+                               Problem(code, f"{var.label}: {what}.", var.key)))
+
+    def resolve(self, context: Mapping[str, Any]) -> tuple[dict[str, str], list[Problem]]:
+        values: dict[str, str] = {}
+        problems: list[Problem] = []
+        for key, label, fixed, name, ckey, fmt, fallback, utm, missing in self._plan:
+            raw = name if fixed else context.get(ckey)
+            text, bad = "", None
+            if raw is not None and raw != "":
+                try:
+                    text = format_value(raw, fmt) if fmt != "text" or not isinstance(raw, str) else " ".join(raw.split())
+                except (ValueError, ArithmeticError):
+                    bad = Problem("bad_value", f"{label}: '{raw}' can't be shown as {fmt}.", key)
+            if not text:
+                text = fallback  # the fallback also covers a value that can't be formatted
+            if not text:
+                problems.append(bad or missing)
+                continue
+            values[key] = utm_tag(text, utm) if utm else text
+        return values, problems
+
+
 def resolve_values(spec: TemplateSpec, mapping: TemplateMapping,
                    context: Mapping[str, Any]) -> tuple[dict[str, str], list[Problem]]:
     """Values for one recipient, formatted, with fallbacks and UTM tags; plus what went wrong."""
-    values: dict[str, str] = {}
-    problems: list[Problem] = []
-    for var in spec.variables():
-        m = mapping.variables.get(var.key)
-        if m is None:
-            continue  # check_mapping reports it once, not per recipient
-        raw = m.name if m.source == "fixed" else context.get(m.context_key)
-        text, bad = "", None
-        if raw is not None and raw != "":
-            try:
-                text = clean_value(format_value(raw, m.format))
-            except (ValueError, ArithmeticError):
-                bad = Problem("bad_value", f"{var.label}: '{raw}' can't be shown as {m.format}.", var.key)
-        if not text and m.fallback:
-            text = clean_value(m.fallback)  # the fallback also covers a value that can't be formatted
-        if not text and bad:
-            problems.append(bad)
-            continue
-        if not text:
-            code = "no_discount_code" if m.source == "discount_code" else "missing_value"
-            what = "no discount code left" if code == "no_discount_code" else "no value and no fallback"
-            problems.append(Problem(code, f"{var.label}: {what}.", var.key))
-            continue
-        if var.kind == "url_suffix" and m.utm and mapping.utm_campaign:
-            text = utm_tag(text, mapping.utm_campaign)
-        values[var.key] = text
-    return values, problems
+    return ValueResolver(spec, mapping).resolve(context)

@@ -71,15 +71,40 @@ def template_problems(spec: TemplateSpec) -> list[Problem]:
     return out
 
 
-def _fill(text: str, comp: str, values: Mapping[str, str]) -> str:
-    return VAR_RE.sub(lambda m: values.get(f"{comp}.{m.group(1)}") or m.group(0), text)
+def _compile(text: str | None, comp: str) -> list[tuple[str, str]]:
+    """"Hi {{1}}!" -> [("Hi ", "body.1"), ("!", "")]: literal text, then the variable after it."""
+    parts = VAR_RE.split(text or "")
+    return [(parts[i], f"{comp}.{parts[i + 1]}" if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
+
+
+def _fill(plan: list[tuple[str, str]], vals: Mapping[str, str]) -> str:
+    out = []
+    for literal, key in plan:
+        out.append(literal)
+        if key:
+            out.append(vals.get(key) or "{{" + key.split(".", 1)[1] + "}}")  # missing: keep the marker
+    return "".join(out)
 
 
 class Renderer:
+    """Compiled once per template: the per-recipient work is string joins and small dicts."""
+
     def __init__(self, spec: TemplateSpec):
         self.spec = spec
         self.variables = spec.variables()
         self.static_problems = template_problems(spec)
+        self._keys = [(v.key, v.label) for v in self.variables]
+        self._body = _compile(spec.body, "body")
+        h = spec.header
+        self._header = _compile(h.text, "header") if h and h.format == "TEXT" else None
+        self._header_vars = [(f"header.{n}", n) for n in h.variables] if h and h.format == "TEXT" else []
+        self._body_vars = [(f"body.{n}", n) for n in spec.body_variables]
+        # Buttons: (button, key, URL before / after the variable).
+        self._buttons = []
+        for b in spec.buttons:
+            parts = VAR_RE.split(b.url or "", maxsplit=1)  # [before, name, after] when it has a variable
+            before, after = (parts[0], parts[2]) if len(parts) == 3 else (b.url or "", "")
+            self._buttons.append((b, f"button.{b.index}", b.has_variable, before, after))
 
     def render(
         self,
@@ -94,23 +119,23 @@ class Renderer:
         text. `header_media` is a link, or {"link": ...} / {"id": ...} (+ "filename" for documents).
         Quick replies that mean "stop promotions" get the STOP_PROMOTIONS payload by default."""
         spec, named = self.spec, self.spec.named
-        vals = {k: clean_value(values.get(k)) for k in (v.key for v in self.variables)}
+        vals = {k: clean_value(values.get(k)) for k, _ in self._keys}
         problems = list(self.static_problems)
-        for v in self.variables:
-            if not vals[v.key]:
-                problems.append(Problem("missing_value", f"No value for {v.label}.", v.key))
+        for key, label in self._keys:
+            if not vals[key]:
+                problems.append(Problem("missing_value", f"No value for {label}.", key))
         components: list[dict[str, Any]] = []
-        rendered = Rendered(payload={}, body=_fill(spec.body, "body", vals), footer=spec.footer)
+        rendered = Rendered(payload={}, body=_fill(self._body, vals), footer=spec.footer)
 
         header = spec.header
-        if header and header.format == "TEXT":
-            rendered.header_text = _fill(header.text or "", "header", vals)
+        if self._header is not None:
+            rendered.header_text = _fill(self._header, vals)
             if len(rendered.header_text) > HEADER_MAX:
                 problems.append(Problem("header_too_long", f"The header is {len(rendered.header_text)} characters; "
                                                            f"WhatsApp allows {HEADER_MAX}."))
-            if header.variables:
+            if self._header_vars:
                 components.append({"type": "header", "parameters": [
-                    self._text_param(vals[f"header.{n}"], n, named) for n in header.variables]})
+                    self._text_param(vals[k], n, named) for k, n in self._header_vars]})
         elif header and header.is_media:
             media = {"link": header_media} if isinstance(header_media, str) else dict(header_media or {})
             if not (media.get("link") or media.get("id")):
@@ -125,17 +150,16 @@ class Renderer:
         if len(rendered.body) > BODY_MAX:
             problems.append(Problem("body_too_long", f"The message is {len(rendered.body)} characters; "
                                                      f"WhatsApp allows {BODY_MAX}."))
-        if spec.body_variables:
+        if self._body_vars:
             components.append({"type": "body", "parameters": [
-                self._text_param(vals[f"body.{n}"], n, named) for n in spec.body_variables]})
+                self._text_param(vals[k], n, named) for k, n in self._body_vars]})
 
-        for b in spec.buttons:
-            key = f"button.{b.index}"
+        for b, key, has_var, before, after in self._buttons:
             if b.type == "URL":
                 url = b.url
-                if b.has_variable:
+                if has_var:
                     suffix = quote(vals[key], safe=_URL_SAFE)
-                    url = VAR_RE.sub(lambda _m: suffix, b.url or "", count=1)
+                    url = before + suffix + after
                     if vals[key] and (suffix.lower().startswith(("http:", "https:", "www.")) or len(url) > URL_MAX):
                         problems.append(Problem("invalid_url_suffix", f"The link ending for button '{b.text}' "
                                                 "must be the part after the template's address, not a full link.", key))

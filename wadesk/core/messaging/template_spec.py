@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 VAR_RE = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
@@ -98,6 +99,10 @@ class TemplateSpec:
 
     def variables(self) -> list[Variable]:
         """Every value a send needs, in payload order: header, body, then buttons."""
+        return list(self._variables)
+
+    @cached_property
+    def _variables(self) -> tuple[Variable, ...]:
         out: list[Variable] = []
         if self.header and self.header.format == "TEXT":
             for n in self.header.variables:
@@ -111,7 +116,7 @@ class TemplateSpec:
             elif b.type == "COPY_CODE":
                 out.append(Variable(f"button.{b.index}", "button", "1", "Discount code (copy button)",
                                     b.example, b.index, "coupon_code"))
-        return out
+        return tuple(out)
 
     def variable_keys(self) -> list[str]:
         return [v.key for v in self.variables()]
