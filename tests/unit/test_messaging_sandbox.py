@@ -134,3 +134,19 @@ def test_events_endpoint_and_signature(cloud_client, fake_cloud_api):
     expected = "sha256=" + hmac.new(fake_cloud_api.app_secret.encode(), body, hashlib.sha256).hexdigest()
     assert sign(body, fake_cloud_api.app_secret) == expected
     assert requests.get(f"{fake_cloud_api.url}/_sandbox/events?everything=1").json()["events"] == []
+
+
+def test_pending_events_survive_a_restart(tmp_path):
+    from wadesk.core.messaging.cloud_client import CloudClient
+
+    state = tmp_path / "sandbox-events.json"
+    with SandboxServer(state_path=state) as server:
+        client = CloudClient(access_token=server.token, phone_number_id=server.phone_number_id,
+                             base_url=server.url, sleep=lambda s: None)
+        wamid = _send(client, server, "order_shipped", "+919876543210")
+        client.close()
+    with SandboxServer(state_path=state) as again:  # a later command of the same shop
+        statuses, _ = _flatten(again.drain_events(everything=True))
+    assert {s["id"] for s in statuses} == {wamid} and "delivered" in {s["status"] for s in statuses}
+    with SandboxServer(state_path=state) as third:
+        assert third.events.pending_count() == 0

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from wadesk.cli import CliError, command
 from wadesk.core.db import Database
 from wadesk.core.messaging.account import AccountConfig, connect, disconnect, load_account, resolve_mode
-from wadesk.core.messaging.connection import check_connection, open_client
+from wadesk.core.messaging.connection import check_connection, open_client, sandbox_state_path
 from wadesk.core.messaging.errors import CloudApiError
 from wadesk.core.messaging.sandbox import SandboxServer
 from wadesk.core.messaging.secrets import KeychainError, KeychainUnavailable, keychain_status
@@ -33,14 +33,15 @@ def _plain_errors() -> Iterator[None]:
 
 
 @contextmanager
-def _sandbox_if_needed(db: Database) -> Iterator[SandboxServer | None]:
-    """A sandbox just for this command when the mode is sandbox (the process ends right after)."""
+def _sandbox_if_needed(db: Database, data_dir: DataDir) -> Iterator[SandboxServer | None]:
+    """A sandbox just for this command when the mode is sandbox; its pending statuses and replies
+    are kept in the data folder for the next command."""
     with db.session() as s:
         sandbox = resolve_mode(s).sandbox
     if not sandbox:
         yield None
         return
-    with SandboxServer() as server:
+    with SandboxServer(state_path=sandbox_state_path(data_dir.root)) as server:
         yield server
 
 
@@ -51,7 +52,7 @@ def _configure_templates(p: argparse.ArgumentParser) -> None:
 
 @command("templates", "sync WhatsApp message templates, or list the stored ones", _configure_templates)
 def templates(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict[str, Any]:
-    with _plain_errors(), _sandbox_if_needed(db) as server:
+    with _plain_errors(), _sandbox_if_needed(db, data_dir) as server:
         if args.action == "sync":
             with open_client(db, sandbox=server) as (client, mode):
                 result = sync_templates(db, client, sandbox=mode.sandbox)
@@ -85,7 +86,7 @@ def _configure_account(p: argparse.ArgumentParser) -> None:
 def account(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict[str, Any]:
     with _plain_errors():
         if args.action == "test":
-            with _sandbox_if_needed(db) as server:
+            with _sandbox_if_needed(db, data_dir) as server:
                 return check_connection(db, sandbox=server).as_json()
         if args.action == "connect":
             return _connect(args, db)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 from wadesk.core.messaging.account import Mode, resolve_mode
@@ -19,12 +20,18 @@ _lock = threading.Lock()
 _shared: SandboxServer | None = None
 
 
-def shared_sandbox() -> SandboxServer:
-    """This process's sandbox server, started on first use."""
+def sandbox_state_path(data_root: Path) -> Path:
+    """Where a shop profile keeps the sandbox's not-yet-drained statuses and replies between runs."""
+    return Path(data_root) / "sandbox-events.json"
+
+
+def shared_sandbox(state_path: Path | None = None) -> SandboxServer:
+    """This process's sandbox server, started on first use (with `state_path`, pending events
+    survive to the next run)."""
     global _shared
     with _lock:
         if _shared is None:
-            _shared = SandboxServer().start()
+            _shared = SandboxServer(state_path=state_path).start()
         return _shared
 
 

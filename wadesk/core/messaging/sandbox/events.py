@@ -14,8 +14,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import itertools
+import json
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 _REPLIES = ("Is this available in size M?", "Price kya hai?", "Thanks! Will order tonight",
@@ -101,6 +103,23 @@ class EventScheduler:
                "context": {"from": self.display_phone.lstrip("+").replace(" ", ""), "id": context_wamid}, **content}
         self._add(at, "message", {"message": msg, "contact": {"profile": {"name": "Sandbox customer"},
                                                               "wa_id": wa_id}})
+
+    def save(self, path: Path) -> None:
+        """Keep not-yet-drained events across processes (a CLI send, then a later ingestion run)."""
+        with self._lock:
+            data = [{"due": p.due, "kind": p.kind, "item": p.item} for p in sorted(self._pending)]
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)  # atomic: never a half-written file
+
+    def load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # nothing saved yet (or unreadable): start empty
+        with self._lock:
+            for d in data:
+                self._add(float(d["due"]), str(d["kind"]), dict(d["item"]))
 
     def pending_count(self) -> int:
         with self._lock:

@@ -14,13 +14,14 @@ import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from wadesk.core.messaging.sandbox.catalog import sandbox_templates
 from wadesk.core.messaging.sandbox.events import EventScheduler
+from wadesk.core.messaging.sandbox.faults import Fault
 from wadesk.core.messaging.sandbox.validate import MetaError, check_phone, validate_template_send
 from wadesk.core.messaging.template_spec import STOP_PAYLOAD, is_stop_button
 
@@ -33,47 +34,12 @@ SANDBOX_APP_SECRET = "sandbox-app-secret"
 _GRAPH = re.compile(r"^/(v\d+\.\d+)/([^/]+)(?:/([a-z_]+))?/?$")
 
 
-@dataclass
-class Fault:
-    """An injected failure for the next `count` matching requests (path substring, method)."""
-
-    http_status: int = 500
-    code: int | None = None
-    message: str = "An unexpected error has occurred. Please retry your request later."
-    path: str = ""
-    method: str | None = None
-    count: int = 1
-    delay: float = 0.0  # sleep first; with http_status 0 the request is then processed normally
-    subcode: int | None = None
-
-    @classmethod
-    def server_error(cls, count: int = 1, path: str = "") -> "Fault":
-        return cls(500, 2, "Service temporarily unavailable", path, count=count)
-
-    @classmethod
-    def throughput(cls, count: int = 1, path: str = "messages") -> "Fault":
-        return cls(429, 130429, "Rate limit hit", path, "POST", count)
-
-    @classmethod
-    def timeout(cls, seconds: float, count: int = 1, path: str = "") -> "Fault":
-        return cls(0, None, "", path, count=count, delay=seconds)
-
-    @classmethod
-    def token_expired(cls, count: int = 1) -> "Fault":
-        return cls(401, 190, "Error validating access token: Session has expired on Friday, 27-Nov-26.",
-                   count=count, subcode=463)
-
-    @classmethod
-    def error(cls, code: int, http_status: int = 400, message: str = "Error", count: int = 1,
-              path: str = "") -> "Fault":
-        return cls(http_status, code, message, path, count=count)
-
-
 class SandboxServer:
     def __init__(self, *, token: str = SANDBOX_TOKEN, phone_number_id: str = SANDBOX_PHONE_NUMBER_ID,
                  waba_id: str = SANDBOX_WABA_ID, app_secret: str = SANDBOX_APP_SECRET, page_size: int = 5,
                  clock: Callable[[], float] = time.time, templates: list[dict[str, Any]] | None = None,
-                 throughput: str = "STANDARD", tier: str = "TIER_2K", quality: str = "GREEN"):
+                 throughput: str = "STANDARD", tier: str = "TIER_2K", quality: str = "GREEN",
+                 state_path: Path | None = None):
         self.token, self.phone_number_id, self.waba_id = token, phone_number_id, waba_id
         self.app_secret, self.page_size, self.clock = app_secret, page_size, clock
         self.templates = templates if templates is not None else sandbox_templates()
@@ -82,6 +48,8 @@ class SandboxServer:
                            "throughput": {"level": throughput}, "whatsapp_business_manager_messaging_limit": tier}
         self.events = EventScheduler(waba_id=waba_id, phone_number_id=phone_number_id,
                                      display_phone=self.phone_info["display_phone_number"], clock=clock)
+        # Pending webhook events are loaded on start and saved on stop when a path is given.
+        self.state_path = state_path
         self.faults: list[Fault] = []
         self.requests: list[dict[str, Any]] = []  # every request (never its Authorization header)
         self.sent: list[dict[str, Any]] = []  # accepted messages
@@ -92,6 +60,8 @@ class SandboxServer:
 
     # ---- lifecycle -------------------------------------------------------------------------
     def start(self) -> "SandboxServer":
+        if self.state_path:
+            self.events.load(self.state_path)
         handler = type("Handler", (_Handler,), {"sandbox": self})
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
@@ -105,6 +75,8 @@ class SandboxServer:
             self._httpd.shutdown()
             self._httpd.server_close()
             self._httpd = None
+            if self.state_path:
+                self.events.save(self.state_path)
 
     def __enter__(self) -> "SandboxServer":
         return self.start() if self._httpd is None else self
