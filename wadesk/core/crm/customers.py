@@ -18,15 +18,7 @@ from wadesk.core.clock import Clock
 from wadesk.core.crm.bookkeeping import ValidationError, audit, chunks, now_from
 from wadesk.core.crm.customer_query import name_key
 from wadesk.core.crm.phones import DEFAULT_REGION, normalise_phone
-from wadesk.core.db.models import (
-    ConsentEvent,
-    Customer,
-    CustomerNote,
-    CustomerTag,
-    Event,
-    Message,
-    Order,
-)
+from wadesk.core.db.models import Base, Customer
 from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
@@ -181,18 +173,34 @@ def update_customer(
     return customer
 
 
-def remove_customer_rows(session: Session, ids: Sequence[int]) -> None:
-    """Delete customers and what is only about them (tags, notes, consent history, events).
+# Tables that point at customers with ON DELETE CASCADE but must survive a customer leaving:
+# orders carry the shop's revenue figures, so they are detached instead.
+KEEP_DETACHED = {"orders"}
 
-    Orders stay, detached, so the shop's revenue figures do not change; messages stay for campaign
-    statistics, detached. Done in explicit statements rather than relying on ON DELETE, which
-    SQLite only honours when foreign keys are switched on."""
+
+def _customer_links() -> list[tuple[Any, Any, bool]]:
+    """(table, customer id column, delete rows?) for every table that points at customers,
+    read from the models so tables added later (metrics, discount codes ...) are covered too."""
+    links = []
+    for table in reversed(Base.metadata.sorted_tables):
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "customers" and table.name != "customers":
+                detach = table.name in KEEP_DETACHED or (fk.ondelete or "").upper() == "SET NULL"
+                links.append((table, fk.parent, not (detach and fk.parent.nullable)))
+    return links
+
+
+def remove_customer_rows(session: Session, ids: Sequence[int]) -> None:
+    """Delete customers and what is only about them (tags, notes, consent history, events ...).
+
+    Orders stay, detached, so revenue figures do not change; messages stay for campaign
+    statistics, detached. Explicit statements rather than ON DELETE, which SQLite only honours
+    when foreign keys are switched on."""
+    links = _customer_links()
     for chunk in chunks(ids):
-        for model in (CustomerTag, CustomerNote, ConsentEvent, Event):
-            session.execute(delete(model).where(model.customer_id.in_(chunk)))
-        for model in (Order, Message):
-            session.execute(update(model).where(model.customer_id.in_(chunk)).values(customer_id=None)
-                            .execution_options(synchronize_session=False))
+        for table, col, remove in links:
+            stmt = delete(table) if remove else update(table).values({col.name: None})
+            session.execute(stmt.where(col.in_(chunk)).execution_options(synchronize_session=False))
         session.execute(delete(Customer).where(Customer.id.in_(chunk)).execution_options(synchronize_session=False))
 
 
