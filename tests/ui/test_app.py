@@ -104,3 +104,18 @@ def test_app_options_open_the_app_without_loading_the_command_line():
     assert _plainly_gui(["--data-dir=x", "--smoke-test"])
     assert not _plainly_gui(["info"]) and not _plainly_gui(["--data-dir", "x", "info"])
     assert not _plainly_gui(["--help"])
+
+
+def test_an_older_database_gets_an_update_card(qapp, db, data_dir):
+    from sqlalchemy import text
+
+    from wadesk.ui.splash import database_needs_update, show_update_splash
+
+    assert not database_needs_update(data_dir)  # up to date
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    db.dispose()
+    assert database_needs_update(data_dir)
+    splash = show_update_splash(qapp)
+    assert splash.isVisible()
+    splash.close()

@@ -24,6 +24,7 @@ from wadesk.ui.errors import CrashReporter
 from wadesk.ui.prefs import APPLICATION, ORGANISATION
 from wadesk.ui.resources import app_icon, stylesheet
 from wadesk.ui.services import AppServices, build_services
+from wadesk.ui.splash import database_needs_update, show_update_splash
 
 log = logging.getLogger(__name__)
 
@@ -113,11 +114,17 @@ def run_gui(argv: list[str] | None = None) -> int:
     holder: dict[str, QWidget] = {}
     reporter = CrashReporter(log_path, parent_window=lambda: holder.get("window")).install()
     try:
+        splash = None
+        if database_needs_update(data_dir):  # the one slow start: say why the window waits
+            splash = show_update_splash(app)
         try:
             db = open_database(data_dir)
         except DatabaseError as exc:
             log.warning("Could not open the database: %s", exc)
             return fatal(str(exc), quiet)
+        finally:
+            if splash is not None:
+                splash.close()
         try:
             return _run(app, args, db, data_dir, log_path, started, holder)
         finally:
