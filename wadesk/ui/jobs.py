@@ -143,6 +143,7 @@ class JobRunner(QObject):
         self.net_pool.setMaxThreadCount(net_threads)
         self.active: dict[int, Job] = {}
         self.dialogs: dict[int, QProgressDialog] = {}
+        self._closing = False
         self._relay = _Relay(self)
         self._relay.progress.connect(self._on_progress)  # queued: emitted on worker threads
         self._relay.done.connect(self._on_done)
@@ -200,6 +201,7 @@ class JobRunner(QObject):
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Cancel everything and wait for the threads (on quit). True if all stopped in time."""
+        self._closing = True
         self.cancel_all()
         ok = self.db_pool.waitForDone(timeout_ms) and self.net_pool.waitForDone(timeout_ms)
         for dlg in self.dialogs.values():
@@ -222,7 +224,7 @@ class JobRunner(QObject):
 
     # -- dialog and errors ---------------------------------------------------------------------
     def _open_dialog(self, job: Job, parent: QWidget | None, cancellable: bool) -> None:
-        if job.is_finished or job.id not in self.active:
+        if self._closing or job.is_finished or job.id not in self.active:
             return
         dlg = QProgressDialog(parent)
         dlg.setObjectName("jobProgress")
