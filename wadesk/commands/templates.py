@@ -17,7 +17,7 @@ from wadesk.core.messaging.connection import check_connection, open_client, sand
 from wadesk.core.messaging.errors import CloudApiError
 from wadesk.core.messaging.sandbox import SandboxServer
 from wadesk.core.messaging.secrets import KeychainError, KeychainUnavailable, keychain_status
-from wadesk.core.messaging.templates import list_templates, spec_of, sync_templates
+from wadesk.core.messaging.templates import describe, list_templates, sync_templates
 from wadesk.core.paths import DataDir
 
 _SANDBOX_NOTE = "No WhatsApp account is in use: these are the built-in SANDBOX templates, not real ones."
@@ -63,8 +63,7 @@ def templates(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict
         with db.session() as s:
             sandbox = resolve_mode(s).sandbox
             rows = list_templates(s, sandbox=sandbox, sendable_only=args.sendable)
-            items = [{"name": r.name, "language": r.language, "category": r.category, "status": r.status,
-                      "quality": spec_of(r).quality, "variables": spec_of(r).variable_keys()} for r in rows]
+            items = [describe(r) for r in rows]
         return {"templates": items, "count": len(items), "sandbox": sandbox}
 
 

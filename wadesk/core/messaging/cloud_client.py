@@ -102,7 +102,9 @@ class CloudClient:
         self.session.mount("http://", adapter)
         self.session.headers["Authorization"] = f"Bearer {access_token}"
         self.session.headers["User-Agent"] = "WaDesk/0.1"
-        self.session.trust_env = False  # a proxy from the environment must not see the token by surprise
+        # Shop networks may need the system proxy for Meta (HTTPS: the proxy never sees the token);
+        # the loopback sandbox must never be sent through one.
+        self.session.trust_env = urlsplit(self.base_url).hostname not in ("127.0.0.1", "localhost", "::1")
 
     def __repr__(self) -> str:
         return f"CloudClient(base_url={self.base_url!r}, phone_number_id={self.phone_number_id!r})"

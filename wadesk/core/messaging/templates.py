@@ -134,3 +134,12 @@ def template_variables(row_or_spec: Template | TemplateSpec) -> list[str]:
     """Variable keys of a template ("header.1", "body.first_name", "button.0")."""
     spec = row_or_spec if isinstance(row_or_spec, TemplateSpec) else spec_of(row_or_spec)
     return spec.variable_keys()
+
+
+def describe(row: Template) -> dict[str, Any]:
+    """One row of the Templates page (and `wadesk templates list`)."""
+    spec = spec_of(row)
+    return {"id": row.id, "name": row.name, "language": row.language, "category": row.category,
+            "status": row.status, "quality": spec.quality, "sendable": spec.sendable, "sandbox": row.is_sandbox,
+            "header": spec.header.format if spec.header else None, "buttons": [b.type for b in spec.buttons],
+            "variables": spec.variable_keys(), "synced_at": row.synced_at}
