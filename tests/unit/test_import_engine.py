@@ -247,3 +247,12 @@ def test_generic_list_with_amounts_becomes_orders_once(db, tmp_path):
         c = s.scalars(select(Customer)).one()
         assert (c.order_count, c.total_spent) == (1, Decimal("1250.00"))
         assert s.scalars(select(Order.is_cod)).one() is True
+
+
+def test_line_items_far_from_their_order_join_it(db, tmp_path):
+    lines = (DATA / "shopify_orders_india_gokwik_cod_razorpay_75col.csv").read_text(encoding="utf-8").splitlines(True)
+    f = csv(tmp_path / "shuffled.csv", "".join([lines[0], lines[1], *lines[3:], lines[2]]))
+    assert run_import(db, f).orders_created == 4
+    with db.Session() as s:
+        o = s.scalars(select(Order).where(Order.number == "OD1768")).one()
+        assert (len(o.items), o.total) == (2, Decimal("4928.30"))

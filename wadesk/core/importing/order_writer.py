@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from wadesk.core.db.models import Order, OrderItem
@@ -70,8 +70,8 @@ def order_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 
 class OrderWriter:
-    def __init__(self, session: Session, source: str, log: ChangeLog, now):
-        self.s, self.source, self.log, self.now = session, source, log, now
+    def __init__(self, session: Session, source: str, log: ChangeLog, now, bulk):
+        self.s, self.source, self.log, self.now, self.bulk = session, source, log, now, bulk
         self.known: dict[str, dict[str, Any]] | None = None  # external_id -> current values (+ "id")
         self.by_number: dict[str, list[dict[str, Any]]] | None = None
         self.created = self.updated = 0
@@ -89,8 +89,14 @@ class OrderWriter:
             self._load()
         new_rows, new_items, extra_items = [], [], []
         for o, cid in batch:
-            vals = order_values(o, cid)
             old = self.known.get(o.external_id)
+            if o.continuation:  # line items only, for an order met earlier in this file
+                if old is not None and "id" not in old:
+                    old["_items"] = old.get("_items", []) + o.items
+                elif old is not None and old.get("_new"):
+                    extra_items += [(old["id"], it) for it in o.items]
+                continue
+            vals = order_values(o, cid)
             if old is None:
                 vals.update(source=self.source, external_id=o.external_id, created_at=self.now, updated_at=self.now)
                 self.known[o.external_id] = vals
@@ -110,16 +116,17 @@ class OrderWriter:
                     for c in {old["customer_id"], cid} - {None}:
                         self.touched_customers.add(c)
         if new_rows:
-            ids = self.s.scalars(insert(Order).returning(Order.id, sort_by_parameter_order=True), new_rows).all()
-            for vals, oid, items in zip(new_rows, ids, new_items):
-                vals["id"], vals["_new"] = oid, True
-                extra_items += [(oid, it) for it in items + vals.pop("_items", [])]
+            later = [vals.pop("_items", []) for vals in new_rows]  # repeats of an order in this chunk
+            ids = self.bulk.insert(Order, new_rows)
+            for vals, oid, items, more in zip(new_rows, ids, new_items, later):
+                vals["_new"] = True
+                extra_items += [(oid, it) for it in items + more]
                 if vals["customer_id"]:
                     self.touched_customers.add(vals["customer_id"])
             self.log.add_created("order", list(ids))
             self.created += len(ids)
         if extra_items:
-            self.s.execute(insert(OrderItem), [
+            self.bulk.insert(OrderItem, [
                 {"order_id": oid, "product": p, "sku": sku, "quantity": q, "price": price, "category": cat}
                 for oid, (p, sku, q, price, cat) in extra_items])
 

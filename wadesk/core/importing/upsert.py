@@ -9,12 +9,13 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from wadesk.core.crm.totals import refresh_order_totals, refresh_tag_lists
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, Tag
+from wadesk.core.importing.bulk import BulkInserter
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import Format, Record
 from wadesk.core.importing.identity import (
@@ -38,7 +39,8 @@ class ImportWriter:
         self.drafts: dict[int, Draft] = {}  # key: real id, or a negative number for new customers
         self._temp = 0
         self.log = ChangeLog()
-        self.orders = OrderWriter(session, fmt.source, self.log, now)
+        self.bulk = BulkInserter(session)
+        self.orders = OrderWriter(session, fmt.source, self.log, now, self.bulk)
         self.counts: Counter[str] = Counter()
         self.rejects: list[tuple[int, str, list[str]]] = []
         self.warnings: Counter[str] = Counter()
@@ -159,7 +161,7 @@ class ImportWriter:
                 d.values["channel"] = CHANNELS.get(self.source, "import")
             rows.append({**d.values, "created_at": self.now, "order_count": 0, "total_spent": 0,
                          "tag_list": "", "version": 1})
-        ids = self.s.scalars(insert(Customer).returning(Customer.id, sort_by_parameter_order=True), rows).all()
+        ids = self.bulk.insert(Customer, rows)
         for d, i in zip(new, ids):
             d.id = i
             d.inserted = {k: (dict(v) if isinstance(v, dict) else v) for k, v in d.values.items()}
@@ -183,7 +185,7 @@ class ImportWriter:
                          "category": e.category, "value": e.value, "properties": e.properties,
                          "source": self.source})
         if rows:
-            ids = self.s.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows).all()
+            ids = self.bulk.insert(Event, rows)
             self.log.add_created("event", list(ids))
             self.counts["events_created"] += len(ids)
 
@@ -201,18 +203,27 @@ class ImportWriter:
                 self.log.add_updated("customer", d.id, {k: d.before[k] for k in ch} | {"updated_at": d.before["updated_at"]})
                 self.counts["customers_updated"] += 1
             updates.append({"id": d.id, **ch, "updated_at": self.now})
-        for i in range(0, len(updates), CHUNK):
-            self.s.execute(update(Customer), updates[i:i + CHUNK])
+        self._update_customers(updates)
         tagged = self._write_tags()
         self._write_consent()
         refresh_tag_lists(self.s, tagged)
         refresh_order_totals(self.s, sorted(self.orders.touched_customers))
         if import_id is not None:
-            rows = self.log.rows(import_id)
-            for i in range(0, len(rows), CHUNK):
-                self.s.execute(insert(ImportChange), rows[i:i + CHUNK])
+            self.bulk.insert(ImportChange, self.log.rows(import_id))
         self.counts["orders_created"], self.counts["orders_updated"] = self.orders.created, self.orders.updated
         return dict(self.counts)
+
+    def _update_customers(self, updates: list[dict[str, Any]]) -> None:
+        """UPDATE ... WHERE id = :id, one executemany per set of changed columns."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for u in updates:
+            groups.setdefault(tuple(sorted(u)), []).append(u)
+        table = Customer.__table__
+        conn = self.s.connection()
+        for cols, rows in groups.items():
+            stmt = table.update().where(table.c.id == bindparam("_id")).values(
+                {c: bindparam(c) for c in cols if c != "id"})
+            conn.execute(stmt, [{**r, "_id": r["id"]} for r in rows])
 
     def _write_tags(self) -> list[int]:
         wanted = {t for d in self.drafts.values() for t in d.new_tags}
@@ -221,13 +232,13 @@ class ImportWriter:
         ids = dict(self.s.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted))).all())
         missing = sorted(wanted - set(ids))
         if missing:
-            new = self.s.scalars(insert(Tag).returning(Tag.id, sort_by_parameter_order=True),
-                                 [{"name": n} for n in missing]).all()
+            new = self.bulk.insert(Tag, [{"name": n} for n in missing])
             ids.update(zip(missing, new))
             self.log.add_created("tag", list(new))
         pairs = [[d.id, ids[t]] for d in self.drafts.values() for t in sorted(d.new_tags)]
-        for i in range(0, len(pairs), CHUNK):
-            self.s.execute(insert(CustomerTag), [{"customer_id": c, "tag_id": t} for c, t in pairs[i:i + CHUNK]])
+        if pairs:
+            self.s.connection().execute(CustomerTag.__table__.insert(),
+                                        [{"customer_id": c, "tag_id": t} for c, t in pairs])
         self.log.pairs += pairs
         return sorted({c for c, _t in pairs})
 
@@ -235,7 +246,6 @@ class ImportWriter:
         rows = [{"customer_id": d.id, "purpose": "marketing", "action": action, "source": self.consent_source,
                  "occurred_at": at, "note": None} for d in self.drafts.values() for action, at in d.consent_events]
         if rows:
-            ids = self.s.scalars(insert(ConsentEvent).returning(ConsentEvent.id, sort_by_parameter_order=True),
-                                 rows).all()
+            ids = self.bulk.insert(ConsentEvent, rows)
             self.log.add_created("consent_event", list(ids))
             self.counts["consent_changes"] += len(ids)

@@ -92,6 +92,7 @@ class OrderData:
     ship_pincode: str | None = None
     items: list[tuple[str, str | None, int, Decimal, str | None]] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)
+    continuation: bool = False  # only line items for an order met earlier in the file
 
 
 @dataclass

@@ -61,6 +61,7 @@ def note_attributes(text: str) -> dict[str, str]:
 
 
 class ShopifyOrders(Format):
+    source_orders = True  # checkouts set False: their line items belong to events
     name = "shopify-orders"
     label = "Shopify orders"
     source = "shopify"
@@ -93,6 +94,7 @@ class ShopifyOrders(Format):
         key_col = (m.get("order_number") or m.get("order_id") or [None])[0]
         rec: Record | None = None
         key = None
+        seen: dict[str, str] = {}  # order name -> external id, for line items far from their order
         for n, cells in table.rows():
             row = Row(n, cells, m)
             k = cells[key_col] if key_col is not None else str(n)
@@ -101,7 +103,14 @@ class ShopifyOrders(Format):
                 continue
             if rec is not None:
                 yield rec
-            rec, key = self.first_row(row, ctx), k
+            if k in seen and not row.get("order_id") and not row.get("financial_status") and self.source_orders:
+                rec = Record(n, cells, order=OrderData(external_id=seen[k], continuation=True))
+                self.add_item(rec, row)
+            else:
+                rec = self.first_row(row, ctx)
+                if rec.order is not None:
+                    seen[k] = rec.order.external_id
+            key = k
         if rec is not None:
             yield rec
 
@@ -165,6 +174,7 @@ def _looks_like_checkouts(table: Table) -> bool:
 
 
 class ShopifyCheckouts(ShopifyOrders):
+    source_orders = False
     name = "shopify-checkouts"
     label = "Shopify abandoned checkouts"
 
