@@ -16,6 +16,11 @@ from wadesk.core.messaging.secrets import (
 )
 from wadesk.core.settings import SettingError, all_settings
 
+
+@pytest.fixture
+def db(fresh_db):
+    return fresh_db  # a copied, already-migrated database: fast
+
 TOKEN = "EAAGm0PX4ZCpsBAfaketoken1234567890abcdefXYZ"
 CFG = AccountConfig(phone_number_id="106540352242922", waba_id="102290129340398")
 
@@ -56,11 +61,16 @@ def test_loaded_secret_is_scrubbed_from_logs(memory_keyring):
     assert odd not in scrub(f"token was {odd}")
 
 
-def test_profiles_keep_separate_secrets(tmp_path, memory_keyring):
+def test_profiles_keep_separate_secrets(tmp_path, memory_keyring, migrated_db_file):
+    import shutil
+
     from wadesk.core.db import open_database
     from wadesk.core.paths import DataDir
 
-    dbs = [open_database(DataDir(tmp_path / n).ensure()) for n in ("a", "b")]
+    dirs = [DataDir(tmp_path / n).ensure() for n in ("a", "b")]
+    for d in dirs:
+        shutil.copy(migrated_db_file, d.db_path)
+    dbs = [open_database(d) for d in dirs]
     try:
         for d, tok in zip(dbs, ("token-for-shop-a-1234", "token-for-shop-b-5678")):
             with d.session() as s:

@@ -18,6 +18,11 @@ from wadesk.core.messaging.render import render_message
 from wadesk.core.messaging.sandbox.catalog import sandbox_templates
 from wadesk.core.messaging.template_spec import TemplateSpec
 
+
+@pytest.fixture
+def db(fresh_db):
+    return fresh_db  # a copied, already-migrated database: fast
+
 SPECS = {(t["name"], t["language"]): TemplateSpec.from_meta(t) for t in sandbox_templates()}
 NOW = datetime(2026, 11, 28, 10, 0)
 

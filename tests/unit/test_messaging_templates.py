@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from wadesk.core.db.models import Campaign, Template
@@ -11,6 +12,11 @@ from wadesk.core.messaging.template_spec import NAMED, TemplateSpec, find_variab
 from wadesk.core.messaging.templates import (
     DELETED, find_template, list_templates, spec_of, store_templates, sync_templates, template_variables,
 )
+
+
+@pytest.fixture
+def db(fresh_db):
+    return fresh_db  # a copied, already-migrated database: fast
 
 
 def _rows(db):

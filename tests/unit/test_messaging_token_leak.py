@@ -14,6 +14,11 @@ from wadesk.core.messaging.sandbox import Fault
 from wadesk.core.messaging.templates import find_template, spec_of, sync_templates
 
 
+@pytest.fixture
+def db(fresh_db):
+    return fresh_db  # a copied, already-migrated database: fast
+
+
 def test_full_flow_never_shows_the_token(db, data_dir, memory_keyring, fake_cloud_api, capsys, caplog):
     token = fake_cloud_api.token
     log_path = setup_logging(data_dir.logs_dir, level=logging.DEBUG)  # urllib3 and sandbox debug lines too
