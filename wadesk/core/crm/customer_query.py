@@ -20,7 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Sequence
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, func, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
 from wadesk.core.crm.phones import calling_code, normalise_phone, search_digits
@@ -55,7 +55,7 @@ SORT_COLUMNS = {
 # Below this offset a plain OFFSET is cheap enough that counting first would cost more.
 REVERSE_FROM = 20_000
 # Relative cost of reading one row while walking the sort index versus sorting one matched row.
-WALK_COST = 10.0
+WALK_COST = 3.0
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,22 @@ def _matching_ids(terms: list[tuple[str, str, str]]):
     return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
+def _covered_matches(terms, cover, sort_col, desc: bool, need: int):
+    """Matches in sort order when one term is a range on the sort column itself (a name search
+    sorted by name). That term's rows are already in order in the sort index, so only its first
+    `need` are read; the other terms' rows are collected and sorted (their (column, name_key)
+    indexes hold the sort value, so no table rows are read)."""
+    def ordered(stmt, key, rowid):
+        return stmt.order_by(key.desc(), rowid.desc()) if desc else stmt.order_by(key.asc(), rowid.asc())
+
+    head = ordered(select(Customer.id.label("id"), sort_col.label("k")).where(_term_clause(*cover)),
+                   sort_col, Customer.id).limit(need).subquery()
+    arms = [select(head.c.id, head.c.k)]
+    arms += [select(Customer.id.label("id"), sort_col.label("k")).where(_term_clause(*t)) for t in terms if t is not cover]
+    u = union(*arms).subquery()  # UNION: a row may match several terms
+    return ordered(select(u.c.id), u.c.k, u.c.id)
+
+
 # --- the contract -----------------------------------------------------------------------------
 
 
@@ -199,9 +215,15 @@ def page_ids(session: Session, query: CustomerQuery, offset: int, limit: int) ->
     skip = n - offset - limit if reverse else offset
     where = None
     if terms:
+        sort_col = SORT_COLUMNS[query.sort_key]
+        cover = next((t for t in terms if t[1] == sort_col.key), None)
+        if cover is not None and len(terms) > 1:
+            stmt = _covered_matches(terms, cover, sort_col, query.descending != reverse, skip + limit)
+            ids = list(session.scalars(stmt.offset(skip).limit(limit)))
+            return ids[::-1] if reverse else ids
         where = Customer.id.in_(_matching_ids(terms))
         searched = {"phone" if name == "phone_national" else name for _, name, _ in terms}
-        if SORT_COLUMNS[query.sort_key].key not in searched:
+        if sort_col.key not in searched:
             # Matches are spread evenly over the sort order, so walking the sort index reads about
             # (skip + limit) / density rows; collecting and sorting them costs about n.
             total = count(session, CustomerQuery(sort_key=query.sort_key))
