@@ -25,6 +25,7 @@ def ids(db):
 def page(qtbot, services, ids):
     p = CustomersPage(services)
     qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: not p.model.loading, timeout=3000)
     p.resize(1300, 800)
     p.show()
     qtbot.waitExposed(p)

@@ -113,3 +113,39 @@ def test_refresh_sees_new_and_changed_rows(shop):
     assert model.rowCount() == 3  # until told
     model.refresh()
     assert model.rowCount() == 4
+
+
+def test_background_model_passes_qt_checks(qtbot, qtmodeltester, shop):
+    model = CustomerTableModel(shop, asynchronous=True)
+    qtbot.waitUntil(lambda: not model.loading, timeout=3000)
+    qtmodeltester.check(model, force_py=True)
+    model.wait_idle()
+
+
+def test_background_search_keeps_old_rows_until_counted(qtbot, shop):
+    model = CustomerTableModel(shop, asynchronous=True)
+    assert model.rowCount() == 0 and model.loading
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=3000)
+    model.set_search("anita")
+    model.set_search("shar")  # typed on before the first answer came: only the last one counts
+    assert model.rowCount() == 3 and model.loading and model.wanted_query.search == "shar"
+    with qtbot.waitSignal(model.refreshed, timeout=3000):
+        pass
+    qtbot.waitUntil(lambda: not model.loading, timeout=3000)
+    assert model.search_text == "shar" and model.rowCount() == 2
+    model.wait_idle()
+
+
+def test_background_pages_arrive_with_data_changed(qtbot, db, monkeypatch):
+    add_customers(db, [dict(name=f"Customer {i:04d}") for i in range(120)])
+    monkeypatch.setattr(tm, "PAGE_SIZE", 50)
+    model = CustomerTableModel(db, asynchronous=True)
+    qtbot.waitUntil(lambda: model.rowCount() == 120, timeout=3000)
+    assert model.data(model.index(0, 0)) == "Customer 0000"  # read with the count
+    assert model.data(model.index(110, 0)) == "Loading…"
+    assert model.customer_id(110) is None
+    with qtbot.waitSignal(model.dataChanged, timeout=3000) as blocker:
+        pass
+    assert blocker.args[0].row() == 100
+    assert model.data(model.index(110, 0)) == "Customer 0110"
+    model.wait_idle()

@@ -22,6 +22,7 @@ def ids(db):
 def page(qtbot, services, ids):
     p = CustomersPage(services)
     qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: not p.model.loading, timeout=3000)
     p.resize(1300, 800)
     p.show()
     qtbot.waitExposed(p)
@@ -44,6 +45,8 @@ def select_rows(page, rows):
 def test_empty_shop_says_what_to_do(qtbot, services):
     p = CustomersPage(services)
     qtbot.addWidget(p)
+    assert p.count_label.text() == "Loading customers…"
+    qtbot.waitUntil(lambda: not p.model.loading, timeout=3000)
     assert p.stack.currentWidget() is p.empty
     assert p.empty.title.text() == "No customers yet"
     assert p.empty.import_button.isVisibleTo(p) and p.empty.add_button.isVisibleTo(p)
@@ -82,6 +85,7 @@ def test_header_click_sorts_in_sql(qtbot, page, db):
     col = KEYS.index("total_spent")
     x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    qtbot.waitUntil(lambda: page.model.query.sort_key == "total_spent", timeout=2000)
     order_by = (Customer.total_spent.asc(), Customer.id.asc())
     if page.model.query.descending:
         order_by = (Customer.total_spent.desc(), Customer.id.desc())
@@ -89,7 +93,9 @@ def test_header_click_sorts_in_sql(qtbot, page, db):
         expected = list(s.scalars(select(Customer.name).order_by(*order_by)))
     assert page.model.query.sort_key == "total_spent"
     assert shown_names(page) == expected
+    descending = page.model.query.descending
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    qtbot.waitUntil(lambda: page.model.query.descending != descending, timeout=2000)
     assert shown_names(page) == list(reversed(expected))
     right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     assert page.model.data(page.model.index(0, col), Qt.ItemDataRole.TextAlignmentRole) == right

@@ -18,7 +18,7 @@ from wadesk.ui.customers import formatting as fmt
 from wadesk.ui import dialogs
 from wadesk.ui.customers.customer_dialog import CustomerDialog
 from wadesk.ui.errors import show_error
-from wadesk.ui.customers.table_model import ids_in_ranges
+from wadesk.core.crm import customer_query as cq
 from wadesk.ui.customers.tag_undo import BulkTagCommand
 
 if TYPE_CHECKING:
@@ -51,7 +51,9 @@ class CustomerActions(QObject):
         ids = None
         if n <= RESOLVE_NOW_LIMIT:
             rows = (r for first, last in ranges for r in range(first, last + 1))
-            ids = [cid for cid in (self.page.model.customer_id(r) for r in rows) if cid is not None]
+            found = [self.page.model.customer_id(r) for r in rows]
+            # A row whose page is still being read has no id yet: then the job reads them all.
+            ids = None if None in found else [cid for cid in found if cid is not None]
         return self.page.model.query, ranges, ids, n
 
     def _who(self, n: int, ids: list[int] | None) -> str:
@@ -178,3 +180,14 @@ class CustomerActions(QObject):
     def apply_tag(self, name: str, ids: list[int], add: bool) -> None:
         """Add or remove a tag on exactly these customers (undo/redo; not itself undoable)."""
         self._bulk_tag(name, add, None, [], ids, len(ids), undoable=False)
+
+
+def ids_in_ranges(session, query: cq.CustomerQuery, ranges: list[tuple[int, int]]) -> list[int]:
+    """Customer ids of the rows first..last (inclusive) of each range, in table order, no repeats.
+
+    Runs in a job for big selections (select all on 1,000,000 rows is one query per range)."""
+    seen: dict[int, None] = {}
+    for first, last in ranges:
+        for cid in cq.page_ids(session, query, first, last - first + 1):
+            seen[cid] = None
+    return list(seen)

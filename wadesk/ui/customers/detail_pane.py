@@ -5,6 +5,7 @@ the database lane and ends with a "data changed" broadcast, which refreshes the 
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from wadesk.ui import dialogs, events
+from wadesk.ui.errors import plain_error, show_error
 from wadesk.ui.customers import detail_data as data
 from wadesk.ui.customers import formatting as fmt
 from wadesk.ui.customers.consent_box import ConsentBox, OptInDialog
@@ -29,6 +31,8 @@ from wadesk.ui.customers.tag_chips import TagChips
 from wadesk.ui.customers.timeline_view import TimelineView
 
 TIMELINE_PAGE = 20
+PLACEHOLDER = "Select a customer to see their details, orders and messages."
+log = logging.getLogger(__name__)
 
 
 def _section(title: str) -> QLabel:
@@ -61,7 +65,7 @@ class DetailPane(QStackedWidget):
         self.customer_id: int | None = None
         self.customer_name: str = ""
         self.setMinimumWidth(300)
-        self._placeholder = QLabel("Select a customer to see their details, orders and messages.", self)
+        self._placeholder = QLabel(PLACEHOLDER, self)
         self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._placeholder.setWordWrap(True)
         self._placeholder.setObjectName("muted")
@@ -138,14 +142,21 @@ class DetailPane(QStackedWidget):
     # -- showing ---------------------------------------------------------------------------------
     def clear(self) -> None:
         self.customer_id, self.customer_name = None, ""
+        self._placeholder.setText(PLACEHOLDER)
         self.setCurrentIndex(0)
 
     def show_customer(self, customer_id: int | None) -> None:
         if customer_id is None:
             self.clear()
             return
-        with self.services.db.Session() as s:
-            view = data.load(s, customer_id, TIMELINE_PAGE)
+        try:
+            with self.services.db.Session() as s:
+                view = data.load(s, customer_id, TIMELINE_PAGE)
+        except Exception as exc:  # noqa: BLE001 - a read problem is shown, not raised into Qt
+            log.warning("Could not read customer %s: %s", customer_id, exc)
+            self.clear()
+            self._placeholder.setText(plain_error(exc, "reading this customer"))
+            return
         if view is None:  # deleted or erased meanwhile
             self.clear()
             return
@@ -170,8 +181,13 @@ class DetailPane(QStackedWidget):
     def _load_more(self) -> None:
         if self.customer_id is None:
             return
-        with self.services.db.Session() as s:
-            entries, more = data.timeline_page(s, self.customer_id, self.timeline.last_cursor, TIMELINE_PAGE)
+        try:
+            with self.services.db.Session() as s:
+                entries, more = data.timeline_page(s, self.customer_id, self.timeline.last_cursor, TIMELINE_PAGE)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("Could not read the timeline: %s", exc)
+            show_error(self, "Timeline", plain_error(exc, "reading the timeline"))
+            return
         self.timeline.append(entries, more)
 
     # -- changes ---------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from wadesk.core.crm.customer_query import CustomerRow
 from wadesk.core.crm.phones import format_phone
 from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT
 from wadesk.ui.numbers import count_noun, group_indian
 
-__all__ = ["count_noun", "group_indian", "rupees", "phone", "date", "date_time", "consent", "local"]
+__all__ = ["count_noun", "group_indian", "rupees", "phone", "date", "date_time", "consent", "local", "DisplayRow"]
 
 DASH = "—"
 
@@ -66,3 +67,24 @@ def consent(state: int | None) -> str:
     if state == CONSENT_OPTED_OUT:
         return "Opted out"
     return DASH
+
+
+class DisplayRow:
+    """One customer as the table paints it: the id, display texts and what colours it."""
+
+    __slots__ = ("id", "texts", "opted_out")
+
+    def __init__(self, row: CustomerRow):
+        self.id = row.id
+        self.opted_out = row.consent == CONSENT_OPTED_OUT
+        self.texts = (
+            row.name or DASH,
+            phone(row.phone),
+            row.email or "",
+            row.city or "",
+            row.tags or "",
+            group_indian(row.orders or 0),
+            rupees(row.total_spent),
+            date(row.last_order),
+            consent(row.consent),
+        )

@@ -22,6 +22,7 @@ from wadesk.ui.customers import formatting as fmt
 from wadesk.ui.customers.actions import CustomerActions
 from wadesk.ui.customers.detail_pane import DetailPane
 from wadesk.ui.customers.empty_state import EmptyState
+from wadesk.ui.customers.fast_header import FastHeader
 from wadesk.ui.customers.table_model import KEYS, CustomerTableModel
 
 SEARCH_DEBOUNCE_MS = 150
@@ -46,7 +47,8 @@ class CustomersPage(QWidget):
         super().__init__(parent)
         self.setObjectName("customersPage")
         self.services = services
-        self.model = CustomerTableModel(services.db, services.settings.get("default_region"), self)
+        self.model = CustomerTableModel(services.db, services.settings.get("default_region"), self,
+                                        asynchronous=True)
         self._current_id: int | None = None
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self._apply_search)
@@ -78,6 +80,9 @@ class CustomersPage(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setShowGrid(False)
+        self.table.setHorizontalHeader(FastHeader(Qt.Orientation.Horizontal, self.table))
+        vertical = FastHeader(Qt.Orientation.Vertical, self.table)
+        self.table.setVerticalHeader(vertical)
         vh = self.table.verticalHeader()
         vh.hide()
         vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform rows: no per-row sizing
@@ -170,7 +175,9 @@ class CustomersPage(QWidget):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._apply_search)
         self.model.count_changed.connect(lambda _n: self._update_state())
-        self.model.modelReset.connect(self._after_reset)
+        self.model.loading_changed.connect(lambda _b: self._update_state())
+        self.model.refreshed.connect(self._after_refresh)
+        self.model.load_failed.connect(self._load_failed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selection_changed())
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
@@ -214,12 +221,21 @@ class CustomersPage(QWidget):
         self._search_timer.stop()
         self.model.set_search(self.search.text())
 
-    def _after_reset(self) -> None:
-        # A new search or sort: the old selection is gone, the detail pane keeps its customer.
+    def _after_refresh(self) -> None:
+        # New rows (search, sort, data changed): select the shown customer again if they are
+        # on the page just read; the detail pane keeps showing them either way.
         self._restore_current()
+        self._update_state()
+
+    def _load_failed(self, message: str) -> None:
+        self.count_label.setText("Could not read the customer list. Try again in a moment.")
+        self.count_label.setToolTip(message)
 
     def _restore_current(self) -> None:
-        if self._current_id is None or self.model.rowCount() == 0:
+        if self._current_id is None or self.model.rowCount() == 0 or self.selected_count() > 1:
+            return  # nothing to follow, or a multi-selection the owner is working on
+        current = self.current_row()
+        if current is not None and self.model.customer_id(current) == self._current_id:
             return
         row = self.model.row_of(self._current_id)
         if row is None:
@@ -278,6 +294,11 @@ class CustomersPage(QWidget):
 
     def _update_state(self) -> None:
         n, search = self.model.rowCount(), self.model.search_text
+        wanted = self.model.wanted_query.search
+        if self.model.loading and (wanted != search or n == 0):
+            self.count_label.setText(f"Searching for '{wanted}'…" if wanted else "Loading customers…")
+            self.stack.setCurrentWidget(self.table)
+            return
         if search:
             self.count_label.setText(f"No customers match '{search}'" if n == 0 else
                                      f"{fmt.group_indian(n)} match{'es' if n == 1 else ''} '{search}'")
@@ -299,11 +320,6 @@ class CustomersPage(QWidget):
     def _on_data_changed(self, what: frozenset[str]) -> None:
         if not events.touches(what, events.CUSTOMERS, events.ORDERS, events.TAGS):
             return
-        row = self.current_row()
-        self.model.refresh()
-        if row is not None:
-            self.model.ensure_loaded(row)
-        self._restore_current()
+        self.model.refresh(keep_row=self.current_row())
         if self._current_id is not None:
             self.detail.show_customer(self._current_id)
-        self._update_state()
