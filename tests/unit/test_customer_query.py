@@ -115,3 +115,32 @@ def test_edges(shop):
         assert page_ids(s, CustomerQuery(search="nobody-at-all"), 0, 10) == []
         with pytest.raises(ValueError):
             page_ids(s, CustomerQuery(sort_key="shoe_size"), 0, 10)
+
+
+def test_every_query_reads_through_an_index(shop):
+    """EXPLAIN QUERY PLAN of each statement: customers is never scanned row by row."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, tuple]] = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    event.listen(shop.engine, "before_cursor_execute", grab)
+    try:
+        with shop.Session() as s:
+            for search in ["", "sha", "rohan sharma", "98", "+91 98", "zoya1@mail.in"]:
+                for key, _ in COLUMNS:
+                    q = CustomerQuery(search=search, sort_key=key)
+                    count(s, q)
+                    for off in (0, 150, 290):
+                        page_ids(s, q, off, 10)
+            fetch_rows(s, [1, 2, 3])
+    finally:
+        event.remove(shop.engine, "before_cursor_execute", grab)
+    with shop.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        for statement, params in seen:
+            plan = [r[3] for r in raw.execute("EXPLAIN QUERY PLAN " + statement, params)]
+            full_scans = [p for p in plan if p.startswith("SCAN customers") and "INDEX" not in p]
+            assert not full_scans, (statement, plan)

@@ -158,18 +158,23 @@ def _matching_ids(terms: list[tuple[str, str, str]]):
     return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
-def _covered_matches(terms, cover, sort_col, desc: bool, need: int):
+def _covered_matches(terms, sort_col, desc: bool, need: int, bound_all: bool):
     """Matches in sort order when one term is a range on the sort column itself (a name search
-    sorted by name). That term's rows are already in order in the sort index, so only its first
-    `need` are read; the other terms' rows are collected and sorted (their (column, name_key)
-    indexes hold the sort value, so no table rows are read)."""
+    sorted by name). Every term's rows come with their sort value from an index alone (the
+    (last_name_key, name_key) and (email, name_key) indexes exist for this), and only the first
+    `need` of each term can be in the first `need` overall: the sort column's own term stops
+    after `need` rows of its index; near the ends (`bound_all`) the others keep a bounded
+    top-`need` while scanning, deeper in they are cheaper collected whole."""
     def ordered(stmt, key, rowid):
         return stmt.order_by(key.desc(), rowid.desc()) if desc else stmt.order_by(key.asc(), rowid.asc())
 
-    head = ordered(select(Customer.id.label("id"), sort_col.label("k")).where(_term_clause(*cover)),
-                   sort_col, Customer.id).limit(need).subquery()
-    arms = [select(head.c.id, head.c.k)]
-    arms += [select(Customer.id.label("id"), sort_col.label("k")).where(_term_clause(*t)) for t in terms if t is not cover]
+    arms = []
+    for t in terms:
+        arm = select(Customer.id.label("id"), sort_col.label("k")).where(_term_clause(*t))
+        if bound_all or t[1] == sort_col.key:
+            top = ordered(arm, sort_col, Customer.id).limit(need).subquery()
+            arm = select(top.c.id, top.c.k)
+        arms.append(arm)
     u = union(*arms).subquery()  # UNION: a row may match several terms
     return ordered(select(u.c.id), u.c.k, u.c.id)
 
@@ -216,9 +221,9 @@ def page_ids(session: Session, query: CustomerQuery, offset: int, limit: int) ->
     where = None
     if terms:
         sort_col = SORT_COLUMNS[query.sort_key]
-        cover = next((t for t in terms if t[1] == sort_col.key), None)
-        if cover is not None and len(terms) > 1:
-            stmt = _covered_matches(terms, cover, sort_col, query.descending != reverse, skip + limit)
+        if sort_col.key == "name_key" and len(terms) > 1 and any(t[1] == "name_key" for t in terms):
+            need = skip + limit
+            stmt = _covered_matches(terms, sort_col, query.descending != reverse, need, need * 8 <= n)
             ids = list(session.scalars(stmt.offset(skip).limit(limit)))
             return ids[::-1] if reverse else ids
         where = Customer.id.in_(_matching_ids(terms))
