@@ -184,3 +184,14 @@ def test_timeline_loads_more(qtbot, page, db, ids, monkeypatch):
     assert t.shown == 3 and t.more_button.isVisibleTo(page)
     t.more_button.click()
     assert t.shown == 6 and not t.more_button.isVisibleTo(page)  # 5 notes + 1 order
+
+
+def test_editing_keys_in_the_search_box_stay_there(qtbot, page, answers):
+    state, asked = answers
+    select_names(page, "Anita Desai")
+    qtbot.keyClicks(page.search, "anita")
+    page.search.setCursorPosition(0)
+    qtbot.keyClick(page.search, Qt.Key.Key_Delete)  # deletes a letter, not the customer
+    assert page.search.text() == "nita" and asked == []
+    qtbot.keyClick(page.search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.text() == "anita"

@@ -1,7 +1,7 @@
 """The Customers page: instant search, a lazy table over every customer, and a detail pane."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,16 +22,12 @@ from wadesk.ui.customers import formatting as fmt
 from wadesk.ui.customers.actions import CustomerActions
 from wadesk.ui.customers.detail_pane import DetailPane
 from wadesk.ui.customers.empty_state import EmptyState
+from wadesk.ui.customers.column_fit import ColumnFitter
 from wadesk.ui.customers.fast_header import FastHeader
 from wadesk.ui.customers.table_model import KEYS, CustomerTableModel
 
 SEARCH_DEBOUNCE_MS = 150
 # Starting widths in pixels; the email column takes what is left.
-FIXED_WIDTHS = {"phone": 120, "city": 96, "orders": 58, "total_spent": 96, "last_order": 94,
-                "consent": 82}
-# The rest of the width is shared by these (fractions), each at least MIN_FLEX pixels.
-FLEX_SHARES = {"name": 0.40, "email": 0.34, "tags": 0.26}
-MIN_FLEX = 72
 TABLE_STYLE = ("QTableView { background: #ffffff; alternate-background-color: #f7faf8; border: 1px solid #dfe6e2;"
                " selection-background-color: #cdebd9; selection-color: #15241c; }"
                "QHeaderView::section { background: #f0f4f2; border: none; border-bottom: 1px solid #dfe6e2;"
@@ -92,10 +88,7 @@ class CustomersPage(QWidget):
         hh.setHighlightSections(False)
         hh.setSortIndicator(KEYS.index("name"), Qt.SortOrder.AscendingOrder)
         hh.setMinimumSectionSize(50)
-        self._user_sized = False  # once the owner drags a column edge, widths are theirs
-        self._fitting = False
-        hh.sectionResized.connect(self._section_resized)
-        self.table.viewport().installEventFilter(self)
+        self.column_fitter = ColumnFitter(self.table, KEYS)
         self.table.setStyleSheet(TABLE_STYLE)
         self.table.setSortingEnabled(True)
 
@@ -169,6 +162,16 @@ class CustomersPage(QWidget):
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(self.undo_action)
+        self.undo_button = QPushButton(self)
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setFlat(True)
+        self.undo_button.setToolTip("Take back the last tag change (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_action.trigger)
+        self.undo_button.hide()
+        a.undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_button.setText(f"Undo {text} (Ctrl+Z)" if text else ""))
+        a.undo_stack.canUndoChanged.connect(self.undo_button.setVisible)
+        self.toolbar.insertWidget(0, self.undo_button)
         self.find_action = self._action("Find", self.focus_search, QKeySequence.StandardKey.Find, button=False)
 
     def _connect(self) -> None:
@@ -187,30 +190,6 @@ class CustomersPage(QWidget):
         self.services.bus.changed.connect(self._on_data_changed)
         self.services.settings.updated.connect(
             lambda: self.model.set_default_region(self.services.settings.get("default_region")))
-
-    # -- column widths ---------------------------------------------------------------------------
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_columns()
-        return super().eventFilter(watched, event)
-
-    def _fit_columns(self) -> None:
-        if self._user_sized:
-            return
-        hh = self.table.horizontalHeader()
-        spare = self.table.viewport().width() - 2 - sum(FIXED_WIDTHS.values())
-        widths = dict(FIXED_WIDTHS)
-        widths.update({k: max(MIN_FLEX, int(spare * share)) for k, share in FLEX_SHARES.items()})
-        last = list(FLEX_SHARES)[-1]  # takes what is left, so the columns end at the edge
-        widths[last] = max(MIN_FLEX, spare - sum(widths[k] for k in FLEX_SHARES if k != last))
-        self._fitting = True
-        for i, key in enumerate(KEYS):
-            hh.resizeSection(i, widths[key])
-        self._fitting = False
-
-    def _section_resized(self, *_args) -> None:
-        if not self._fitting:
-            self._user_sized = True
 
     # -- behaviour -------------------------------------------------------------------------------
     def focus_search(self) -> None:
