@@ -57,7 +57,7 @@ def test_everything_merged_newest_first_with_titles(db, clock):
 def test_paging_by_offset_and_cursor_agree(db, clock):
     cid = _shop(db, clock)
     with db.session() as s:  # many events at the same second: ties must not be lost between pages
-        s.execute(insert(Event), [{"customer_id": cid, "type": "session", "occurred_at": T - timedelta(days=i // 3),
+        s.execute(insert(Event), [{"customer_id": cid, "type": "session", "occurred_at": T - timedelta(days=i // 100),
                                    "properties": {}} for i in range(300)])
     with db.Session() as s:
         everything = timeline(s, cid, limit=1000)

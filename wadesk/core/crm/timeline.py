@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from wadesk.core.db.models import ConsentEvent, CustomerNote, Event, Message, Order, OrderItem
@@ -145,10 +145,15 @@ def timeline(
         if kinds is not None and kind not in kinds:
             continue
         stmt = select(model).where(model.customer_id == customer_id, when.is_not(None))
-        if cursor is not None:
-            stmt = stmt.where(when <= cursor[0])  # ties on the time are sorted out below
-        # Rows at the cursor's exact time may all precede it, so read a few extra.
-        rows = list(session.scalars(stmt.order_by(when.desc(), model.id.desc()).limit(need + 50)))
+        if cursor is not None:  # strictly after the cursor in (time, kind rank, id) order
+            at, rank, ref = cursor
+            if KIND_RANK[kind] < rank:
+                stmt = stmt.where(when <= at)
+            elif KIND_RANK[kind] > rank:
+                stmt = stmt.where(when < at)
+            else:
+                stmt = stmt.where(or_(when < at, and_(when == at, model.id < ref)))
+        rows = list(session.scalars(stmt.order_by(when.desc(), model.id.desc()).limit(need)))
         if kind == "order":
             items: dict[int, list[OrderItem]] = {r.id: [] for r in rows}
             if rows:
@@ -160,7 +165,5 @@ def timeline(
             make = {"event": _event_entry, "message": _message_entry, "note": _note_entry,
                     "consent": _consent_entry}[kind]
             entries += [make(r) for r in rows]
-    if cursor is not None:
-        entries = [e for e in entries if e.cursor < cursor]
     entries.sort(key=lambda e: e.cursor, reverse=True)
     return entries[offset:need]
