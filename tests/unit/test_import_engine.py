@@ -256,3 +256,14 @@ def test_line_items_far_from_their_order_join_it(db, tmp_path):
     with db.Session() as s:
         o = s.scalars(select(Order).where(Order.number == "OD1768")).one()
         assert (len(o.items), o.total) == (2, Decimal("4928.30"))
+
+
+def test_rollback_after_order_status_update_in_same_session(db, tmp_path):
+    """Order values kept in memory stay typed after the bulk insert (regression)."""
+    src = (DATA / "shopify_orders_india_gokwik_cod_razorpay_75col.csv").read_text(encoding="utf-8")
+    twice = src + "".join(src.splitlines(True)[3:4]).replace("OD1769,customer15@example.com,pending,",
+                                                           "OD1769,customer15@example.com,paid,")
+    r = run_import(db, csv(tmp_path / "twice.csv", twice))
+    assert r.orders_created == 4
+    rollback_import(db, r.import_id)
+    assert snapshot(db)["orders"] == []

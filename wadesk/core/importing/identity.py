@@ -8,7 +8,6 @@ phones and emails are kept in attributes; an opt-out is never turned into an opt
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -70,18 +69,22 @@ class PhoneBook:
         return primary, others, bad
 
 
-@dataclass
 class Draft:
-    """A customer as this import sees it: the stored values (`before`) and the merged values."""
+    """A customer as this import sees it: the stored values (`before`) and the merged values.
 
-    id: int | None  # None until inserted
-    values: dict[str, Any]
-    before: dict[str, Any] | None  # None for customers this import creates
-    tags: set[str] = field(default_factory=set)
-    new_tags: set[str] = field(default_factory=set)
-    consent_events: list[tuple[str, datetime]] = field(default_factory=list)
-    merged_rows: int = 0
-    inserted: dict[str, Any] | None = None  # values as first written (customers this import creates)
+    A plain class with slots: an import of 100,000 rows makes 100,000 of these."""
+
+    __slots__ = ("id", "values", "before", "tags", "new_tags", "consent_events", "merged_rows", "inserted")
+
+    def __init__(self, id: int | None, values: dict[str, Any], before: dict[str, Any] | None):
+        self.id = id  # None until inserted
+        self.values = values
+        self.before = before  # None for customers this import creates
+        self.tags: set[str] = set()
+        self.new_tags: set[str] = set()
+        self.consent_events: list[tuple[str, datetime]] = []
+        self.merged_rows = 0
+        self.inserted: dict[str, Any] | None = None  # values as first written (new customers)
 
     @property
     def as_of(self) -> datetime | None:

@@ -9,13 +9,13 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wadesk.core.crm.totals import refresh_order_totals, refresh_tag_lists
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, Tag
-from wadesk.core.importing.bulk import BulkInserter
+from wadesk.core.importing.bulk import BulkWriter
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import Format, Record
 from wadesk.core.importing.identity import (
@@ -39,12 +39,13 @@ class ImportWriter:
         self.drafts: dict[int, Draft] = {}  # key: real id, or a negative number for new customers
         self._temp = 0
         self.log = ChangeLog()
-        self.bulk = BulkInserter(session)
+        self.bulk = BulkWriter(session)
         self.orders = OrderWriter(session, fmt.source, self.log, now, self.bulk)
         self.counts: Counter[str] = Counter()
         self.rejects: list[tuple[int, str, list[str]]] = []
         self.warnings: Counter[str] = Counter()
         self._buffer: list[Record] = []
+        self._new: list[Draft] = []  # created since the last flush
         self._event_keys: set[tuple[int, str, datetime]] = set()
 
     # --- intake ----------------------------------------------------------------------------------
@@ -133,6 +134,7 @@ class ImportWriter:
             self._temp -= 1
             key = self._temp
             self.drafts[key] = Draft(None, blank_values(self.now), before=None)
+            self._new.append(self.drafts[key])
             self.counts["customers_created"] += 1
         d = self.drafts[key]
         d.merged_rows += 1
@@ -151,7 +153,7 @@ class ImportWriter:
         return key
 
     def _insert_new(self) -> None:
-        new = [d for d in self.drafts.values() if d.id is None]
+        new, self._new = self._new, []
         if not new:
             return
         rows = []
@@ -203,7 +205,7 @@ class ImportWriter:
                 self.log.add_updated("customer", d.id, {k: d.before[k] for k in ch} | {"updated_at": d.before["updated_at"]})
                 self.counts["customers_updated"] += 1
             updates.append({"id": d.id, **ch, "updated_at": self.now})
-        self._update_customers(updates)
+        self.bulk.update(Customer, updates)
         tagged = self._write_tags()
         self._write_consent()
         refresh_tag_lists(self.s, tagged)
@@ -212,18 +214,6 @@ class ImportWriter:
             self.bulk.insert(ImportChange, self.log.rows(import_id))
         self.counts["orders_created"], self.counts["orders_updated"] = self.orders.created, self.orders.updated
         return dict(self.counts)
-
-    def _update_customers(self, updates: list[dict[str, Any]]) -> None:
-        """UPDATE ... WHERE id = :id, one executemany per set of changed columns."""
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for u in updates:
-            groups.setdefault(tuple(sorted(u)), []).append(u)
-        table = Customer.__table__
-        conn = self.s.connection()
-        for cols, rows in groups.items():
-            stmt = table.update().where(table.c.id == bindparam("_id")).values(
-                {c: bindparam(c) for c in cols if c != "id"})
-            conn.execute(stmt, [{**r, "_id": r["id"]} for r in rows])
 
     def _write_tags(self) -> list[int]:
         wanted = {t for d in self.drafts.values() for t in d.new_tags}
@@ -236,9 +226,7 @@ class ImportWriter:
             ids.update(zip(missing, new))
             self.log.add_created("tag", list(new))
         pairs = [[d.id, ids[t]] for d in self.drafts.values() for t in sorted(d.new_tags)]
-        if pairs:
-            self.s.connection().execute(CustomerTag.__table__.insert(),
-                                        [{"customer_id": c, "tag_id": t} for c, t in pairs])
+        self.bulk.insert(CustomerTag, [{"customer_id": c, "tag_id": t} for c, t in pairs], with_ids=False)
         self.log.pairs += pairs
         return sorted({c for c, _t in pairs})
 
