@@ -191,7 +191,7 @@ def test_rollback_of_orders_restores_totals(db, tmp_path):
 def test_saved_mapping_is_offered_again(db, tmp_path):
     f = csv(tmp_path / "odd.csv", "Who,Digits,Where\nAsha,9876543210,Pune\n")
     p = preview_file(f, db=db)
-    assert (p.format, p.mapping_source) == ("generic", "suggested") and "Digits" not in p.mapping
+    assert (p.format, p.mapping_source) == ("generic", "suggested") and p.mapping["Digits"] == "attr:Digits"
     mapping = {"Who": "name", "Digits": "phone", "Where": "city"}
     r = run_import(db, f, ImportOptions(mapping=mapping))
     assert r.customers_created == 1
@@ -267,3 +267,26 @@ def test_rollback_after_order_status_update_in_same_session(db, tmp_path):
     assert r.orders_created == 4
     rollback_import(db, r.import_id)
     assert snapshot(db)["orders"] == []
+
+
+def test_unmapped_columns_are_kept_as_custom_attributes(db, tmp_path):
+    run_import(db, csv(tmp_path / "a.csv", "Name,Mobile,Favourite colour\nAsha,9876543210,green\n"))
+    with db.Session() as s:
+        assert s.scalars(select(Customer)).one().attributes["custom"] == {"Favourite colour": "green"}
+
+
+def test_woocommerce_skyverge_packed_line_items_and_customers(db, tmp_path):
+    head = "order_id,order_number,date,status,order_total,payment_method,billing_first_name,billing_phone,billing_email,line_items\n"
+    row = '7,7,2026-05-02 11:00:00,wc-processing,999.00,cod,Asha,9876543210,a@x.in,"name:Kurta|sku:K1|quantity:2|total:800.00;name:Bag|quantity:1|total:199"\n'
+    r = run_import(db, csv(tmp_path / "sv.csv", head + row))
+    assert (r.format, r.orders_created) == ("woocommerce-orders", 1)
+    with db.Session() as s:
+        o = s.scalars(select(Order)).one()
+        assert (o.is_cod, o.financial_status, [(i.product, i.quantity, i.price) for i in o.items]) == (
+            True, "paid", [("Kurta", 2, Decimal("400.00")), ("Bag", 1, Decimal("199.00"))])
+    head = "Name,Username,Last Active,Sign Up,Email,Orders,Total Spend,AOV,Country / Region,City,Region,Postal Code,Billing Phone\n"
+    r = run_import(db, csv(tmp_path / "wc.csv", head + "Asha Rao,asha,2026-05-02,2025-01-01,a@x.in,3,\"2,400.00\",800,IN,Pune,MH,411001,\n"))
+    assert (r.format, r.customers_created, r.customers_updated) == ("woocommerce-customers", 0, 1)
+    with db.Session() as s:
+        c = s.scalars(select(Customer)).one()
+        assert (c.city, c.attributes["store_total_spent"], c.attributes["external_ids"]) == ("Pune", "2400.00", {"woocommerce": "asha"})

@@ -18,7 +18,10 @@ class Generic(OrderFormat):
         return 0.1  # the fallback
 
     def default_mapping(self, headers: list[str]) -> dict[str, str]:
-        return suggest_generic(headers)
+        """Suggested fields; every other column is kept as a custom attribute (nothing is lost;
+        the wizard can switch a column to "skip")."""
+        m = suggest_generic(headers)
+        return {h: m.get(h, f"attr:{h}") for h in headers}
 
 
 class Events(Format):
