@@ -212,8 +212,14 @@ def page_ids(session: Session, query: CustomerQuery, offset: int, limit: int) ->
     if limit <= 0 or offset < 0:
         return []
     terms = _terms(query.search, query.default_region)
-    if not terms and offset < REVERSE_FROM:
-        return list(session.scalars(_ordered(query, False, None).offset(offset).limit(limit)))
+    sort_col = SORT_COLUMNS.get(query.sort_key)
+    covered = (sort_col is not None and sort_col.key == "name_key" and len(terms) > 1
+               and any(t[1] == "name_key" for t in terms))
+    if offset < REVERSE_FROM and (not terms or covered):  # near the top no count is needed
+        if not terms:
+            return list(session.scalars(_ordered(query, False, None).offset(offset).limit(limit)))
+        stmt = _covered_matches(terms, sort_col, query.descending, offset + limit, True)
+        return list(session.scalars(stmt.offset(offset).limit(limit)))
     n = count(session, query)
     if offset >= n:
         return []
@@ -223,8 +229,7 @@ def page_ids(session: Session, query: CustomerQuery, offset: int, limit: int) ->
     skip = n - offset - limit if reverse else offset
     where = None
     if terms:
-        sort_col = SORT_COLUMNS[query.sort_key]
-        if sort_col.key == "name_key" and len(terms) > 1 and any(t[1] == "name_key" for t in terms):
+        if covered:
             need = skip + limit
             stmt = _covered_matches(terms, sort_col, query.descending != reverse, need, need * 8 <= n)
             ids = list(session.scalars(stmt.offset(skip).limit(limit)))
