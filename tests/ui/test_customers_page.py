@@ -172,3 +172,20 @@ def test_other_pages_changes_refresh_the_table(qtbot, page, db, services):
     services.bus.notify(events.CUSTOMERS)
     qtbot.waitUntil(lambda: page.model.rowCount() == 6, timeout=1000)
     assert page.count_label.text() == "6 customers"
+
+
+def test_a_database_problem_while_saving_is_shown_in_words(qtbot, page, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from wadesk.core.crm import customers
+
+    def busy(*_a, **_k):
+        raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(customers, "create_customer", busy)
+    page.add_action.trigger()
+    dlg = page.actions_.dialog
+    qtbot.keyClicks(dlg.inputs["first_name"], "Kiran")
+    dlg.save_button.click()
+    assert dlg.isVisible() and "busy" in dlg.general_error.text()
+    dlg.reject()

@@ -10,16 +10,15 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QInputDialog
 
+from wadesk.core.crm import customer_query as cq
 from wadesk.core.crm import customers as crm
 from wadesk.core.crm import erase as crm_erase
 from wadesk.core.crm import tags as crm_tags
 from wadesk.ui import dialogs, events
 from wadesk.ui.customers import formatting as fmt
-from wadesk.ui import dialogs
 from wadesk.ui.customers.customer_dialog import CustomerDialog
-from wadesk.ui.errors import show_error
-from wadesk.core.crm import customer_query as cq
 from wadesk.ui.customers.tag_undo import BulkTagCommand
+from wadesk.ui.errors import show_error
 
 if TYPE_CHECKING:
     from wadesk.ui.customers.page import CustomersPage

@@ -1,6 +1,7 @@
 """Add or edit one customer. Problems are shown next to their field, in the core's own words."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -18,6 +19,9 @@ from PySide6.QtWidgets import (
 from wadesk.core.crm import customers as crm
 from wadesk.core.crm.phones import country_name, format_phone, normalise_phone
 from wadesk.ui import events
+from wadesk.ui.errors import plain_error
+
+log = logging.getLogger(__name__)
 
 # (field, label, placeholder) in the order they are asked.
 TEXT_FIELDS = [
@@ -162,6 +166,10 @@ class CustomerDialog(QDialog):
             return
         except crm.CustomerNotFound as exc:
             self.show_errors({"": str(exc)})
+            return
+        except Exception as exc:  # noqa: BLE001 - e.g. the database is busy with an import
+            log.warning("Saving a customer failed: %s", exc)
+            self.show_errors({"": plain_error(exc, "saving the customer")})
             return
         self.saved_id = saved_id
         self.services.bus.notify(events.CUSTOMERS)
