@@ -79,8 +79,8 @@ def test_pages_match_python_reference(shop, monkeypatch, strategy, search):
                 want = _reference(customers, pred, key, desc)
                 assert count(s, q) == len(want)
                 got = []
-                for off in range(0, len(want) + 50, 37):
-                    got += page_ids(s, q, off, 37)
+                for off in range(0, len(want) + 50, 71):
+                    got += page_ids(s, q, off, 71)
                 assert got == want, (search, key, desc)
                 assert page_ids(s, q, len(want) - 5, 200) == want[-5:]
 
