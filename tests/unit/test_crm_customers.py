@@ -116,3 +116,10 @@ def test_profile_has_everything_for_the_detail_pane(db, clock):
         assert (p.order_count, p.total_spent) == (0, 0)
         assert crm.get_profile(s, 999) is None
         assert s.scalars(select(CustomerTag)).one().customer_id == cid
+
+
+def test_foreign_number_sets_its_own_country(db, clock):
+    cid = _make(db, clock, first_name="Tom", phone="+44 20 7946 0958", pincode="SW1A1AA")
+    with db.Session() as s:
+        c = s.get(Customer, cid)
+        assert (c.phone, c.country, c.pincode) == ("+442079460958", "GB", "SW1A1AA")

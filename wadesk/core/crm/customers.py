@@ -74,12 +74,13 @@ def _validate(session: Session, data: CustomerInput, region: str, customer_id: i
             errors[name] = f"This is too long (at most {limit} characters)."
     phone_text = _clean(data.phone)
     v["phone"] = v["phone_national"] = None
+    phone_region = None
     if phone_text:
         result = normalise_phone(phone_text, region)
         if not result.ok:
             errors["phone"] = result.error or "This doesn't look like a phone number."
         else:
-            v["phone"], v["phone_national"] = result.e164, result.national
+            v["phone"], v["phone_national"], phone_region = result.e164, result.national, result.region
             owner = session.execute(
                 select(Customer.id, Customer.name).where(Customer.phone == result.e164)
             ).first()
@@ -92,7 +93,7 @@ def _validate(session: Session, data: CustomerInput, region: str, customer_id: i
     country = (_clean(data.country) or "").upper() or None
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         errors["country"] = "Use the two-letter country code, for example IN."
-    v["country"] = country or (region if v["phone"] or v["pincode"] or v["city"] else None)
+    v["country"] = country or phone_region or (region if v["pincode"] or v["city"] else None)
     if v["pincode"]:
         v["pincode"] = v["pincode"].replace(" ", "")
         if (v["country"] or region) == "IN" and not re.fullmatch(r"[1-9]\d{5}", v["pincode"]):
