@@ -290,3 +290,11 @@ def test_woocommerce_skyverge_packed_line_items_and_customers(db, tmp_path):
     with db.Session() as s:
         c = s.scalars(select(Customer)).one()
         assert (c.city, c.attributes["store_total_spent"], c.attributes["external_ids"]) == ("Pune", "2400.00", {"woocommerce": "asha"})
+
+
+def test_an_export_pasted_twice_does_not_double_line_items(db, tmp_path):
+    lines = (DATA / "shopify_orders_india_gokwik_cod_razorpay_75col.csv").read_text(encoding="utf-8").splitlines(True)
+    r = run_import(db, csv(tmp_path / "twice.csv", "".join(lines + lines[1:])))
+    assert (r.orders_created, r.rows) == (4, 12)
+    with db.Session() as s:
+        assert len(s.scalars(select(Order).where(Order.number == "OD1768")).one().items) == 2

@@ -74,7 +74,7 @@ class Draft:
 
     A plain class with slots: an import of 100,000 rows makes 100,000 of these."""
 
-    __slots__ = ("id", "values", "before", "tags", "new_tags", "consent_events", "merged_rows", "inserted")
+    __slots__ = ("id", "values", "before", "tags", "new_tags", "consent_events", "merged_rows", "dirty")
 
     def __init__(self, id: int | None, values: dict[str, Any], before: dict[str, Any] | None):
         self.id = id  # None until inserted
@@ -84,7 +84,7 @@ class Draft:
         self.new_tags: set[str] = set()
         self.consent_events: list[tuple[str, datetime]] = []
         self.merged_rows = 0
-        self.inserted: dict[str, Any] | None = None  # values as first written (new customers)
+        self.dirty = False  # a new customer changed again after it was inserted
 
     @property
     def as_of(self) -> datetime | None:

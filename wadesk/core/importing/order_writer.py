@@ -102,13 +102,11 @@ class OrderWriter:
                 self.known[o.external_id] = vals
                 new_rows.append(vals)
                 new_items.append(o.items)
-            elif "id" not in old:  # the same order again in this file, not yet written
-                old["_items"] = old.get("_items", []) + o.items
+            elif "id" not in old or old.get("_new"):
+                continue  # the same order twice in one file: the first occurrence wins
             else:
-                if old.get("_new") and o.items:  # continuation rows far from their order
-                    extra_items += [(old["id"], it) for it in o.items]
                 ch = order_changes(old, vals)
-                if ch and not old.get("_new"):
+                if ch:
                     self.log.add_updated("order", old["id"], {k: old[k] for k in [*ch, "updated_at"]})
                     self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
                     old.update(ch, updated_at=self.now)
@@ -119,7 +117,9 @@ class OrderWriter:
             later = [vals.pop("_items", []) for vals in new_rows]  # repeats of an order in this chunk
             ids = self.bulk.insert(Order, new_rows)
             for vals, oid, items, more in zip(new_rows, ids, new_items, later):
-                vals["_new"] = True
+                # Orders created by this import are not updated again (only given more items):
+                # keep just their id, so a million-line file does not hold every order in memory.
+                self.known[vals["external_id"]] = {"id": oid, "_new": True}
                 extra_items += [(oid, it) for it in items + more]
                 if vals["customer_id"]:
                     self.touched_customers.add(vals["customer_id"])

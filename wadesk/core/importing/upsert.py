@@ -138,6 +138,8 @@ class ImportWriter:
             self.counts["customers_created"] += 1
         d = self.drafts[key]
         d.merged_rows += 1
+        if d.before is None and d.id is not None:
+            d.dirty = True
         if d.merged_rows == 2 and d.before is None:
             self.counts["merged_in_file"] += 1
         merge(d, c, primary, others, email, self.source, self.now)
@@ -166,7 +168,6 @@ class ImportWriter:
         ids = self.bulk.insert(Customer, rows)
         for d, i in zip(new, ids):
             d.id = i
-            d.inserted = {k: (dict(v) if isinstance(v, dict) else v) for k, v in d.values.items()}
         self.log.add_created("customer", list(ids))
 
     def _insert_events(self, events) -> None:
@@ -197,13 +198,15 @@ class ImportWriter:
         self.flush()
         updates = []
         for d in self.drafts.values():
-            base = d.before if d.before is not None else d.inserted
-            ch = {k: v for k, v in d.values.items() if k in FIELDS and base.get(k) != v and k != "updated_at"}
+            if d.before is None:  # created by this import: rewrite only if merged again later
+                if d.dirty:
+                    updates.append({"id": d.id, **{k: d.values[k] for k in FIELDS}})
+                continue
+            ch = {k: v for k, v in d.values.items() if k in FIELDS and d.before.get(k) != v and k != "updated_at"}
             if not ch:
                 continue
-            if d.before is not None:
-                self.log.add_updated("customer", d.id, {k: d.before[k] for k in ch} | {"updated_at": d.before["updated_at"]})
-                self.counts["customers_updated"] += 1
+            self.log.add_updated("customer", d.id, {k: d.before[k] for k in ch} | {"updated_at": d.before["updated_at"]})
+            self.counts["customers_updated"] += 1
             updates.append({"id": d.id, **ch, "updated_at": self.now})
         self.bulk.update(Customer, updates)
         tagged = self._write_tags()
