@@ -140,3 +140,30 @@ def test_preview_for_a_customer_and_for_the_templates_page(db, tmp_path):
     p = preview_values(festive, header_media=str(img))
     assert p.ok and p.header_media_path == str(img)
     assert [x.code for x in preview_values(festive, header_media=str(tmp_path / "none.png")).problems] == ["missing_media"]
+
+
+def test_preflight_counts_problems_by_reason(db):
+    from wadesk.core.messaging.context import bulk_contexts
+    from wadesk.core.messaging.preflight import run_preflight
+
+    spec = SPECS[("winback_offer", "en")]
+    mapping = TemplateMapping.from_json(WINBACK.to_json())
+    mapping.variables["header.first_name"] = VariableMapping("field", "first_name")  # no fallback
+    with db.session() as s:
+        people = [Customer(phone="+919876543210", first_name="Priya", attributes={"offer_ends": "2026-12-05"}),
+                  Customer(phone="+919876543211", first_name="", attributes={"offer_ends": "2026-12-05"}),
+                  Customer(phone=None, first_name="Ravi", attributes={"offer_ends": "2026-12-05"}),
+                  Customer(phone="+919876543213", first_name="Meena", attributes={"offer_ends": "2026-12-05"})]
+        for p in people:
+            p.name, p.created_at, p.updated_at = p.first_name or "", NOW, NOW
+        s.add_all(people)
+        s.flush()
+        ids = [p.id for p in people]
+        ticks = []
+        result = run_preflight(spec, mapping, bulk_contexts(s, ids, NOW), codes_available={"WINBACK": 3},
+                               progress=lambda d, t, x="": ticks.append(d), total=len(ids))
+    assert (result.recipients, result.ok) == (4, 1)
+    assert result.problems == {"missing_value": 1, "invalid_phone": 1, "no_discount_code": 1}
+    assert result.customers["invalid_phone"] == [ids[2]] and result.customers["no_discount_code"] == [ids[3]]
+    assert result.failing_ids == set(ids[1:]) and ticks[-1] == 4
+    assert result.as_json()["problems"]["missing_value"] == 1

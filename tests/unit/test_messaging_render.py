@@ -146,3 +146,14 @@ def test_whatsapp_markup_to_html():
         "Hi <b>Aditi</b>, <i>new</i> <s>old</s><br><tt>a *b*</tt>")
     assert whatsapp_to_html("2*3*4 <b>") == "2*3*4 &lt;b&gt;"
     assert whatsapp_to_html("snake_case_name") == "snake_case_name"
+
+
+@pytest.mark.parametrize("values", [
+    {}, {"body.1": "x" * 1100}, {"header.1": "y" * 61, "body.1": "a", "body.2": "b", "body.3": "c"},
+    {"header.1": "y", "body.1": "a", "body.2": "b", "body.3": "c", "button.0": "https://evil.example"},
+    {"header.1": "y", "body.1": "a", "body.2": "b", "body.3": "c", "button.0": "p/kurta set"},
+])
+def test_check_agrees_with_render(values):
+    renderer = Renderer(SPECS[("back_in_stock", "en_US")])
+    full = {p.code for p in renderer.render(values, to=TO).problems}
+    assert renderer.check(values) == full

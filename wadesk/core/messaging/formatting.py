@@ -9,6 +9,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -102,11 +103,17 @@ def utm_tag(suffix: str, campaign: str, *, source: str = "whatsapp", medium: str
     if "utm_source=" in suffix:
         return suffix
     path, hash_, fragment = suffix.partition("#")
-    query = urlencode({"utm_source": source, "utm_medium": medium, "utm_campaign": slugify(campaign)})
+    query = _utm_query(campaign, source, medium)
     joiner = "&" if "?" in path else "?"
     if path.endswith(("?", "&")):
         joiner = ""
     return f"{path}{joiner}{query}{hash_}{fragment}"
+
+
+@lru_cache(maxsize=64)
+def _utm_query(campaign: str, source: str, medium: str) -> str:
+    # Same for every recipient of a campaign: computed once, not 100,000 times.
+    return urlencode({"utm_source": source, "utm_medium": medium, "utm_campaign": slugify(campaign)})
 
 
 # WhatsApp markup: the marker must hug non-space text and not sit inside a word.

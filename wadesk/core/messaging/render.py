@@ -189,6 +189,24 @@ class Renderer:
         rendered.payload, rendered.problems = message, problems
         return rendered
 
+    def check(self, values: Mapping[str, str]) -> set[str]:
+        """Just the problem codes render() would report for these (already clean) values, without
+        building the request: pre-flight's per-recipient path."""
+        codes: set[str] = set()
+        for key, _label in self._keys:
+            if not values.get(key):
+                codes.add("missing_value")
+                break
+        for plan, limit, code in ((self._body, BODY_MAX, "body_too_long"), (self._header, HEADER_MAX, "header_too_long")):
+            if plan is not None and sum(len(lit) + (len(values.get(k) or k) + 4 if k else 0) for lit, k in plan) > limit:
+                codes.add(code)
+        for b, key, has_var, before, after in self._buttons:
+            if has_var and b.type == "URL" and values.get(key):
+                suffix = quote(values[key], safe=_URL_SAFE)
+                if suffix.lower().startswith(("http:", "https:", "www.")) or len(before) + len(suffix) + len(after) > URL_MAX:
+                    codes.add("invalid_url_suffix")
+        return codes
+
     @staticmethod
     def _text_param(value: str, name: str, named: bool) -> dict[str, str]:
         return {"type": "text", "parameter_name": name, "text": value} if named else {"type": "text", "text": value}
