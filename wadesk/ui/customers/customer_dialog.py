@@ -52,7 +52,7 @@ class CustomerDialog(QDialog):
         self.region = services.settings.get("default_region") or "IN"
         self.setObjectName("customerDialog")
         self.setWindowTitle("Edit customer" if customer_id else "Add a customer")
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(480)
         self.inputs: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
@@ -63,6 +63,7 @@ class CustomerDialog(QDialog):
             edit.setPlaceholderText(placeholder)
             self.inputs[field] = edit
             form.addRow(label, self._with_message(field, edit))
+            edit.textEdited.connect(lambda _t, f=field: self._clear_error(f))
         self.phone_hint = QLabel(self)
         self.phone_hint.setObjectName("phoneHint")
         self.phone_hint.setStyleSheet(HINT_STYLE)
@@ -134,9 +135,17 @@ class CustomerDialog(QDialog):
         text = text.strip()
         if not text:
             self.phone_hint.setText(f"Numbers without +country are read as {country_name(self.region)} numbers.")
+            self.phone_hint.show()
             return
         result = normalise_phone(text, self.region)
         self.phone_hint.setText(f"Will be saved as {format_phone(result.e164)}" if result.ok else "")
+        self.phone_hint.setVisible(result.ok)
+
+    def _clear_error(self, field: str) -> None:
+        """The owner is fixing this field: its old message no longer applies."""
+        if self.errors[field].isVisible():
+            self.errors[field].hide()
+            self.adjustSize()
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for field, label in self.errors.items():
@@ -145,6 +154,7 @@ class CustomerDialog(QDialog):
         other = [msg for field, msg in errors.items() if field not in self.errors]
         self.general_error.setText("\n".join(other))
         self.general_error.setVisible(bool(other))
+        self.adjustSize()  # room for the messages, wrapped or not
         first = next((f for f in self.inputs if f in errors), None)
         if first:
             self.inputs[first].setFocus(Qt.FocusReason.OtherFocusReason)
