@@ -167,3 +167,13 @@ def test_preflight_counts_problems_by_reason(db):
     assert result.customers["invalid_phone"] == [ids[2]] and result.customers["no_discount_code"] == [ids[3]]
     assert result.failing_ids == set(ids[1:]) and ticks[-1] == 4
     assert result.as_json()["problems"]["missing_value"] == 1
+
+    from wadesk.core.jobs import Cancelled
+    from wadesk.core.messaging.preflight import preflight_customers
+
+    with db.session() as s:
+        import_codes(s, "WINBACK", ["A-1", "A-2"], NOW)
+        result = preflight_customers(s, spec, mapping, ids, now=NOW)
+        assert result.problems["no_discount_code"] == 2 and result.recipients == 4
+        with pytest.raises(Cancelled):
+            preflight_customers(s, spec, mapping, ids, cancelled=lambda: True)

@@ -100,3 +100,17 @@ def run_preflight(
             result.ok += 1
     progress(result.recipients, result.recipients, "Checked")
     return result
+
+
+def preflight_customers(session: Any, spec: Any, mapping: TemplateMapping, customer_ids: Iterable[int], *,
+                        now: Any = None, progress: ProgressFn = no_progress,
+                        cancelled: CancelledFn = never_cancelled) -> PreflightResult:
+    """Pre-flight for customer ids (the segment engine's audience): contexts in bulk, code pools'
+    free counts from the database."""
+    from wadesk.core.messaging.context import bulk_contexts, context_keys
+    from wadesk.core.messaging.discount_codes import available
+
+    ids = list(customer_ids)
+    codes = {m.name: available(session, m.name) for m in mapping.variables.values() if m.source == "discount_code"}
+    return run_preflight(spec, mapping, bulk_contexts(session, ids, now, keys=context_keys(mapping)),
+                         codes_available=codes, progress=progress, cancelled=cancelled, total=len(ids))
