@@ -9,6 +9,8 @@ import pytest
 from wadesk.core.importing import ImportFileError, list_sheets, open_table
 from wadesk.core.importing.readers.text import detect_encoding, sniff_delimiter
 
+from _import_db import _migrated_template, idb  # noqa: F401
+
 ROWS = [["Name", "Mobile No.", "City"], ["Asha Rao", "'+919876543210", "Pune"], ["Ravi", "9123456789", "Delhi"]]
 
 
@@ -134,3 +136,16 @@ def test_truncated_quote_is_a_clear_error(tmp_path):
     with pytest.raises(ImportFileError) as info:
         list(open_table(tmp_path / "cut.csv").rows())
     assert "cut short" in _one_sentence(info.value)
+
+
+def test_nonsense_text_and_giant_cells_get_one_sentence(tmp_path, idb):
+    from wadesk.core.importing import run_import
+
+    (tmp_path / "noise.txt").write_text("\n".join("lorem ipsum dolor sit amet" for _ in range(2000)))
+    with pytest.raises(ImportFileError) as info:
+        run_import(idb, tmp_path / "noise.txt")
+    assert "no phone or email column" in _one_sentence(info.value)
+    (tmp_path / "giant.csv").write_text("Name,Phone\n\"" + "x" * (5 * 1024 * 1024) + "\",1\n")
+    with pytest.raises(ImportFileError) as info:
+        run_import(idb, tmp_path / "giant.csv")
+    assert "several megabytes" in _one_sentence(info.value)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from wadesk.core.clock import Clock, SystemClock, utc_naive
 from wadesk.core.db.engine import Database
 from wadesk.core.db.models import ImportRun
+from wadesk.core.importing.errors import ImportFileError
 from wadesk.core.importing.formats import FORMATS, FormatGuess, ParseContext, detect_formats, get_format
 from wadesk.core.importing.mapping import find_saved_mapping, save_mapping
 from wadesk.core.importing.readers import Table, list_sheets, open_table
@@ -147,6 +148,11 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
             if opts.mapping is not None:
                 mapping = {h: f for h, f in opts.mapping.items() if f}
             fmt = FORMATS[name]
+            if name in ("generic", "events") and not {"phone", "email", "customer_id"} & set(mapping.values()):
+                raise ImportFileError(
+                    f"WaDesk found no phone or email column in {path.name}; choose which column holds them "
+                    "(the import wizard, or --mapping)."
+                )
             run = ImportRun(file_name=path.name[:255], file_sha256=_sha256(path), format=name,
                             status="running", started_at=now, summary={})
             s.add(run)

@@ -109,6 +109,11 @@ def open_text(path: Path, encoding: str | None = None, delimiter: str | None = N
                         yield row
                     return
                 except csv.Error as exc:
+                    if "field larger" in str(exc):
+                        raise ImportFileError(
+                            f"{path.name} has a cell of several megabytes near line {reader.line_num}, so it is "
+                            "not a list WaDesk can import."
+                        ) from None
                     if "end of data" in str(exc) or not strict:
                         raise ImportFileError(
                             f"{path.name} could not be read after line {reader.line_num}: the file looks cut "
