@@ -195,3 +195,14 @@ def test_editing_keys_in_the_search_box_stay_there(qtbot, page, answers):
     assert page.search.text() == "nita" and asked == []
     qtbot.keyClick(page.search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert page.search.text() == "anita"
+
+
+def test_undo_button_names_the_change(qtbot, page, db, ids, monkeypatch):
+    select_names(page, "Anita Desai", "Zoya Khan")
+    pick(monkeypatch, "festive")
+    page.add_tag_action.trigger()
+    qtbot.waitUntil(page.undo_button.isVisible, timeout=3000)
+    assert page.undo_button.text() == "Undo add tag 'festive' (2 customers) (Ctrl+Z)"
+    page.undo_button.click()
+    qtbot.waitUntil(lambda: tags_of(db, ids["Zoya"]) == "", timeout=3000)
+    qtbot.waitUntil(lambda: not page.undo_button.isVisible(), timeout=3000)

@@ -25,6 +25,7 @@ from wadesk.ui.customers.empty_state import EmptyState
 from wadesk.ui.customers.column_fit import ColumnFitter
 from wadesk.ui.customers.fast_header import FastHeader
 from wadesk.ui.customers.table_model import KEYS, CustomerTableModel
+from wadesk.ui.customers.tag_undo import undo_button
 
 SEARCH_DEBOUNCE_MS = 150
 # Starting widths in pixels; the email column takes what is left.
@@ -162,15 +163,7 @@ class CustomersPage(QWidget):
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(self.undo_action)
-        self.undo_button = QPushButton(self)
-        self.undo_button.setObjectName("undoButton")
-        self.undo_button.setFlat(True)
-        self.undo_button.setToolTip("Take back the last tag change (Ctrl+Z)")
-        self.undo_button.clicked.connect(self.undo_action.trigger)
-        self.undo_button.hide()
-        a.undo_stack.undoTextChanged.connect(
-            lambda text: self.undo_button.setText(f"Undo {text} (Ctrl+Z)" if text else ""))
-        a.undo_stack.canUndoChanged.connect(self.undo_button.setVisible)
+        self.undo_button = undo_button(self, a.undo_stack, self.undo_action)
         self.toolbar.insertWidget(0, self.undo_button)
         self.find_action = self._action("Find", self.focus_search, QKeySequence.StandardKey.Find, button=False)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QPushButton, QWidget
 
 
 class BulkTagCommand(QUndoCommand):
@@ -27,3 +28,16 @@ class BulkTagCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._apply(self.tag, self.ids, not self.added)
+
+
+def undo_button(parent: QWidget, stack: QUndoStack, action: QAction) -> QPushButton:
+    """A flat "Undo add tag 'vip' (3 customers) (Ctrl+Z)" button, shown while there is one."""
+    button = QPushButton(parent)
+    button.setObjectName("undoButton")
+    button.setFlat(True)
+    button.setToolTip("Take back the last tag change (Ctrl+Z)")
+    button.clicked.connect(action.trigger)
+    button.hide()
+    stack.undoTextChanged.connect(lambda text: button.setText(f"Undo {text} (Ctrl+Z)" if text else ""))
+    stack.canUndoChanged.connect(button.setVisible)
+    return button
