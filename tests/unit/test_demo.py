@@ -313,3 +313,11 @@ def test_personas_exact_and_all_present():
         got = assign_personas(random.Random(1), n)
         assert len(got) == n and {p.key for p in got} == {p.key for p in PERSONAS}
     assert len(assign_personas(random.Random(1), 5)) == 5
+
+
+def test_page_cache_is_put_back_after_the_build(db, clock):
+    with db.engine.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    build_sample_shop(db, customers=30, clock=clock)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before

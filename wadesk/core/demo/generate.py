@@ -23,7 +23,7 @@ from wadesk.core.db import Database
 from wadesk.core.db.models import (
     ConsentEvent, Customer, CustomerNote, CustomerTag, Event, Message, Order, OrderItem, Tag,
 )
-from wadesk.core.demo.bulk import TableWriter
+from wadesk.core.demo.bulk import TableWriter, roomy_cache
 from wadesk.core.demo.catalog import CATEGORIES, CATEGORY_WEIGHTS
 from wadesk.core.demo.customers import TAGS, add_consent, add_profile_attributes, add_tags, identity
 from wadesk.core.demo.events import BUYERS, add_events
@@ -113,7 +113,8 @@ def _prepare_ids(session: Session, st: ShopState) -> None:
     session.flush()
 
 
-def _produce(st: ShopState, personas: list[Persona], first_id: int, out: queue.Queue, stop: threading.Event) -> None:
+def _produce(st: ShopState, personas: list[Persona], first_id: int, writers: dict[str, TableWriter],
+             out: queue.Queue, stop: threading.Event) -> None:
     try:
         for start in range(0, len(personas), CHUNK):
             if stop.is_set():
@@ -121,19 +122,21 @@ def _produce(st: ShopState, personas: list[Persona], first_id: int, out: queue.Q
             for i in range(start, min(start + CHUNK, len(personas))):
                 _customer(st, first_id + i + 1, personas[i])
             rows, st.rows = st.rows, {}
-            out.put((min(start + CHUNK, len(personas)), rows))
+            params = {name: writers[name].prepare(rows.get(name, [])) for name, _m, _c in _TABLES}
+            out.put((min(start + CHUNK, len(personas)), params))
         out.put(None)
     except BaseException as exc:  # handed to the writing thread, which raises it
         out.put(exc)
 
 
-def _generated(st: ShopState, personas: list[Persona], first_id: int,
-               cancelled: Callable[[], bool] | None) -> Iterator[tuple[int, dict[str, list[list[Any]]]]]:
-    """Chunks of rows, generated on a helper thread while this one writes the previous chunk
-    (SQLite does its B-tree work with the GIL released, so the two overlap)."""
+def _generated(st: ShopState, personas: list[Persona], first_id: int, writers: dict[str, TableWriter],
+               cancelled: Callable[[], bool] | None) -> Iterator[tuple[int, dict[str, list[Any]]]]:
+    """Chunks of driver parameters, generated and converted on a helper thread while this one
+    writes the previous chunk (SQLite does its B-tree work with the GIL released, so the two
+    overlap). The helper never touches the connection."""
     out: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
-    producer = threading.Thread(target=_produce, args=(st, personas, first_id, out, stop),
+    producer = threading.Thread(target=_produce, args=(st, personas, first_id, writers, out, stop),
                                 name="sample-shop-generator", daemon=True)
     producer.start()
     try:
@@ -177,11 +180,12 @@ def build_sample_shop(
         first_id = st.next_id["customers"]
         conn = session.connection()
         writers = {name: TableWriter(conn, model.__table__, cols) for name, model, cols in _TABLES}
-        for done, rows in _generated(st, personas, first_id, cancelled):
-            for name, _model, _cols in _TABLES:
-                writers[name].write(rows.get(name, []))
-            if progress is not None:
-                progress(done, customers)
+        with roomy_cache(conn):
+            for done, params in _generated(st, personas, first_id, writers, cancelled):
+                for name, _model, _cols in _TABLES:
+                    writers[name].execute(params[name])
+                if progress is not None:
+                    progress(done, customers)
         set_setting(session, "sample_shop", True)
         set_setting(session, "first_run_done", True)
         set_setting(session, "shop_name", SAMPLE_SHOP_NAME)
