@@ -41,3 +41,24 @@ def test_not_a_database_gives_a_plain_error(data_dir):
     data_dir.db_path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="Could not open the database"):
         open_database(data_dir)
+
+
+def test_head_read_from_files_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    from wadesk.core.db.engine import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(data_dir):
+    import subprocess
+    import sys
+
+    open_database(data_dir).dispose()
+    code = (
+        "import sys; from wadesk.core.db import open_database; from wadesk.core.paths import DataDir\n"
+        f"open_database(DataDir({str(data_dir.root)!r})).dispose()\n"
+        "sys.exit(1 if 'alembic' in sys.modules else 0)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

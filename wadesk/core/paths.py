@@ -21,6 +21,9 @@ def default_data_dir() -> Path:
 class DataDir:
     root: Path
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))
+
     @classmethod
     def resolve(cls, path: str | os.PathLike | None) -> "DataDir":
         root = Path(path).expanduser() if path else default_data_dir()

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from wadesk.core.paths import DataDir
@@ -42,7 +39,24 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
+# Alembic costs ~1 s to import, so start-up reads the revisions from the migration files and
+# the database with plain SQL, and imports Alembic only when there is something to migrate.
+_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w]+)?['\"]?", re.M)
+
+
+def _revision_graph() -> dict[str, str | None]:
+    """revision -> down_revision, read from the migration files."""
+    graph: dict[str, str | None] = {}
+    for path in MIGRATIONS_DIR.joinpath("versions").glob("*.py"):
+        found = dict((k, v) for k, v in _REVISION.findall(path.read_text(encoding="utf-8")))
+        if found.get("revision"):
+            graph[found["revision"]] = found.get("down_revision") or None
+    return graph
+
+
+def alembic_config(engine: Engine | None = None):
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
@@ -50,19 +64,22 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    graph = _revision_graph()
+    heads = set(graph) - {down for down in graph.values() if down}
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must form one line, found heads {sorted(heads)}")
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _known_revision(rev: str) -> bool:
-    try:
-        return ScriptDirectory.from_config(alembic_config()).get_revision(rev) is not None
-    except Exception:  # alembic raises for unknown revisions
-        return False
+    return rev in _revision_graph()
 
 
 class Database:
@@ -119,6 +136,8 @@ def migrate(engine: Engine, db_file: Path | None, backups_dir: Path | None) -> N
         engine.dispose()
         shutil.copy2(db_file, copy)
         log.info("Copied database to %s before migrating %s -> %s", copy, current, head)
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
 
 
