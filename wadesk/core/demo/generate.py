@@ -11,6 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 from bisect import bisect
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any, Callable, Iterator
@@ -180,8 +181,8 @@ def build_sample_shop(
         first_id = st.next_id["customers"]
         conn = session.connection()
         writers = {name: TableWriter(conn, model.__table__, cols) for name, model, cols in _TABLES}
-        with roomy_cache(conn):
-            for done, params in _generated(st, personas, first_id, writers, cancelled):
+        with roomy_cache(conn), closing(_generated(st, personas, first_id, writers, cancelled)) as chunks:
+            for done, params in chunks:
                 for name, _model, _cols in _TABLES:
                     writers[name].execute(params[name])
                 if progress is not None:
