@@ -4,3 +4,4 @@ from wadesk.commands import demo  # noqa: F401
 from wadesk.commands import importing  # noqa: F401
 from wadesk.commands import info  # noqa: F401
 from wadesk.commands import templates  # noqa: F401
+from wadesk.commands import segments  # noqa: F401

@@ -346,3 +346,4 @@ class AuditLog(Base):
 # The import engine's tables live in their own module; importing it here puts them in Base.metadata.
 import wadesk.core.db.import_models  # noqa: E402,F401
 import wadesk.core.db.messaging_models  # noqa: E402,F401  (discount code pools)
+import wadesk.core.db.profile_models  # noqa: E402,F401  (customer metrics, issue 4)

@@ -1,0 +1,9 @@
+"""Customer profile: derived metrics, RFM scores and groups, funnel stage, and why each score is
+what it is. Stored in customer_metrics (see wadesk.core.db.profile_models)."""
+from wadesk.core.profile.explain import CustomerScores, ScoreLine, customer_scores, last_refreshed, score_lines
+from wadesk.core.profile.funnel import STAGES
+from wadesk.core.profile.refresh import RefreshResult, refresh_profiles
+from wadesk.core.profile.rfm import GROUPS
+
+__all__ = ["CustomerScores", "GROUPS", "RefreshResult", "STAGES", "ScoreLine", "customer_scores",
+           "last_refreshed", "refresh_profiles", "score_lines"]

@@ -1,0 +1,201 @@
+"""Profile refresh: every customer's metrics (full) or a few customers' (incremental).
+
+Full: bulk aggregates (profile.reads) → numpy/pandas arithmetic over all customers at once →
+one transaction that replaces customer_metrics and customer_category_stats. Incremental: the same
+code for a set of ids, scored against the RFM thresholds the last full refresh stored (so a
+customer's R does not move because someone else ordered). Relative figures (days since the last
+order, R, funnel stage) are as of the clock's now.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection
+
+from wadesk.core.clock import Clock, SystemClock, utc_naive
+from wadesk.core.db import Database
+from wadesk.core.db.profile_models import CustomerCategoryStat, CustomerMetrics, ProfileRefresh
+from wadesk.core.jobs import CancelledFn, check_cancelled, never_cancelled
+from wadesk.core.profile import funnel, reads, rfm
+from wadesk.core.profile.sqlio import write_rows
+
+DAY = 86400
+CHUNK = 5000
+METRIC_COLUMNS = [c.name for c in CustomerMetrics.__table__.columns]
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    kind: str
+    customers: int
+    ms: int
+
+
+def _aligned(ids: np.ndarray, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop_duplicates("customer_id").set_index("customer_id").reindex(ids)
+
+
+def _num(s: pd.Series, fill: float = 0) -> np.ndarray:
+    return pd.to_numeric(s, errors="coerce").fillna(fill).to_numpy(dtype=float)
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(whole > 0, part / np.maximum(whole, 1), np.nan)
+
+
+def _latest(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Later of two stored times (ISO text on SQLite, datetimes elsewhere; both order right)."""
+    return a.where(b.isna() | (a.notna() & (a.astype(str) >= b.astype(str))), b)
+
+
+def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
+            thresholds: dict[str, Any] | None) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """(metrics frame in METRIC_COLUMNS order, category stats frame, thresholds used)."""
+    now_s = (utc_naive(now) - datetime(1970, 1, 1)).total_seconds()
+    cust = reads.customers(conn, ids)
+    cids = cust["customer_id"].to_numpy(dtype=np.int64)
+    n = len(cids)
+    o = _aligned(cids, reads.orders(conn, ids))
+    ev = reads.events(conn, ids)
+    e = _event_figures(cids, ev)
+    msg = _aligned(cids, reads.messages(conn, ids))
+    orders = _num(o["orders"])
+    spent = _num(o["total_spent"]).round(2)
+    first_s, last_s = _num(o["first_s"], np.nan), _num(o["last_s"], np.nan)
+    days_since = np.floor((now_s - last_s) / DAY)
+    buyers = orders > 0
+    df = pd.DataFrame({"customer_id": cids, "orders": orders.astype(np.int64), "total_spent": spent})
+    df["aov"] = np.where(buyers, np.round(spent / np.maximum(orders, 1), 2), np.nan)
+    df["first_order_at"], df["last_order_at"] = o["first_order_at"].to_numpy(), o["last_order_at"].to_numpy()
+    df["days_since_last_order"] = pd.array(np.where(buyers, days_since, np.nan), dtype="Int64")
+    df["avg_days_between_orders"] = np.where(orders >= 2, np.round((last_s - first_s) / DAY / np.maximum(orders - 1, 1), 1), np.nan)
+    for col in ("cod_orders", "rto_count", "cancelled_orders", "discount_orders"):
+        df[col] = _num(o[col]).astype(np.int64)
+    df["cod_share"] = _share(df["cod_orders"].to_numpy(), orders).round(4)
+    df["rto_rate"] = _share(df["rto_count"].to_numpy(), orders).round(4)
+    df["discount_share"] = _share(df["discount_orders"].to_numpy(), orders).round(4)
+
+    cats = _category_stats(conn, ids, ev)
+    df["favourite_category"] = _favourite(cats, cids)
+    df["product_views"] = _num(e["views"]).astype(np.int64)
+    df["last_seen_at"] = _latest(e["last_seen_at"], msg["last_replied_at"]).to_numpy()
+    df["last_read_at"], df["last_replied_at"] = msg["last_read_at"].to_numpy(), msg["last_replied_at"].to_numpy()
+    df["channel"] = np.where(cust["channel"].notna(), cust["channel"],
+                             np.where(cust["has_clid"].astype(bool), "ctwa", None))
+
+    sess = reads.sessions(conn, ids)
+    pos = np.searchsorted(cids, sess["customer_id"].to_numpy(dtype=np.int64))
+    at_s = _num(sess["at_s"])
+    order = np.lexsort((at_s, pos))
+    repeat = funnel.repeat_visit_flags(pos[order], at_s[order], n)
+    cod_pending_only = buyers & (_num(o["cod_settled"]) == 0)
+    df["funnel_stage"] = funnel.stages(orders, days_since, cod_pending_only, _num(e["views"]), _num(e["carts"]),
+                                       _num(e["checkouts"]), _num(e["sessions"]), _num(e["max_pdp"]), repeat)
+
+    b_days, b_orders, b_spent = days_since[buyers], orders[buyers], spent[buyers]
+    exact = None
+    if thresholds is None:  # full refresh: this population defines the quintiles
+        thresholds = rfm.make_thresholds(b_days, b_orders, b_spent)
+        exact = (np.sort(b_days), np.sort(b_orders), np.sort(b_spent))
+    scores = rfm.score(b_days, b_orders, b_spent, thresholds, exact)
+    for key in ("r", "f", "m"):
+        full = np.zeros(n, dtype=np.int64)
+        full[buyers] = scores[key]
+        df[key] = full
+        pct = np.full(n, np.nan)
+        pct[buyers] = scores[key + "_pct"]
+        df[key + "_pct"] = pct
+    df["rfm_group"] = rfm.groups(df["r"].to_numpy(), df["f"].to_numpy(), df["m"].to_numpy())
+    stamp = utc_naive(now)
+    # What SQLAlchemy's SQLite DateTime stores; other drivers take the datetime itself.
+    df["refreshed_at"] = stamp.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else stamp
+    return df[METRIC_COLUMNS], cats, thresholds
+
+
+def _event_figures(cids: np.ndarray, ev: pd.DataFrame) -> pd.DataFrame:
+    """Per customer: views, carts, checkouts, sessions, last event time, longest page read."""
+    kinds = {"product_viewed": "views", "added_to_cart": "carts", "checkout_started": "checkouts",
+             "session": "sessions"}
+    counts = (ev[ev["type"].isin(list(kinds))].groupby(["customer_id", "type"])["n"].sum()
+              .unstack("type").reindex(columns=list(kinds)).rename(columns=kinds))
+    g = ev.groupby("customer_id")
+    out = counts.join(g["last_at"].max(), how="outer").join(g["max_pdp"].max(), how="outer")
+    return out.reindex(cids).rename(columns={"last_at": "last_seen_at"})
+
+
+def _category_stats(conn: Connection, ids: Sequence[int] | None, ev: pd.DataFrame) -> pd.DataFrame:
+    bought = reads.category_purchases(conn, ids)
+    pv = ev[(ev["type"] == "product_viewed") & ev["category"].notna()]
+    viewed = pv.groupby(["customer_id", "category"], as_index=False)["n"].sum().rename(columns={"n": "views"})
+    cats = bought.merge(viewed, on=["customer_id", "category"], how="outer")
+    cats["purchases"] = _num(cats["purchases"]).astype(np.int64)
+    cats["views"] = _num(cats["views"]).astype(np.int64)
+    return cats.sort_values(["customer_id", "category"], kind="stable").reset_index(drop=True)
+
+
+def _favourite(cats: pd.DataFrame, cids: np.ndarray) -> np.ndarray:
+    """Most purchased category; views break ties and stand in for non-buyers; then by name."""
+    if cats.empty:
+        return np.full(len(cids), None, dtype=object)
+    ranked = cats.sort_values(["customer_id", "purchases", "views", "category"],
+                              ascending=[True, False, False, True], kind="stable")
+    top = ranked.drop_duplicates("customer_id").set_index("customer_id")["category"]
+    return top.reindex(cids).astype(object).where(lambda s: s.notna(), None).to_numpy()
+
+
+def _rows(frame: pd.DataFrame) -> list[tuple]:
+    """Plain Python values for the driver: NaN/NA become None, numpy scalars become int/float."""
+    cols = []
+    for name in frame.columns:
+        s = frame[name]
+        if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu":
+            cols.append(s.tolist())
+        else:
+            cols.append(s.to_numpy(dtype=object, na_value=None).tolist())
+    return list(zip(*cols))
+
+
+def _write(conn: Connection, metrics: pd.DataFrame, cats: pd.DataFrame, ids: Sequence[int] | None) -> None:
+    if ids is None:
+        conn.execute(delete(CustomerCategoryStat))
+        conn.execute(delete(CustomerMetrics))
+    else:
+        for i in range(0, len(ids), CHUNK):
+            part = list(ids[i:i + CHUNK])
+            conn.execute(delete(CustomerCategoryStat).where(CustomerCategoryStat.customer_id.in_(part)))
+            conn.execute(delete(CustomerMetrics).where(CustomerMetrics.customer_id.in_(part)))
+    write_rows(conn, CustomerMetrics.__table__, METRIC_COLUMNS, _rows(metrics))
+    write_rows(conn, CustomerCategoryStat.__table__, ["customer_id", "category", "purchases", "views"], _rows(cats))
+
+
+def last_thresholds(conn: Connection) -> dict[str, Any] | None:
+    return conn.execute(select(ProfileRefresh.thresholds).where(ProfileRefresh.kind == "full")
+                        .order_by(ProfileRefresh.id.desc()).limit(1)).scalar()
+
+
+def refresh_profiles(db: Database, customer_ids: Sequence[int] | None = None, clock: Clock | None = None,
+                     cancelled: CancelledFn = never_cancelled) -> RefreshResult:
+    """Recompute metrics for everyone (None) or the given customers, in one transaction. An
+    incremental refresh before any full one becomes a full one (there are no thresholds yet)."""
+    started = time.perf_counter()
+    now = utc_naive((clock or SystemClock()).now())
+    with db.engine.begin() as conn:
+        thresholds = last_thresholds(conn) if customer_ids is not None else None
+        if customer_ids is not None and thresholds is None:
+            customer_ids = None
+        ids = sorted(set(customer_ids)) if customer_ids is not None else None
+        metrics, cats, used = compute(conn, now, ids, thresholds)
+        check_cancelled(cancelled)  # before writing: a cancel leaves the old metrics
+        _write(conn, metrics, cats, ids)
+        kind = "full" if ids is None else "incremental"
+        ms = int((time.perf_counter() - started) * 1000)
+        conn.execute(ProfileRefresh.__table__.insert().values(
+            kind=kind, refreshed_at=now, customers=len(metrics), ms=ms, thresholds=used if kind == "full" else {}))
+    return RefreshResult(kind, len(metrics), ms)

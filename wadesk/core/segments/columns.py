@@ -1,0 +1,56 @@
+"""Column helpers for the in-memory copy: categorical codes with case-insensitive lookup."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Coded:
+    """Strings as int32 codes (-1 = none) into `values`; `keys` are the trimmed lower-case forms
+    conditions compare against, so "mumbai " matches "Mumbai"."""
+
+    codes: np.ndarray
+    values: np.ndarray  # object, original spelling
+    keys: np.ndarray  # object, lower-case
+
+    @classmethod
+    def of(cls, series: pd.Series) -> "Coded":
+        cat = pd.Categorical(series.to_numpy(dtype=object, na_value=None))
+        values = np.asarray(cat.categories, dtype=object)
+        keys = np.array([str(v).strip().lower() for v in values], dtype=object)
+        codes = np.asarray(cat.codes, dtype=np.int32)
+        blank = np.append(keys == "", False)  # "" and "  " are no value
+        return cls(np.where(blank[codes], -1, codes).astype(np.int32), values, keys)
+
+    def matches(self, wanted: list[str]) -> np.ndarray:
+        """Rows whose value is one of `wanted` (case-insensitive); none -> False."""
+        want = {str(w).strip().lower() for w in wanted}
+        hit = np.fromiter((k in want for k in self.keys), dtype=bool, count=len(self.keys))
+        return np.append(hit, False)[self.codes]
+
+    def code_set(self, wanted: list[str]) -> np.ndarray:
+        want = {str(w).strip().lower() for w in wanted}
+        return np.flatnonzero(np.fromiter((k in want for k in self.keys), dtype=bool, count=len(self.keys)))
+
+    def present(self) -> np.ndarray:
+        return self.codes >= 0
+
+    def nbytes(self) -> int:
+        return self.codes.nbytes + 64 * len(self.values)
+
+
+def epoch(col: pd.Series) -> np.ndarray:
+    """Epoch seconds as float64 (NaN = none)."""
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
+
+
+def positions(ids: np.ndarray, customer_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions of `customer_ids` in the sorted `ids`, and which of them exist there."""
+    cid = np.asarray(customer_ids, dtype=np.int64)
+    pos = np.searchsorted(ids, cid)
+    pos = np.minimum(pos, max(len(ids) - 1, 0))
+    ok = (ids[pos] == cid) if len(ids) else np.zeros(len(cid), dtype=bool)
+    return pos.astype(np.int32), ok

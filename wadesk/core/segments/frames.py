@@ -1,0 +1,147 @@
+"""Compact frames of orders (with their items), events and messages for window conditions.
+
+Each frame keeps only numbers: the customer's row position (int32), epoch seconds, codes for
+strings. Orders are sorted by time, and events by (type, time), so "in the last N days" is a
+binary search and a slice rather than a scan.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Integer, case, cast, extract, select
+from sqlalchemy.engine import Connection
+
+from wadesk.core.db.models import Event, Message, Order, OrderItem
+from wadesk.core.profile.sqlio import read_frame
+from wadesk.core.segments.columns import Coded, epoch, positions
+
+
+def _nbytes(obj) -> int:
+    return sum(v.nbytes() if isinstance(v, Coded) else getattr(v, "nbytes", 0) for v in vars(obj).values())
+
+
+@dataclass
+class OrderFrame:
+    pos: np.ndarray  # customer row
+    at: np.ndarray  # placed_at, epoch s (sorted)
+    total: np.ndarray
+    cod: np.ndarray
+    rto: np.ndarray
+    cancelled: np.ndarray
+    status: Coded  # shipping status; "cancelled" when cancelled
+    method: Coded
+    code: Coded  # discount code
+    item_order: np.ndarray  # order row of each item
+    item_category: Coded
+    item_sku: Coded
+    item_product: Coded
+
+    nbytes = _nbytes
+
+
+@dataclass
+class EventFrame:
+    type: Coded  # sorted by type, then time
+    starts: np.ndarray  # slice start of each type code (len = types + 1)
+    pos: np.ndarray
+    at: np.ndarray
+    category: Coded
+    product: Coded
+    value: np.ndarray
+    pdp: np.ndarray  # product-page seconds (NaN = not a page read)
+    sale: np.ndarray  # happened during a sale (properties.sale)
+
+    nbytes = _nbytes
+
+    def slice(self, type_name: str) -> slice:
+        hit = np.flatnonzero(self.type.keys == type_name.strip().lower())
+        if not len(hit):
+            return slice(0, 0)
+        return slice(int(self.starts[hit[0]]), int(self.starts[hit[0] + 1]))
+
+
+@dataclass
+class MessageFrame:
+    pos: np.ndarray
+    inbound: np.ndarray
+    campaign: np.ndarray  # campaign id, -1 = none
+    status: Coded
+    at: np.ndarray  # created_at, epoch s
+    read: np.ndarray
+    error: np.ndarray  # error code, 0 = none
+    marketing: np.ndarray
+    counted: np.ndarray  # real (not sandbox) and not a holdout placeholder
+
+    nbytes = _nbytes
+
+
+def load_orders(conn: Connection, ids: np.ndarray) -> OrderFrame:
+    status = case((Order.cancelled_at.isnot(None), "cancelled"), else_=Order.shipping_status)
+    o = read_frame(conn, select(
+        Order.id, Order.customer_id, extract("epoch", Order.placed_at), Order.total, cast(Order.is_cod, Integer),
+        cast(Order.is_rto, Integer), cast(Order.cancelled_at.isnot(None), Integer), status,
+        Order.payment_method, Order.discount_code,
+    ).where(Order.customer_id.isnot(None)), ["id", "cid", "at", "total", "cod", "rto", "cancelled", "status",
+                                               "method", "code"])
+    pos, ok = positions(ids, o["cid"].to_numpy(dtype=np.int64))
+    o = o[ok].assign(pos=pos[ok])
+    o = o.assign(at=epoch(o["at"])).sort_values("at", kind="stable").reset_index(drop=True)
+    it = read_frame(conn, select(OrderItem.order_id, OrderItem.category, OrderItem.sku, OrderItem.product),
+                    ["order_id", "category", "sku", "product"])
+    oid = o["id"].to_numpy(dtype=np.int64)
+    order_sort = np.argsort(oid, kind="stable")
+    at = np.searchsorted(oid, it["order_id"].to_numpy(dtype=np.int64), sorter=order_sort)
+    at = np.minimum(at, max(len(oid) - 1, 0))
+    row = order_sort[at] if len(oid) else at
+    keep = (oid[row] == it["order_id"].to_numpy(dtype=np.int64)) if len(oid) else np.zeros(len(it), bool)
+    it = it[keep]
+    return OrderFrame(
+        pos=o["pos"].to_numpy(dtype=np.int32), at=o["at"].to_numpy(), total=epoch(o["total"]),
+        cod=o["cod"].to_numpy(dtype=bool), rto=o["rto"].to_numpy(dtype=bool),
+        cancelled=o["cancelled"].to_numpy(dtype=bool), status=Coded.of(o["status"]),
+        method=Coded.of(o["method"]), code=Coded.of(o["code"]), item_order=row[keep].astype(np.int32),
+        item_category=Coded.of(it["category"]), item_sku=Coded.of(it["sku"]), item_product=Coded.of(it["product"]),
+    )
+
+
+def load_events(conn: Connection, ids: np.ndarray) -> EventFrame:
+    pdp = case((Event.type == "product_viewed", Event.properties["pdp_seconds"].as_float()),
+               (Event.type == "pdp_time", Event.properties["seconds"].as_float()))
+    sale = cast(Event.properties["sale"].as_string().isnot(None), Integer)
+    e = read_frame(conn, select(Event.customer_id, Event.type, extract("epoch", Event.occurred_at),
+                                Event.category, Event.product, Event.value, pdp, sale),
+                   ["cid", "type", "at", "category", "product", "value", "pdp", "sale"])
+    pos, ok = positions(ids, e["cid"].to_numpy(dtype=np.int64))
+    e = e[ok].assign(pos=pos[ok])
+    kind = Coded.of(e["type"].str.strip().str.lower() if len(e) else e["type"])
+    order = np.lexsort((epoch(e["at"]), kind.codes))
+    e = e.iloc[order].reset_index(drop=True)
+    codes = kind.codes[order]
+    kind.codes = codes
+    starts = np.searchsorted(codes, np.arange(len(kind.values) + 1), side="left")
+    return EventFrame(kind, starts, e["pos"].to_numpy(dtype=np.int32), epoch(e["at"]), Coded.of(e["category"]),
+                      Coded.of(e["product"]), epoch(e["value"]), epoch(e["pdp"]),
+                      pd.to_numeric(e["sale"], errors="coerce").fillna(0).to_numpy(dtype=bool))
+
+
+def load_messages(conn: Connection, ids: np.ndarray) -> MessageFrame:
+    m = read_frame(conn, select(
+        Message.customer_id, cast(Message.direction == "in", Integer), Message.campaign_id, Message.status,
+        extract("epoch", Message.created_at), cast(Message.read_at.isnot(None), Integer), Message.error_code,
+        Message.category, cast(Message.is_sandbox, Integer), cast(Message.is_holdout, Integer),
+    ).where(Message.customer_id.isnot(None)),
+        ["cid", "inbound", "campaign", "status", "at", "read", "error", "category", "sandbox", "holdout"])
+    pos, ok = positions(ids, m["cid"].to_numpy(dtype=np.int64))
+    m = m[ok]
+    status = Coded.of(m["status"])
+    return MessageFrame(
+        pos=pos[ok], inbound=m["inbound"].to_numpy(dtype=bool),
+        campaign=pd.to_numeric(m["campaign"], errors="coerce").fillna(-1).to_numpy(dtype=np.int64),
+        status=status, at=epoch(m["at"]),
+        read=m["read"].to_numpy(dtype=bool) | status.matches(["read"]),
+        error=pd.to_numeric(m["error"], errors="coerce").fillna(0).to_numpy(dtype=np.int64),
+        marketing=m["category"].astype(str).str.upper().eq("MARKETING").to_numpy(),
+        counted=~(m["sandbox"].fillna(0).astype(bool) | m["holdout"].fillna(0).astype(bool)).to_numpy(),
+    )

@@ -1,0 +1,148 @@
+"""The columnar in-memory copy of the shop that every segment question is answered from.
+
+One row per customer (positions follow sorted customer ids): profile columns as codes, numbers
+and epoch seconds; metrics from customer_metrics; tags and per-category counts as (row, code)
+pairs; orders, events and messages as compact frames. SQLite stays the source of truth: a
+snapshot is rebuilt when the data changes (see SegmentEngine). Rarely used text columns (name,
+phone, email) and custom attributes load on first use.
+"""
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Integer, cast, extract, func, select
+from sqlalchemy.engine import Connection
+
+from wadesk.core.db import Database
+from wadesk.core.db.models import Customer, CustomerTag, Event, Message, Order, Tag
+from wadesk.core.db.profile_models import CustomerCategoryStat, CustomerMetrics, ProfileRefresh
+from wadesk.core.profile.sqlio import read_frame
+from wadesk.core.segments.columns import Coded, epoch, positions
+from wadesk.core.segments.frames import (
+    EventFrame, MessageFrame, OrderFrame, load_events, load_messages, load_orders,
+)
+
+E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+M = CustomerMetrics
+# (field, column, is a 0..1 share shown as %)
+_NUMBERS = (("orders", Customer.order_count), ("total_spent", Customer.total_spent), ("aov", M.aov),
+            ("avg_days_between_orders", M.avg_days_between_orders), ("cod_orders", M.cod_orders),
+            ("cod_share", M.cod_share), ("rto_count", M.rto_count), ("rto_rate", M.rto_rate),
+            ("cancelled_orders", M.cancelled_orders), ("discount_share", M.discount_share),
+            ("product_views", M.product_views), ("r", M.r), ("f", M.f), ("m", M.m))
+_PERCENT = ("cod_share", "rto_rate", "discount_share")
+_ZERO = ("orders", "total_spent", "cod_orders", "rto_count", "cancelled_orders", "product_views", "r", "f", "m")
+_DATES = (("created_at", Customer.created_at), ("last_order_at", Customer.last_order_at),
+          ("first_order_at", M.first_order_at), ("last_seen_at", M.last_seen_at),
+          ("last_read_at", M.last_read_at), ("last_replied_at", M.last_replied_at))
+_CODED = (("city", Customer.city), ("state", Customer.state), ("pincode", Customer.pincode),
+          ("language", Customer.language), ("channel", Customer.channel),
+          ("favourite_category", M.favourite_category), ("funnel_stage", M.funnel_stage),
+          ("rfm_group", M.rfm_group))
+TEXT = {"name": Customer.name, "phone": Customer.phone, "email": Customer.email}
+
+
+@dataclass
+class Pairs:
+    """Per-customer sets (tags; categories with counts) as parallel arrays."""
+
+    pos: np.ndarray
+    code: Coded
+    counts: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def signature(conn: Connection) -> tuple:
+    """Cheap fingerprint of the data: changes whenever a snapshot would."""
+    def one(stmt):
+        return conn.execute(stmt).scalar()
+    return (one(select(func.max(Customer.id))), one(select(func.count()).select_from(Customer)),
+            one(select(func.max(Customer.updated_at))), one(select(func.max(Order.id))),
+            one(select(func.max(Event.id))), one(select(func.max(Message.id))),
+            one(select(func.max(ProfileRefresh.id))), one(select(func.count()).select_from(CustomerTag)))
+
+
+class Snapshot:
+    def __init__(self, db: Database, conn: Connection):
+        started = time.perf_counter()
+        self.db = db
+        self.signature = signature(conn)
+        cols = [Customer.id, Customer.phone, Customer.consent_state, *[c for _, c in _NUMBERS],
+                *[extract("epoch", c) for _, c in _DATES], *[c for _, c in _CODED]]
+        names = ["id", "phone", "consent", *[k for k, _ in _NUMBERS], *[k for k, _ in _DATES], *[k for k, _ in _CODED]]
+        df = read_frame(conn, select(*cols).outerjoin(M, M.customer_id == Customer.id).order_by(Customer.id), names)
+        self.ids = df["id"].to_numpy(dtype=np.int64)
+        self.n = len(self.ids)
+        self.num: dict[str, np.ndarray] = {}
+        for k, _ in _NUMBERS:
+            v = epoch(df[k])
+            self.num[k] = np.nan_to_num(v) if k in _ZERO else (v * 100 if k in _PERCENT else v)
+        for k, _ in _DATES:
+            self.num[k] = epoch(df[k])
+        self.coded: dict[str, Coded] = {k: Coded.of(df[k]) for k, _ in _CODED}
+        self.consent = pd.to_numeric(df["consent"], errors="coerce").fillna(0).to_numpy(dtype=np.int8)
+        self.has_whatsapp = df["phone"].map(lambda p: bool(p) and E164.match(p) is not None,
+                                            na_action="ignore").fillna(False).to_numpy(dtype=bool)
+        self.tags = self._tags(conn)
+        self.categories = self._categories(conn)
+        self.orders: OrderFrame = load_orders(conn, self.ids)
+        self.events: EventFrame = load_events(conn, self.ids)
+        self.messages: MessageFrame = load_messages(conn, self.ids)
+        self._text: dict[str, np.ndarray] = {}
+        self._attrs: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+        self.load_ms = int((time.perf_counter() - started) * 1000)
+
+    def _tags(self, conn: Connection) -> Pairs:
+        t = read_frame(conn, select(CustomerTag.customer_id, Tag.name).join(Tag, Tag.id == CustomerTag.tag_id),
+                       ["cid", "name"])
+        pos, ok = positions(self.ids, t["cid"].to_numpy(dtype=np.int64))
+        return Pairs(pos[ok], Coded.of(t["name"][ok]))
+
+    def _categories(self, conn: Connection) -> Pairs:
+        c = read_frame(conn, select(CustomerCategoryStat.customer_id, CustomerCategoryStat.category,
+                                    CustomerCategoryStat.purchases, CustomerCategoryStat.views),
+                       ["cid", "category", "purchases", "views"])
+        pos, ok = positions(self.ids, c["cid"].to_numpy(dtype=np.int64))
+        c = c[ok]
+        return Pairs(pos[ok], Coded.of(c["category"]), {
+            "category_purchases": c["purchases"].to_numpy(dtype=np.int64),
+            "category_views": c["views"].to_numpy(dtype=np.int64)})
+
+    def text(self, key: str) -> np.ndarray:
+        """Lower-case text of a profile column (object array, None = no value); loaded once."""
+        with self._lock:
+            if key not in self._text:
+                with self.db.engine.connect() as conn:
+                    t = read_frame(conn, select(Customer.id, TEXT[key]).order_by(Customer.id), ["id", "v"])
+                vals = t.set_index("id")["v"].reindex(self.ids)
+                low = vals.astype(object).where(vals.notna(), None).map(
+                    lambda v: str(v).strip().lower() or None, na_action="ignore")
+                self._text[key] = low.to_numpy(dtype=object, na_value=None)
+            return self._text[key]
+
+    def attribute(self, key: str) -> np.ndarray:
+        """Lower-case text of a custom attribute (portable JSON access, never SQL text)."""
+        with self._lock:
+            if key not in self._attrs:
+                with self.db.engine.connect() as conn:
+                    t = read_frame(conn, select(Customer.id, Customer.attributes[key].as_string())
+                                   .order_by(Customer.id), ["id", "v"])
+                vals = t.set_index("id")["v"].reindex(self.ids)
+                self._attrs[key] = vals.map(lambda v: str(v).strip().lower() or None,
+                                            na_action="ignore").to_numpy(dtype=object, na_value=None)
+            return self._attrs[key]
+
+    def nbytes(self) -> int:
+        """Memory of the copy (numpy buffers plus an estimate for code tables)."""
+        total = self.ids.nbytes + self.consent.nbytes + self.has_whatsapp.nbytes
+        total += sum(v.nbytes for v in self.num.values()) + sum(c.nbytes() for c in self.coded.values())
+        for p in (self.tags, self.categories):
+            total += p.pos.nbytes + p.code.nbytes() + sum(v.nbytes for v in p.counts.values())
+        total += self.orders.nbytes() + self.events.nbytes() + self.messages.nbytes()
+        total += sum(a.nbytes + 60 * len(a) for a in (*self._text.values(), *self._attrs.values()))
+        return int(total)
