@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
-from wadesk.core.importing.readers.table import Table
+from wadesk.core.importing.readers.table import Table, clean_cell
 from wadesk.core.importing.values import BLANKS, clean_name, parse_consent, parse_datetime, parse_money, split_name
 
 # Field catalogue: what a column can be mapped to (the wizard lists these; "attr:<name>" keeps a
@@ -142,14 +142,15 @@ class Row:
         self.n, self.cells, self.m = n, cells, m
 
     def get(self, f: str) -> str:
+        """The first non-empty cell mapped to field f, cleaned (trimmed, Shopify apostrophe gone)."""
         for i in self.m.get(f, ()):
             v = self.cells[i]
-            if v:
+            if v and (v := clean_cell(v)):
                 return v
         return ""
 
     def all(self, f: str) -> list[str]:
-        return [self.cells[i] for i in self.m.get(f, ()) if self.cells[i]]
+        return [v for i in self.m.get(f, ()) if self.cells[i] and (v := clean_cell(self.cells[i]))]
 
 
 @dataclass
@@ -243,11 +244,9 @@ def customer_from(row: Row, ctx: ParseContext) -> CustomerData:
                 c.attributes[key] = str(parse_money(v))
             except ValueError:
                 pass
-    for f, cols in row.m.items():
-        if f.startswith("attr:"):
-            vals = [row.cells[i] for i in cols if row.cells[i]]
-            if vals:
-                c.attributes.setdefault("custom", {})[f[5:]] = vals[0]
+    for f in row.m:
+        if f.startswith("attr:") and (v := row.get(f)):
+            c.attributes.setdefault("custom", {})[f[5:]] = v
     return c
 
 

@@ -78,22 +78,28 @@ class Table:
     size_hint: int = 0  # rows if known, else an estimate (for progress)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(row number as the user sees it in Excel, cells aligned with headers); blank rows skipped."""
+        """(row number as the user sees it in Excel, cells aligned with headers); blank rows skipped.
+
+        Cells are as in the file: `clean_cell` is applied by whoever reads a cell (formats read a
+        handful of a Shopify export's 79 columns, so cleaning all of them would be wasted work)."""
         keep = self._keep
         width = len(keep)
+        identity = keep == list(range(width))
         for n, raw in enumerate(self._source(), start=1):
-            if n <= self.header_row:
+            if n <= self.header_row or not any(raw):
                 continue
-            cells = [clean_cell(raw[i]) if i < len(raw) else "" for i in keep]
-            if any(cells):
-                if len(cells) < width:
-                    cells += [""] * (width - len(cells))
+            if identity and len(raw) == width:
+                cells = raw
+            else:
+                cells = [raw[i] if i < len(raw) else "" for i in keep]
+            if any(c.strip() for c in cells):
                 yield n, cells
 
     def preview(self, limit: int = 20) -> list[list[str]]:
+        """The first rows, cleaned (what the wizard shows)."""
         out = []
         for _n, cells in self.rows():
-            out.append(cells)
+            out.append([clean_cell(c) for c in cells])
             if len(out) >= limit:
                 break
         return out
