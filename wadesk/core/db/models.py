@@ -50,6 +50,11 @@ class Base(DeclarativeBase):
 
 class Customer(Base):
     __tablename__ = "customers"
+    __table_args__ = (
+        # Search by last name or email, sorted by name, reads only these indexes (migration 0005).
+        Index("ix_customers_last_name_key_name_key", "last_name_key", "name_key"),
+        Index("ix_customers_email_name_key", "email", "name_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # E.164 ("+919876543210"); optional because WhatsApp username/BSUID users may have none.
@@ -62,7 +67,7 @@ class Customer(Base):
     # Display name and its lower-case key (sort and prefix search).
     name: Mapped[str] = mapped_column(String(200), default="")
     name_key: Mapped[str] = mapped_column(String(200), default="", index=True)
-    last_name_key: Mapped[Optional[str]] = mapped_column(String(100), index=True)
+    last_name_key: Mapped[Optional[str]] = mapped_column(String(100))
     city: Mapped[Optional[str]] = mapped_column(String(100), index=True)
     state: Mapped[Optional[str]] = mapped_column(String(100), index=True)
     pincode: Mapped[Optional[str]] = mapped_column(String(12), index=True)
