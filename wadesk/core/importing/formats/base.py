@@ -133,6 +133,16 @@ class Record:
 Mapping = dict[str, list[int]]  # field -> column indexes in priority order
 
 
+class FieldMap(dict):
+    """A compiled Mapping that also knows its custom-attribute fields (asked for on every row)."""
+
+    @property
+    def attr_fields(self) -> list[str]:
+        if not hasattr(self, "_attrs"):
+            self._attrs = [f for f in self if f.startswith("attr:")]
+        return self._attrs
+
+
 class Row:
     """One file row seen through a mapping."""
 
@@ -143,10 +153,17 @@ class Row:
 
     def get(self, f: str) -> str:
         """The first non-empty cell mapped to field f, cleaned (trimmed, Shopify apostrophe gone)."""
-        for i in self.m.get(f, ()):
-            v = self.cells[i]
-            if v and (v := clean_cell(v)):
-                return v
+        cols = self.m.get(f)
+        if cols:
+            cells = self.cells
+            for i in cols:
+                v = cells[i]
+                if v:
+                    v = v.strip()
+                    if v[:1] == "'":
+                        v = v[1:].strip()
+                    if v:
+                        return v
         return ""
 
     def all(self, f: str) -> list[str]:
@@ -193,7 +210,7 @@ class Format:
 
     def compile(self, headers: list[str], mapping: dict[str, str]) -> Mapping:
         """{header: field} -> {field: [column, ...]} ordered by alias priority, then file order."""
-        m: Mapping = {}
+        m: Mapping = FieldMap()
         for h, f in mapping.items():
             if f and h in headers:
                 m.setdefault(f, []).append(headers.index(h))
@@ -244,8 +261,10 @@ def customer_from(row: Row, ctx: ParseContext) -> CustomerData:
                 c.attributes[key] = str(parse_money(v))
             except ValueError:
                 pass
-    for f in row.m:
-        if f.startswith("attr:") and (v := row.get(f)):
+    m = row.m
+    attr_fields = m.attr_fields if isinstance(m, FieldMap) else [f for f in m if f.startswith("attr:")]
+    for f in attr_fields:
+        if v := row.get(f):
             c.attributes.setdefault("custom", {})[f[5:]] = v
     return c
 
