@@ -78,6 +78,7 @@ def test_rejected_rows_file_neutralises_formulas(db, tmp_path):
     f = csv(tmp_path / "evil.csv", 'Name,Phone\n"=HYPERLINK(""http://x"",""hi"")",\n+cmd|calc,abc\nAsha,9876543210\n')
     r = run_import(db, f, rejected_dir=tmp_path)
     assert (r.customers_created, r.rejected) == (1, 2)
+    assert r.rejected_reasons == {"No usable phone number or email.": 2}
     rows = list(load_workbook(r.rejected_file).active.values)
     assert [row[:3] for row in rows[1:]] == [
         (2, "No usable phone number or email.", "'=HYPERLINK(\"http://x\",\"hi\")"),

@@ -73,6 +73,7 @@ class ImportResult:
     merged_in_file: int = 0
     consent_changes: int = 0
     warnings: dict[str, int] = field(default_factory=dict)
+    rejected_reasons: dict[str, int] = field(default_factory=dict)  # reason (without row details) -> rows
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
@@ -169,6 +170,9 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
                                   warnings=dict(writer.warnings),
                                   **{k: v for k, v in counts.items() if k in ImportResult.__dataclass_fields__})
             result.rows = counter["rows"]
+            for _row, reason, _cells in writer.rejects:
+                key = reason.split(" (")[0].rstrip(".") + "."
+                result.rejected_reasons[key] = result.rejected_reasons.get(key, 0) + 1
             if writer.rejects:
                 folder = Path(rejected_dir) if rejected_dir else path.parent
                 stamp = now.strftime("%Y%m%d-%H%M%S")
