@@ -104,6 +104,7 @@ def test_customer_query_figures(db):
             "name 'rohan' (first name, ~3%)": "rohan",
             "name 'sharma' (last name, ~3%)": "sharma",
             "name 'sha' (~7%)": "sha",
+            "one letter 'a' (~20%)": "a",
         }
         for label, text in searches.items():
             sq = CustomerQuery(search=text)
@@ -112,6 +113,7 @@ def test_customer_query_figures(db):
             rec(f"search {label}: first page", lambda: _page(s, sq, 0))
             if n > 2 * PAGE:
                 rec(f"search {label}: last page", lambda: _page(s, sq, n - PAGE))
+                rec(f"search {label}: middle page", lambda: _page(s, sq, n // 2))
             cq_city = CustomerQuery(search=text, sort_key="city", descending=True)
             rec(f"search {label}: first page by city desc", lambda: _page(s, cq_city, 0))
 
@@ -128,6 +130,7 @@ def test_customer_query_figures(db):
     print("\nbaseline vs ours (median ms, ratio):")
     for label, base, ours in baselines:
         print(f"  {label}: {base:.1f} vs {ours:.1f} -> {base / max(ours, 0.01):.0f}x")
+    # Known and accepted: the middle of a very broad search, and one-letter searches.
     slow = [(label, ms) for label, ms in results if ms > TARGET_MS]
     print(f"\nover {TARGET_MS:.0f} ms: {slow or 'none'}")
     if os.environ.get("WADESK_PERF_STRICT") == "1":
