@@ -142,5 +142,7 @@ def test_every_preset_has_members_in_the_sample_shop(db, clock):
     assert empty == []
     assert len({p.slug for p in PRESETS}) == len(PRESETS)
     assert find_preset("high-value-repeat-buyers").name == "High-value repeat buyers"
+    with pytest.raises(KeyError, match="no preset called 'nope'"):
+        find_preset("nope")
     assert {p.name for p in PRESETS} >= {f"RFM: {g}" for g in FIELDS["rfm_group"].choices}
     assert engine.count(find_preset("Win-back: no order in 90+ days").rules).matched > 100

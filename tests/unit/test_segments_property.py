@@ -88,7 +88,7 @@ cond_st = st.one_of(
                                             **({"days": days} if days is not None else {}), "where": where},
               st.sampled_from(["count", "sum"]), NUM, st.sampled_from([0, 1, 1000]), st.sampled_from([None, 1, 7, 30]),
               st.dictionaries(st.sampled_from(["payment", "rto", "discount", "category", "status", "min_total",
-                                               "discount_code"]), st.just(None), max_size=2)),
+                                               "discount_code", "product", "sku"]), st.just(None), max_size=2)),
     st.builds(lambda ev, op, v, days, where: {"field": "event", "event": ev, "op": op, "value": v,
                                              **({"days": days} if days is not None else {}), "where": where},
               st.sampled_from(EVENTS), st.sampled_from(["at_least", "at_most", "exactly"]), st.integers(0, 2),
@@ -103,7 +103,7 @@ cond_st = st.one_of(
               st.sampled_from([None, 1, 2]), st.sampled_from([None, 1, 7])),
 )
 _FILTER_VALUES = {"payment": "cod", "rto": True, "discount": True, "category": ["SKINCARE"], "status": ["rto", "cancelled"],
-                  "min_total": 1000, "discount_code": ["diwali20"], "product": ["serum"], "min_value": 500,
+                  "min_total": 1000, "discount_code": ["diwali20"], "product": ["serum"], "sku": ["serum"], "min_value": 500,
                   "sale": True, "min_pdp_seconds": 120}
 
 
@@ -231,6 +231,8 @@ def _orders(node, c):
         if "min_total" in w and o["total"] < w["min_total"]:
             continue
         if "category" in w and not any(cat.lower() == "skincare" for _, cat in o["items"]):
+            continue
+        if ("product" in w or "sku" in w) and not any(p.lower() == "serum" for p, _ in o["items"]):
             continue
         total += o["total"] if node["measure"] == "sum" else 1
     return total

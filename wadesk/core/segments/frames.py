@@ -34,9 +34,8 @@ class OrderFrame:
     method: Coded
     code: Coded  # discount code
     item_order: np.ndarray  # order row of each item
+    item_id: np.ndarray  # order_items.id, to attach sku / product when a rule first needs them
     item_category: Coded
-    item_sku: Coded
-    item_product: Coded
 
     nbytes = _nbytes
 
@@ -47,8 +46,8 @@ class EventFrame:
     starts: np.ndarray  # slice start of each type code (len = types + 1)
     pos: np.ndarray
     at: np.ndarray
+    id: np.ndarray  # events.id, to attach the product name when a rule first needs it
     category: Coded
-    product: Coded
     value: np.ndarray
     pdp: np.ndarray  # product-page seconds (NaN = not a page read)
     sale: np.ndarray  # happened during a sale (properties.sale)
@@ -88,8 +87,7 @@ def load_orders(conn: Connection, ids: np.ndarray) -> OrderFrame:
     pos, ok = positions(ids, o["cid"].to_numpy(dtype=np.int64))
     o = o[ok].assign(pos=pos[ok])
     o = o.assign(at=epoch(o["at"])).sort_values("at", kind="stable").reset_index(drop=True)
-    it = read_frame(conn, select(OrderItem.order_id, OrderItem.category, OrderItem.sku, OrderItem.product),
-                    ["order_id", "category", "sku", "product"])
+    it = read_frame(conn, select(OrderItem.id, OrderItem.order_id, OrderItem.category), ["id", "order_id", "category"])
     oid = o["id"].to_numpy(dtype=np.int64)
     order_sort = np.argsort(oid, kind="stable")
     at = np.searchsorted(oid, it["order_id"].to_numpy(dtype=np.int64), sorter=order_sort)
@@ -102,7 +100,7 @@ def load_orders(conn: Connection, ids: np.ndarray) -> OrderFrame:
         cod=o["cod"].to_numpy(dtype=bool), rto=o["rto"].to_numpy(dtype=bool),
         cancelled=o["cancelled"].to_numpy(dtype=bool), status=Coded.of(o["status"]),
         method=Coded.of(o["method"]), code=Coded.of(o["code"]), item_order=row[keep].astype(np.int32),
-        item_category=Coded.of(it["category"]), item_sku=Coded.of(it["sku"]), item_product=Coded.of(it["product"]),
+        item_id=it["id"].to_numpy(dtype=np.int64), item_category=Coded.of(it["category"]),
     )
 
 
@@ -110,9 +108,9 @@ def load_events(conn: Connection, ids: np.ndarray) -> EventFrame:
     pdp = case((Event.type == "product_viewed", Event.properties["pdp_seconds"].as_float()),
                (Event.type == "pdp_time", Event.properties["seconds"].as_float()))
     sale = cast(Event.properties["sale"].as_string().isnot(None), Integer)
-    e = read_frame(conn, select(Event.customer_id, Event.type, extract("epoch", Event.occurred_at),
-                                Event.category, Event.product, Event.value, pdp, sale),
-                   ["cid", "type", "at", "category", "product", "value", "pdp", "sale"])
+    e = read_frame(conn, select(Event.id, Event.customer_id, Event.type, extract("epoch", Event.occurred_at),
+                                Event.category, Event.value, pdp, sale),
+                   ["id", "cid", "type", "at", "category", "value", "pdp", "sale"])
     pos, ok = positions(ids, e["cid"].to_numpy(dtype=np.int64))
     e = e[ok].assign(pos=pos[ok])
     kind = Coded.of(e["type"].str.strip().str.lower() if len(e) else e["type"])
@@ -121,8 +119,8 @@ def load_events(conn: Connection, ids: np.ndarray) -> EventFrame:
     codes = kind.codes[order]
     kind.codes = codes
     starts = np.searchsorted(codes, np.arange(len(kind.values) + 1), side="left")
-    return EventFrame(kind, starts, e["pos"].to_numpy(dtype=np.int32), epoch(e["at"]), Coded.of(e["category"]),
-                      Coded.of(e["product"]), epoch(e["value"]), epoch(e["pdp"]),
+    return EventFrame(kind, starts, e["pos"].to_numpy(dtype=np.int32), epoch(e["at"]),
+                      e["id"].to_numpy(dtype=np.int64), Coded.of(e["category"]), epoch(e["value"]), epoch(e["pdp"]),
                       pd.to_numeric(e["sale"], errors="coerce").fillna(0).to_numpy(dtype=bool))
 
 

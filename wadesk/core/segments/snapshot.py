@@ -19,7 +19,7 @@ from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.engine import Connection
 
 from wadesk.core.db import Database
-from wadesk.core.db.models import Customer, CustomerTag, Event, Message, Order, Tag
+from wadesk.core.db.models import Customer, CustomerTag, Event, Message, Order, OrderItem, Tag
 from wadesk.core.db.profile_models import CustomerCategoryStat, CustomerMetrics, ProfileRefresh
 from wadesk.core.profile.sqlio import read_frame
 from wadesk.core.segments.columns import Coded, epoch, positions
@@ -94,6 +94,7 @@ class Snapshot:
         self.messages: MessageFrame = load_messages(conn, self.ids)
         self._text: dict[str, np.ndarray] = {}
         self._attrs: dict[str, np.ndarray] = {}
+        self._lazy: dict[str, Coded] = {}
         self._lock = threading.Lock()
         self.load_ms = int((time.perf_counter() - started) * 1000)
 
@@ -137,6 +138,20 @@ class Snapshot:
                                             na_action="ignore").to_numpy(dtype=object, na_value=None)
             return self._attrs[key]
 
+    def lazy(self, key: str) -> Coded:
+        """Rarely used strings of orders and events (item sku / product, event product), loaded
+        on first use and lined up by row id, so rows added since the snapshot are ignored."""
+        with self._lock:
+            if key not in self._lazy:
+                col, id_col, ids = {"sku": (OrderItem.sku, OrderItem.id, self.orders.item_id),
+                                    "product": (OrderItem.product, OrderItem.id, self.orders.item_id),
+                                    "event_product": (Event.product, Event.id, self.events.id)}[key]
+                with self.db.engine.connect() as conn:
+                    t = read_frame(conn, select(id_col, col), ["id", "v"])
+                vals = t.drop_duplicates("id").set_index("id")["v"].reindex(ids)
+                self._lazy[key] = Coded.of(vals)
+            return self._lazy[key]
+
     def nbytes(self) -> int:
         """Memory of the copy (numpy buffers plus an estimate for code tables)."""
         total = self.ids.nbytes + self.consent.nbytes + self.has_whatsapp.nbytes
@@ -145,4 +160,5 @@ class Snapshot:
             total += p.pos.nbytes + p.code.nbytes() + sum(v.nbytes for v in p.counts.values())
         total += self.orders.nbytes() + self.events.nbytes() + self.messages.nbytes()
         total += sum(a.nbytes + 60 * len(a) for a in (*self._text.values(), *self._attrs.values()))
+        total += sum(c.nbytes() for c in self._lazy.values())
         return int(total)

@@ -61,8 +61,9 @@ def orders(s: Snapshot, c: dict, now_s: float) -> np.ndarray:
         keep &= o.total[a:b] >= float(w["min_total"])
     if "max_total" in w:
         keep &= o.total[a:b] <= float(w["max_total"])
-    for key, col in (("category", o.item_category), ("sku", o.item_sku), ("product", o.item_product)):
+    for key in ("category", "sku", "product"):
         if key in w:
+            col = o.item_category if key == "category" else s.lazy(key)
             has = np.zeros(len(o.at), dtype=bool)
             has[o.item_order[col.matches(w[key])]] = True
             keep &= has[a:b]
@@ -90,7 +91,7 @@ def events(s: Snapshot, c: dict, now_s: float) -> np.ndarray:
     if "category" in w:
         keep &= e.category.matches(w["category"])[a:b]
     if "product" in w:
-        keep &= e.product.matches(w["product"])[a:b]
+        keep &= s.lazy("event_product").matches(w["product"])[a:b]
     with np.errstate(invalid="ignore"):
         if "min_value" in w:
             keep &= e.value[a:b] >= float(w["min_value"])
