@@ -211,3 +211,13 @@ def test_woocommerce_aoe_orders(db, tmp_path):
     assert os_["1001"].financial_status == "paid" and os_["1002"].cancelled_at is not None
     c = customers(db)["+919876543210"]
     assert (c.email, c.order_count, c.total_spent) == ("asha@example.com", 1, Decimal("1798.00"))
+
+
+def test_shopify_customer_metafield_columns_are_kept(db, tmp_path):
+    lines = (DATA / "shopify_customers_2026_v3_whatsapp_india.csv").read_text(encoding="utf-8").splitlines()
+    f = tmp_path / "meta.csv"
+    f.write_text("\n".join([lines[0] + ",Birthday (customer.metafields.facts.birth_date)",
+                            lines[1] + ",1990-04-12"]) + "\n", encoding="utf-8")
+    r = run_import(db, f)
+    assert (r.format, r.customers_created) == ("shopify-customers", 1)
+    assert customers(db)["+919098500001"].attributes["custom"] == {"Birthday": "1990-04-12"}
