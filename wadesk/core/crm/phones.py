@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult, geocoder
+from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
 DEFAULT_REGION = "IN"
 
@@ -42,6 +42,8 @@ def country_name(region: str | None) -> str:
     """'IN' -> 'India' (falls back to the code itself)."""
     if not region:
         return "this country"
+    from phonenumbers import geocoder  # ~1 s of location data: loaded only when a message needs it
+
     return geocoder._region_display_name(region, "en") or region  # noqa: SLF001 - no public API
 
 
