@@ -137,8 +137,10 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
          started: float, holder: dict[str, QWidget]) -> int:
     from wadesk.ui.main_window import MainWindow
     from wadesk.ui.welcome import WelcomeDialog, check_first_run
+    from wadesk.ui.whatsapp_env import stop_sandbox_if_started
 
     services = build_services(db, data_dir, log_path=log_path)
+    app.aboutToQuit.connect(stop_sandbox_if_started)  # the WhatsApp simulator, if a page started it
     try:
         problem = build_sample_before_start(services) if args.sample_shop else None
         window = MainWindow(services)
@@ -163,4 +165,5 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
         return app.exec()
     finally:
         services.jobs.shutdown()
+        stop_sandbox_if_started()  # again after the jobs stopped (smoke tests never quit the app)
         holder.pop("window", None)

@@ -105,6 +105,18 @@ def _customers(services: AppServices) -> QWidget:
     return CustomersPage(services)
 
 
+def _settings(services: AppServices) -> QWidget:
+    from wadesk.ui.settings.page import SettingsPage
+
+    return SettingsPage(services)
+
+
+def _templates(services: AppServices) -> QWidget:
+    from wadesk.ui.templates.page import TemplatesPage
+
+    return TemplatesPage(services)
+
+
 def _placeholder(key: str) -> PageFactory:
     def make(services: AppServices) -> QWidget:
         from wadesk.ui.pages.placeholder import PlaceholderPage
@@ -118,4 +130,6 @@ def default_factories() -> dict[str, PageFactory]:
     factories = {key: _placeholder(key) for key in PAGE_KEYS}
     factories["home"] = _home
     factories["customers"] = _customers
+    factories["settings"] = _settings
+    factories["templates"] = _templates
     return factories

@@ -1,0 +1,1 @@
+"""The Settings page: the shop's general settings and the WhatsApp account."""

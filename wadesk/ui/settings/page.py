@@ -1,0 +1,40 @@
+"""The Settings page: the shop's details and the WhatsApp account (sandbox until connected)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+
+from wadesk.ui.pages.placeholder import heading
+from wadesk.ui.settings.shop_section import ShopSection
+from wadesk.ui.settings.whatsapp_section import WhatsAppSection
+
+
+class SettingsPage(QWidget):
+    """Built by the main window as `SettingsPage(services)`; a test may pass its own sandbox server."""
+
+    def __init__(self, services, sandbox: Callable[[], Any] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("page_settings")
+        self.services = services
+        body = QWidget(objectName="settingsBody")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(36, 28, 36, 28)
+        layout.setSpacing(14)
+        for label in heading("Settings", "Your shop's details and your WhatsApp connection."):
+            layout.addWidget(label)
+        self.shop = ShopSection(services)
+        self.whatsapp = WhatsAppSection(services, sandbox)
+        layout.addWidget(self.shop)
+        layout.addWidget(self.whatsapp)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def on_page_shown(self) -> None:
+        self.whatsapp.reload()
