@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, String, bindparam, func, select
+from sqlalchemy import JSON, Boolean, DateTime, Integer, Numeric, String, bindparam, func, select
 from sqlalchemy.orm import Session
 
 BATCH = 10_000
@@ -35,6 +35,25 @@ def _adapt(v: Any) -> Any:
     if isinstance(v, (dict, list)):
         return json.dumps(v)
     return v
+
+
+def _dt(v: Any) -> Any:
+    return v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v
+
+
+def _num(v: Any) -> Any:
+    return float(v) if isinstance(v, Decimal) else v
+
+
+def _adapter(type_):
+    """The conversion for one column type (chosen once per column, not per value)."""
+    if isinstance(type_, DateTime):
+        return _dt
+    if isinstance(type_, Numeric):
+        return _num
+    if isinstance(type_, JSON):
+        return json.dumps
+    return _adapt
 
 
 def _default(column) -> Any:
@@ -57,7 +76,8 @@ class BulkWriter:
 
     def insert(self, model, rows: list[dict[str, Any]], with_ids: bool = True) -> list[int]:
         """Insert rows (dicts of column values), with fresh consecutive ids unless with_ids=False
-        (link tables); returns the ids."""
+        (link tables); returns the ids. The row dicts are consumed: on SQLite their values are
+        converted in place, so callers pass rows they do not keep."""
         if not rows:
             return []
         table = model.__table__
@@ -77,7 +97,6 @@ class BulkWriter:
             return ids
         columns = [c for c in table.columns if c.name in rows[0] or c.default is not None]
         cols = [c.name for c in columns]
-        rows = [dict(r) for r in rows]  # callers keep their rows (orders stay datetime-typed)
         for c in columns:  # fill Python-side defaults once, then adapt only the columns that need it
             if c.default is not None:
                 d = _default(c)
@@ -86,9 +105,11 @@ class BulkWriter:
                         r[c.name] = d
         for c in columns:
             if not isinstance(c.type, (String, Integer)) or isinstance(c.type, Boolean):
-                name = c.name
+                name, adapt = c.name, _adapter(c.type)
                 for r in rows:
-                    r[name] = _adapt(r[name])
+                    v = r[name]
+                    if v is not None:
+                        r[name] = adapt(v)
         sql = f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
         cur = self._cursor()
         getter = itemgetter(*cols)
