@@ -75,6 +75,7 @@ def test_selecting_shows_components_and_example_bubble(qtbot, page):
     assert d.chat.bubble.media is not None and d.chat.bubble.media.is_placeholder
     assert "<b>Diwali sale</b>" in d.chat.bubble.body.text() and "Neha" in d.chat.bubble.body.text()
     assert [b.text for b in d.chat.buttons] == ["Shop the sale", "Stop promotions"]
+    assert "first name, or “there” if missing" in d.picker.mapping.text()
 
 
 def test_preview_for_a_customer_and_json(qtbot, page, db):

@@ -86,3 +86,10 @@ def test_clear_leaves_only_a_note(chat):
     chat.show_preview(preview_values(s))
     chat.clear("Choose a template")
     assert chat.bubble is None and chat.buttons == [] and chat.note.text() == "Choose a template"
+
+
+def test_document_header_is_a_file_card(chat):
+    s = spec("invoice_ready")
+    chat.show_preview(preview_values(s), s.media_header)
+    media = chat.bubble.media
+    assert media.kind == "DOCUMENT" and media.height() == 64 and "invoice-sample.pdf" in media.toolTip()

@@ -188,8 +188,9 @@ class WhatsAppSection(QFrame):
                                 f"<span style='color:#6b5316'>{html.escape(state.reason)}</span>")
             self.status.setStyleSheet(SANDBOX_STYLE)
         else:
-            self.status.setText("<b>Connected</b> — messages go to your customers through your own "
-                                "WhatsApp Business account.")
+            self.status.setText("<b>Connected account</b> — messages go to your real customers through your "
+                                "own WhatsApp Business account. Press “Test connection” to check that "
+                                "WhatsApp accepts it.")
             self.status.setStyleSheet(OK_STYLE)
         self._busy(False)
         self._relayout()

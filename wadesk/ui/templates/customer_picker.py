@@ -54,6 +54,26 @@ def render_for_customer(session: Any, spec: TemplateSpec, search: str, region: s
     return CustomerPreview(position, total, customer.name or "(no name)", customer.phone, preview)
 
 
+def mapping_words(spec: TemplateSpec) -> str:
+    """How the preview fills each blank, in words (HTML): "{{first_name}} → First name, or “there”"."""
+    from wadesk.core.messaging.context import FIELDS, METRICS
+
+    mapping, lines = preview_mapping(spec), []
+    for var in spec.variables():
+        m = mapping.variables.get(var.key)
+        if m is None:
+            continue
+        if m.source == "fixed":
+            what = f"the example text “{html.escape(m.name)}”"
+        else:
+            what = html.escape(FIELDS.get(m.name) or METRICS.get(m.name) or m.name).lower()
+            what = f"the customer's {what}" + (f", or “{html.escape(m.fallback)}” if missing" if m.fallback else "")
+        if var.kind == "url_suffix" and mapping.utm_campaign:
+            what += " + tracking tags"
+        lines.append(f"<b>{html.escape(var.label)}</b> → {what}")
+    return "<br>".join(lines)
+
+
 class CustomerPicker(QFrame):
     """Emits `rendered(CustomerPreview)` for the customer shown; `reset` goes back to example values."""
 
@@ -89,6 +109,10 @@ class CustomerPicker(QFrame):
         self.label.setWordWrap(True)
         self.label.setStyleSheet("color: #5b6b63;")
         layout.addWidget(self.label)
+        self.mapping = QLabel(objectName="previewMapping")
+        self.mapping.setWordWrap(True)
+        self.mapping.setStyleSheet("color: #5b6b63;")
+        layout.addWidget(self.mapping)
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._timer.timeout.connect(lambda: self.show_position(0))
         self.search.textChanged.connect(lambda _t: self._timer.start())
@@ -99,6 +123,9 @@ class CustomerPicker(QFrame):
 
     def set_spec(self, spec: TemplateSpec | None) -> None:
         self.spec = spec
+        words = mapping_words(spec) if spec is not None else ""
+        self.mapping.setText(f"How the blanks are filled for a customer:<br>{words}" if words else "")
+        self.mapping.setVisible(bool(words))
         for w in (self.search, self.prev_button, self.next_button, self.example_button):
             w.setEnabled(spec is not None)
         if spec is not None and self.active:

@@ -32,9 +32,11 @@ def fetch_templates(db: Any, sandbox: Callable[[], Any], ctx: Any) -> tuple[list
             mode = resolve_mode(s)
         client = client_for(mode, sandbox=sandbox() if mode.sandbox else None)
         try:
-            return client.list_templates(), mode.sandbox
+            fetched = client.list_templates()
         finally:
             client.close()
+    ctx.check()  # cancelled while fetching: store nothing
+    return fetched, mode.sandbox
 
 
 class TemplatesPage(QWidget):

@@ -11,18 +11,17 @@ and each button as its own white row below with an icon and blue text.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlsplit
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPixmap
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from wadesk.ui.widgets.wa_icons import BUTTON_ICONS, icon_pixmap
+from wadesk.ui.widgets.wa_media import MediaThumb
 
 WALLPAPER, WALLPAPER_DOT = "#ECE5DD", "#E2D9CE"
 TOP_BAR, BUBBLE, TEXT, MUTED, BLUE = "#008069", "#FFFFFF", "#111B21", "#667781", "#00A5F4"
-BUBBLE_WIDTH, MEDIA_HEIGHT, RADIUS, TAIL = 330, 168, 8.0, 8
+BUBBLE_WIDTH, RADIUS, TAIL = 330, 8.0, 8
 
 
 @dataclass
@@ -57,48 +56,6 @@ def _label(text: str, colour: str, px: int, name: str, rich: bool = False, bold:
     font.setBold(bold)
     label.setFont(font)
     return label
-
-
-def _rounded(pixmap: QPixmap, size: QSize, radius: float) -> QPixmap:
-    """`pixmap` cropped to fill `size`, with rounded corners (like WhatsApp's image headers)."""
-    scaled = pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                           Qt.TransformationMode.SmoothTransformation)
-    out = QPixmap(size)
-    out.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(out)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    path = QPainterPath()
-    path.addRoundedRect(QRectF(0, 0, size.width(), size.height()), radius, radius)
-    painter.setClipPath(path)
-    painter.drawPixmap((size.width() - scaled.width()) // 2, (size.height() - scaled.height()) // 2, scaled)
-    painter.end()
-    return out
-
-
-class MediaThumb(QLabel):
-    """The header image: the file itself, or a grey box with an image icon for a link."""
-
-    def __init__(self, kind: str, path: str | None, link: str | None, width: int):
-        super().__init__(objectName="waMedia")
-        self.kind, self.is_placeholder = kind, True
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        height = MEDIA_HEIGHT if kind != "DOCUMENT" else 64
-        self.setFixedSize(width, height)
-        pixmap = QPixmap(path) if path and kind == "IMAGE" and Path(path).is_file() else QPixmap()
-        if not pixmap.isNull():
-            self.is_placeholder = False
-            self.setPixmap(_rounded(pixmap, QSize(width, height), 6))
-            return
-        name = Path(urlsplit(link).path).name if link else ""
-        if kind == "DOCUMENT":
-            self.setStyleSheet("QLabel#waMedia { background: #F0F2F5; border-radius: 6px; color: #3B4A54; }")
-            self.setText(f"📄  {name or 'Document'}")
-        else:
-            self.setStyleSheet("QLabel#waMedia { background: #D1D7DB; border-radius: 6px; }")
-            self.setPixmap(icon_pixmap("image" if kind == "IMAGE" else "video", "#FFFFFF", 56,
-                                       self.devicePixelRatioF()))
-        tip = {"IMAGE": "image", "VIDEO": "video", "DOCUMENT": "document"}.get(kind, "file")
-        self.setToolTip(f"The {tip} from {urlsplit(link).netloc}: {name}" if link else f"No {tip} chosen yet")
 
 
 class MessageBubble(QFrame):
