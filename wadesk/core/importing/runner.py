@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -171,7 +172,7 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
                                   **{k: v for k, v in counts.items() if k in ImportResult.__dataclass_fields__})
             result.rows = counter["rows"]
             for _row, reason, _cells in writer.rejects:
-                key = reason.split(" (")[0].rstrip(".") + "."
+                key = re.sub(r"'[^']*'", "…", reason.split(" (")[0]).rstrip(".") + "."  # group like rows
                 result.rejected_reasons[key] = result.rejected_reasons.get(key, 0) + 1
             if writer.rejects:
                 folder = Path(rejected_dir) if rejected_dir else path.parent
@@ -183,7 +184,8 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
                     log.warning("Could not write the rejected rows to %s: %s", out, exc)
                     result.warnings["rejected rows file could not be written"] = 1
             result.seconds = round(time.perf_counter() - started, 3)
-            run.status, run.finished_at, run.rows_total = "done", now, result.rows
+            finished = utc_naive((clock or SystemClock()).now()).replace(microsecond=0)
+            run.status, run.finished_at, run.rows_total = "done", finished, result.rows
             run.inserted, run.updated, run.rejected = result.customers_created, result.customers_updated, result.rejected
             run.summary = {**result.to_json(), "mapping": mapping, "sheet": table.sheet}
             if opts.remember_mapping and (opts.mapping is not None or name in ("generic", "events")):
