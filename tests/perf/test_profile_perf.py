@@ -69,8 +69,10 @@ def build(root: Path) -> Path:
             [cid, names, names, np.array(["website", "ctwa", "shopify", "import"], dtype=object)[cid % 4],
              ["{}"] * N_CUST, (cid % 3) - 1, np.zeros(N_CUST, int), np.zeros(N_CUST), [""] * N_CUST,
              np.ones(N_CUST, int), created, created])
-    # Orders: skewed like a real shop (many one-time buyers, a few heavy repeaters).
-    buyer = np.minimum(rng.zipf(1.6, N_ORDERS), 5000) * 7919 % N_CUST + 1
+    # Orders: skewed like a real shop: 60% of customers buy, low ids far more often (one-timers
+    # and heavy repeaters), spread over all ids by a fixed permutation.
+    perm = rng.permutation(N_CUST) + 1
+    buyer = perm[(rng.random(N_ORDERS) ** 2 * (N_CUST * 0.6)).astype(np.int64)]
     oid = np.arange(1, N_ORDERS + 1)
     placed = pool[rng.integers(0, len(pool), N_ORDERS)]
     cod = rng.random(N_ORDERS) < 0.45

@@ -76,9 +76,11 @@ def nested_sql(now_s: float):
         (now_s - extract("epoch", Customer.last_order_at)) / DAY < 365))
 
 
-def preset_sql():
+def preset_sql(now_s: float):
+    from sqlalchemy import extract
+    days = (now_s - extract("epoch", Customer.last_order_at)) / DAY  # relative to now, as the engine
     hv = (select(func.count()).select_from(Customer).join(M, M.customer_id == Customer.id)
-          .where(M.aov > 2000, Customer.order_count >= 3, M.days_since_last_order < 60))
+          .where(M.aov > 2000, Customer.order_count >= 3, days < 60))
     champions = select(func.count()).select_from(M).where(M.rfm_group == "Champions")
     return {"High-value repeat buyers": hv, "RFM: Champions": champions}
 
@@ -126,7 +128,7 @@ def run(shop: Path) -> dict:
             c = engine.count(r)
             times.append(time.perf_counter() - t)
         out["rules"][name] = {"matched": c.matched, "eligible": c.eligible, "windows": _has_window(r), **_stats(times)}
-    sqls = {**preset_sql(), "10-condition nested rule": nested_sql(now_s)}
+    sqls = {**preset_sql(now_s), "10-condition nested rule": nested_sql(now_s)}
     with db.engine.connect() as conn:
         for name, stmt in sqls.items():
             times = []

@@ -325,7 +325,7 @@ def _load(db, customers):
         sh.totals()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=45, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(customers=st.lists(customer_st, min_size=1, max_size=6), trees=st.lists(tree_st, min_size=1, max_size=4))
 def test_engine_agrees_with_reference(shared_db, customers, trees):

@@ -20,13 +20,10 @@ from sqlalchemy import func, select
 from wadesk.cli import CliError, command
 from wadesk.core.db import Database
 from wadesk.core.db.models import Customer
-from wadesk.core.db.profile_models import CustomerMetrics
 from wadesk.core.paths import DataDir
-from wadesk.core.profile import refresh_profiles
-from wadesk.core.segments import (
-    PRESETS, STAGES, RuleError, SegmentEngine, SegmentNotFound, export_segment, find_preset, find_segment,
-    list_segments,
-)
+
+# The engine (numpy/pandas) is imported inside the handlers, so other subcommands start fast.
+STAGES = ("matched", "reachable", "opted_in", "not_suppressed", "eligible")
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -39,6 +36,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 
 def _rules(args: argparse.Namespace, db: Database) -> dict[str, Any]:
+    from wadesk.core.segments import SegmentNotFound, find_preset, find_segment
     given = [x for x in (args.preset, args.rules, args.segment) if x]
     if len(given) != 1:
         raise CliError("Give exactly one of --preset NAME, --rules FILE.json or --segment NAME_OR_ID.")
@@ -63,6 +61,9 @@ def _rules(args: argparse.Namespace, db: Database) -> dict[str, Any]:
 
 
 def ensure_metrics(db: Database) -> None:
+    from wadesk.core.db.profile_models import CustomerMetrics
+    from wadesk.core.profile import refresh_profiles
+
     with db.session() as s:
         customers = s.scalar(select(func.count()).select_from(Customer)) or 0
         metrics = s.scalar(select(func.count()).select_from(CustomerMetrics)) or 0
@@ -72,6 +73,8 @@ def ensure_metrics(db: Database) -> None:
 
 @command("segment", "list saved segments, count or export a segment, list presets", _configure)
 def segment(args: argparse.Namespace, db: Database, data_dir: DataDir) -> Any:
+    from wadesk.core.segments import PRESETS, RuleError, SegmentEngine, export_segment, list_segments
+
     if args.action == "presets":
         found = [{"name": p.name, "group": p.group, "description": p.description, "rules": p.rules} for p in PRESETS]
         return found if args.json else {p["name"]: p["description"] for p in found}
@@ -99,5 +102,7 @@ def _configure_profile(p: argparse.ArgumentParser) -> None:
 
 @command("profile", "recompute every customer's metrics, RFM scores and funnel stage", _configure_profile)
 def profile(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict[str, Any]:
+    from wadesk.core.profile import refresh_profiles
+
     r = refresh_profiles(db)
     return {"kind": r.kind, "customers": r.customers, "ms": r.ms}

@@ -25,7 +25,14 @@ def _flag(cond) -> object:
 
 
 def _in(col, ids):
-    return col.in_(ids) if ids is not None else col.isnot(None)
+    return col.in_(ids) if ids is not None else (col + 0).isnot(None)
+
+
+def _key(col, ids):
+    """The customer column to group by. For everyone it is `customer_id + 0`, which no index
+    matches: SQLite then scans the table in order and sorts (measured 5x faster at 5M orders
+    than walking the customer index and fetching every row from it)."""
+    return col if ids is not None else (col + 0)
 
 
 def customers(conn: Connection, ids: Ids) -> pd.DataFrame:
@@ -41,13 +48,13 @@ def orders(conn: Connection, ids: Ids) -> pd.DataFrame:
     cols = ["customer_id", "orders", "total_spent", "first_order_at", "last_order_at", "first_s",
             "last_s", "cod_orders", "rto_count", "cancelled_orders", "discount_orders", "cod_settled"]
     return read_chunked(conn, lambda i: select(
-        Order.customer_id, _flag(_COUNTED), func.sum(case((_COUNTED, Order.total), else_=0)),
+        _key(Order.customer_id, i), _flag(_COUNTED), func.sum(case((_COUNTED, Order.total), else_=0)),
         first, last, extract("epoch", first), extract("epoch", last),
         _flag(and_(_COUNTED, Order.is_cod)), _flag(and_(_COUNTED, Order.is_rto)), _flag(~_COUNTED),
         _flag(and_(_COUNTED, Order.discount_code.isnot(None), Order.discount_code != "")),
         # counted orders that are not a COD order still on its way (those are paid or delivered)
         _flag(and_(_COUNTED, ~and_(Order.is_cod, Order.shipping_status.in_(_PENDING)))),
-    ).where(_in(Order.customer_id, i)).group_by(Order.customer_id), ids, cols)
+    ).where(_in(Order.customer_id, i)).group_by(_key(Order.customer_id, i)), ids, cols)
 
 
 def category_purchases(conn: Connection, ids: Ids) -> pd.DataFrame:
@@ -64,10 +71,11 @@ def events(conn: Connection, ids: Ids) -> pd.DataFrame:
     t = Event.type
     pdp = case((t == "product_viewed", Event.properties["pdp_seconds"].as_float()),
                (t == "pdp_time", Event.properties["seconds"].as_float()))
-    cols = ["customer_id", "type", "category", "n", "last_at", "max_pdp"]
+    cols = ["customer_id", "type", "category", "n", "last_at", "last_s", "max_pdp"]
     return read_chunked(conn, lambda i: select(
-        Event.customer_id, t, Event.category, func.count(), func.max(Event.occurred_at), func.max(pdp),
-    ).where(_in(Event.customer_id, i)).group_by(Event.customer_id, t, Event.category), ids, cols)
+        _key(Event.customer_id, i), t, Event.category, func.count(), func.max(Event.occurred_at),
+        extract("epoch", func.max(Event.occurred_at)), func.max(pdp),
+    ).where(_in(Event.customer_id, i)).group_by(_key(Event.customer_id, i), t, Event.category), ids, cols)
 
 
 def sessions(conn: Connection, ids: Ids) -> pd.DataFrame:
@@ -78,8 +86,9 @@ def sessions(conn: Connection, ids: Ids) -> pd.DataFrame:
 
 def messages(conn: Connection, ids: Ids) -> pd.DataFrame:
     inbound = Message.direction == "in"
+    replied = func.max(case((inbound, Message.created_at)))
     return read_chunked(conn, lambda i: select(
-        Message.customer_id, func.max(case((~inbound, Message.read_at))),
-        func.max(case((inbound, Message.created_at))),
-    ).where(_in(Message.customer_id, i)).group_by(Message.customer_id),
-        ids, ["customer_id", "last_read_at", "last_replied_at"])
+        _key(Message.customer_id, i), func.max(case((~inbound, Message.read_at))), replied,
+        extract("epoch", replied),
+    ).where(_in(Message.customer_id, i)).group_by(_key(Message.customer_id, i)),
+        ids, ["customer_id", "last_read_at", "last_replied_at", "replied_s"])

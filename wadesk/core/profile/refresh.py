@@ -50,9 +50,10 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
         return np.where(whole > 0, part / np.maximum(whole, 1), np.nan)
 
 
-def _latest(a: pd.Series, b: pd.Series) -> pd.Series:
-    """Later of two stored times (ISO text on SQLite, datetimes elsewhere; both order right)."""
-    return a.where(b.isna() | (a.notna() & (a.astype(str) >= b.astype(str))), b)
+def _latest(a: pd.Series, a_s: np.ndarray, b: pd.Series, b_s: np.ndarray) -> np.ndarray:
+    """The later of two stored times, compared by their epoch seconds (NaN = none)."""
+    take_a = ~np.isnan(a_s) & (np.isnan(b_s) | (a_s >= np.nan_to_num(b_s, nan=-np.inf)))
+    return np.where(take_a, a.to_numpy(dtype=object), b.to_numpy(dtype=object))
 
 
 def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
@@ -85,7 +86,8 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
     cats = _category_stats(conn, ids, ev)
     df["favourite_category"] = _favourite(cats, cids)
     df["product_views"] = _num(e["views"]).astype(np.int64)
-    df["last_seen_at"] = _latest(e["last_seen_at"], msg["last_replied_at"]).to_numpy()
+    df["last_seen_at"] = _latest(e["last_seen_at"], _num(e["last_s"], np.nan), msg["last_replied_at"],
+                                 _num(msg["replied_s"], np.nan))
     df["last_read_at"], df["last_replied_at"] = msg["last_read_at"].to_numpy(), msg["last_replied_at"].to_numpy()
     df["channel"] = np.where(cust["channel"].notna(), cust["channel"],
                              np.where(cust["has_clid"].astype(bool), "ctwa", None))
@@ -125,8 +127,11 @@ def _event_figures(cids: np.ndarray, ev: pd.DataFrame) -> pd.DataFrame:
              "session": "sessions"}
     counts = (ev[ev["type"].isin(list(kinds))].groupby(["customer_id", "type"])["n"].sum()
               .unstack("type").reindex(columns=list(kinds)).rename(columns=kinds))
-    g = ev.groupby("customer_id")
-    out = counts.join(g["last_at"].max(), how="outer").join(g["max_pdp"].max(), how="outer")
+    # Latest event by epoch (a groupby max over strings would run in Python, per customer).
+    latest = (ev.sort_values("last_s", kind="stable").drop_duplicates("customer_id", keep="last")
+              .set_index("customer_id")[["last_at", "last_s"]])
+    pdp = pd.to_numeric(ev["max_pdp"], errors="coerce").groupby(ev["customer_id"]).max()
+    out = counts.join(latest, how="outer").join(pdp, how="outer")
     return out.reindex(cids).rename(columns={"last_at": "last_seen_at"})
 
 

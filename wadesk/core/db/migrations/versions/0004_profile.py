@@ -52,10 +52,6 @@ def upgrade() -> None:
                                 name=op.f("fk_customer_metrics_customer_id_customers"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_customer_metrics")),
     )
-    with op.batch_alter_table("customer_metrics", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_customer_metrics_favourite_category"), ["favourite_category"], unique=False)
-        batch_op.create_index(batch_op.f("ix_customer_metrics_funnel_stage"), ["funnel_stage"], unique=False)
-        batch_op.create_index(batch_op.f("ix_customer_metrics_rfm_group"), ["rfm_group"], unique=False)
     op.create_table(
         "customer_category_stats",
         sa.Column("customer_id", sa.Integer(), nullable=False),
@@ -81,8 +77,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("profile_refreshes")
     op.drop_table("customer_category_stats")
-    with op.batch_alter_table("customer_metrics", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_customer_metrics_rfm_group"))
-        batch_op.drop_index(batch_op.f("ix_customer_metrics_funnel_stage"))
-        batch_op.drop_index(batch_op.f("ix_customer_metrics_favourite_category"))
     op.drop_table("customer_metrics")
