@@ -132,3 +132,22 @@ def test_shop_section_saves_name_and_country(qtbot, page, services):
     qtbot.waitUntil(lambda: shop.result.text() == "Saved.", timeout=3000)
     assert services.settings.shop_name == "Tara Jewels" and services.settings.get("default_region") == "AE"
     assert shop.country.itemData(0) == "IN"
+
+
+def test_shared_sandbox_starts_on_first_use_and_stops_on_quit(qtbot, services, memory_keyring):
+    import wadesk.core.messaging.connection as connection
+    from wadesk.ui.whatsapp_env import stop_sandbox_if_started
+
+    stop_sandbox_if_started()
+    p = SettingsPage(services)  # the app's own provider: the shared simulator in the data folder
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: p.whatsapp.state is not None, timeout=3000)
+    assert connection._shared is None  # building the page starts nothing
+    try:
+        p.whatsapp.test_button.click()
+        wait_result(qtbot, p.whatsapp, "sandbox simulator")
+        assert connection._shared is not None
+    finally:
+        stop_sandbox_if_started()
+    assert connection._shared is None
+    assert (services.data_dir.root / "sandbox-events.json").exists()  # pending events kept for next time
