@@ -17,6 +17,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from wadesk.core.crm import customer_query as cq
+from wadesk.core.crm.phones import normalise_phone
 
 log = logging.getLogger(__name__)
 MAX_QUEUED_PAGES = 6  # older page requests are forgotten when the user scrolls past them
@@ -92,6 +93,15 @@ class PageReader(QObject):
             self._running = False
             return None
 
+    _warmed = False
+
+    def _warm_up(self) -> None:
+        """After the first rows are shown, load the phone metadata (~0.3 s, once per process) so
+        the owner's first phone search does not pay for it."""
+        if not PageReader._warmed:
+            PageReader._warmed = True
+            normalise_phone("+919876543210")
+
     def _drain(self) -> None:
         while (item := self._next()) is not None:
             gen, kind, query, page_no = item
@@ -104,6 +114,7 @@ class PageReader(QObject):
                 rows = self.make_rows([found[i] for i in ids if i in found])
                 self.timings.append((f"{kind} {page_no}", time.perf_counter() - started))
                 self._relay.loaded.emit(gen, kind, page_no, (n, rows) if kind == "count" else rows)
+                self._warm_up()
             except Exception as exc:  # noqa: BLE001 - reported on the UI thread in plain words
                 log.warning("Reading customers failed: %s", exc)
                 try:
