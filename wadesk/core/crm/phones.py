@@ -76,7 +76,6 @@ def normalise_phone(text: object, default_region: str = DEFAULT_REGION) -> Phone
         raw = str(int(text))  # a number cell read straight from Excel
     cleaned = raw.strip()
     region = (default_region or DEFAULT_REGION).upper()
-    where = country_name(region)
     if not cleaned:
         return PhoneResult(raw, error="No phone number given.")
     cleaned, lost = _unmangle_excel(cleaned)
@@ -93,26 +92,25 @@ def normalise_phone(text: object, default_region: str = DEFAULT_REGION) -> Phone
             # Typed with its own country code: the default country says nothing about it.
             foreign = cleaned.lstrip().startswith(("+", "00"))
             return PhoneResult(raw, error="This number has too few digits." if foreign
-                               else f"This number has too few digits for {where}.")
+                               else f"This number has too few digits for {country_name(region)}.")
         if exc.error_type == NumberParseException.TOO_LONG:
             return PhoneResult(raw, error="This number has too many digits.")
         return PhoneResult(raw, error="This doesn't look like a phone number.")
-    num_region = phonenumbers.region_code_for_number(num) or phonenumbers.region_code_for_country_code(
-        num.country_code
-    )
-    where = country_name(num_region)
+    exact_region = phonenumbers.region_code_for_number(num)
+    num_region = exact_region or phonenumbers.region_code_for_country_code(num.country_code)
     reason = phonenumbers.is_possible_number_with_reason(num)
     if reason == ValidationResult.TOO_SHORT:
-        return PhoneResult(raw, error=f"This number has too few digits for {where}.")
+        return PhoneResult(raw, error=f"This number has too few digits for {country_name(num_region)}.")
     if reason == ValidationResult.INVALID_LENGTH:
-        return PhoneResult(raw, error=f"This number has the wrong number of digits for {where}.")
+        return PhoneResult(raw, error=f"This number has the wrong number of digits for {country_name(num_region)}.")
     if reason == ValidationResult.TOO_LONG:
-        return PhoneResult(raw, error=f"This number has too many digits for {where}.")
+        return PhoneResult(raw, error=f"This number has too many digits for {country_name(num_region)}.")
     if reason == ValidationResult.INVALID_COUNTRY_CODE:
         return PhoneResult(raw, error="The country code of this number is not one we recognise.")
-    if not phonenumbers.is_valid_number(num):
-        return PhoneResult(raw, error=f"This is not a valid phone number for {where}.")
-    kind = phonenumbers.number_type(num)
+    # is_valid_number() is "has a region and a known type"; asking number_type() once does both.
+    kind = phonenumbers.number_type(num) if exact_region else PhoneNumberType.UNKNOWN
+    if kind == PhoneNumberType.UNKNOWN:
+        return PhoneResult(raw, error=f"This is not a valid phone number for {country_name(num_region)}.")
     return PhoneResult(
         raw,
         e164=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164),
