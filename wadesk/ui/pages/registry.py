@@ -117,6 +117,12 @@ def _templates(services: AppServices) -> QWidget:
     return TemplatesPage(services)
 
 
+def _import(services: AppServices) -> QWidget:
+    from wadesk.ui.importing.page import ImportPage
+
+    return ImportPage(services)
+
+
 def _placeholder(key: str) -> PageFactory:
     def make(services: AppServices) -> QWidget:
         from wadesk.ui.pages.placeholder import PlaceholderPage
@@ -132,4 +138,5 @@ def default_factories() -> dict[str, PageFactory]:
     factories["customers"] = _customers
     factories["settings"] = _settings
     factories["templates"] = _templates
+    factories["import"] = _import
     return factories

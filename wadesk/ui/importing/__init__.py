@@ -1,0 +1,1 @@
+"""The Import page: the import wizard (file → columns → check → import → result) and the history."""
