@@ -251,3 +251,28 @@ def test_summary_words_are_singular_and_plural():
     text = summary_text(R(), "a.csv", future=False)
     assert "1 new customer was added" in text and "2 customers already in WaDesk were updated" in text
     assert "orders" not in text
+
+
+def test_workbook_with_several_sheets_offers_a_sheet_picker(qtbot, page, db, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Notes"
+    ws.append(["Diwali campaign plan"])
+    ws.append(["call everyone by Friday"])
+    leads = wb.create_sheet("Leads")
+    leads.append(["Cust Name", "WhatsApp Number"])
+    leads.append(["Kavya", "98450 12345"])
+    path = tmp_path / "leads.xlsx"
+    wb.save(path)
+    open_and_wait(qtbot, page, path)
+    r = page.wizard.review
+    assert r.sheet.isVisibleTo(page) and [r.sheet.itemText(i) for i in range(r.sheet.count())] == ["Notes", "Leads"]
+    r.sheet.setCurrentIndex(1)
+    idle(qtbot, page)
+    assert r.preview.table.sheet == "Leads" and r.sheet.currentText() == "Leads"
+    assert r.mapping.value("WhatsApp Number") == "phone"
+    assert "1 new customer will be added" in check(qtbot, page)
+    do_import(qtbot, page)
+    assert count(db, Customer) == 1

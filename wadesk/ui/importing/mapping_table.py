@@ -65,7 +65,17 @@ class MappingTable(QTableWidget):
             combo = self._combo(header, extra, mapping.get(header, SKIP))
             self.setCellWidget(row, 2, combo)
             self.combos.append(combo)
+            self._style_row(row)
         self.changed.emit()
+
+    def _style_row(self, row: int) -> None:
+        """Skipped columns are greyed, so the ones that go into WaDesk stand out."""
+        item = self.item(row, 0)
+        value = self.combos[row].currentData()
+        item.setForeground(Qt.GlobalColor.gray if not value else Qt.GlobalColor.black)
+        font = item.font()
+        font.setBold(is_field(value))
+        item.setFont(font)
 
     def _combo(self, header: str, extra: list[str], value: str) -> QComboBox:
         combo = QComboBox()
@@ -80,9 +90,15 @@ class MappingTable(QTableWidget):
         for f, label in FIELDS.items():
             combo.addItem(label, f)
         combo.setMaxVisibleItems(20)
-        self._select(combo, value)
-        combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self._select(combo, value)  # before connecting: no restyle of a row not yet in self.combos
+        combo.currentIndexChanged.connect(lambda _i, c=combo: self._combo_changed(c))
         return combo
+
+    def _combo_changed(self, combo: QComboBox) -> None:
+        if combo in self.combos:
+            self._style_row(self.combos.index(combo))
+        if not self.signalsBlocked():
+            self.changed.emit()
 
     @staticmethod
     def _select(combo: QComboBox, value: str) -> None:
