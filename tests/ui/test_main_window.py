@@ -63,11 +63,11 @@ def test_visit_every_page_by_shortcut(qtbot, window):
 
 
 def test_placeholder_pages_say_what_they_will_do(window):
-    page = window.show_page("segments")
+    page = window.show_page("campaigns")
     assert isinstance(page, PlaceholderPage)
     text = " ".join(lbl.text() for lbl in page.findChildren(QLabel))
-    assert "COD buyers in the north with an RTO in 90 days" in text
-    assert "live counts" in text
+    assert "choose customers → choose a template" in text
+    assert "break even" in text
 
 
 def test_geometry_and_last_page_are_remembered(qtbot, services):

@@ -123,6 +123,12 @@ def _import(services: AppServices) -> QWidget:
     return ImportPage(services)
 
 
+def _segments(services: AppServices) -> QWidget:
+    from wadesk.ui.segments.page import SegmentsPage
+
+    return SegmentsPage(services)
+
+
 def _placeholder(key: str) -> PageFactory:
     def make(services: AppServices) -> QWidget:
         from wadesk.ui.pages.placeholder import PlaceholderPage
@@ -138,5 +144,6 @@ def default_factories() -> dict[str, PageFactory]:
     factories["customers"] = _customers
     factories["settings"] = _settings
     factories["templates"] = _templates
+    factories["segments"] = _segments
     factories["import"] = _import
     return factories

@@ -1,0 +1,246 @@
+"""The Segments page: saved segments and presets on the left, the rule builder in the middle, live
+reachability counts on top, and the customers behind any number underneath.
+
+Built by the main window as `SegmentsPage(services)`; a test builds it alone. The engine's
+in-memory copy is built in a job and rebuilt when customers, orders or events change.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from wadesk.core.segments import Counts, SegmentEngine, problems
+from wadesk.ui import events
+from wadesk.ui.numbers import count_noun
+from wadesk.ui.segments.actions import SegmentActions
+from wadesk.ui.segments.funnel_bar import STAGE_WORDS, FunnelBar
+from wadesk.ui.segments.group_box import GroupBox
+from wadesk.ui.segments.library_panel import LibraryPanel
+from wadesk.ui.segments.live_counter import LiveCounter
+from wadesk.ui.segments.sample_panel import SamplePanel
+
+SAMPLE_SIZE = 20
+DATA_TOPICS = (events.CUSTOMERS, events.ORDERS, events.EVENTS, events.TAGS, events.CAMPAIGNS)
+
+
+def problem_rows(rules: dict, root: GroupBox) -> tuple[dict[QWidget, str], list[str]]:
+    """The engine's problems, each put next to its condition (or listed for the whole segment)."""
+    found: dict[str, QWidget] = {}
+    root.walk("", found)
+    at: dict[QWidget, str] = {}
+    general: list[str] = []
+    for p in problems(rules):
+        path = p.path.split(" (")[0]
+        while path and path not in found:
+            path = path.rsplit(" › ", 2)[0] if path.count(" › ") >= 2 else ""
+        w = found.get(path)
+        if w is None:
+            general.append(str(p))
+        elif w not in at:
+            at[w] = str(p) if getattr(w, "field", True) else "Choose what this condition checks."
+    return at, general
+
+
+class SegmentsPage(QWidget):
+    def __init__(self, services, engine: SegmentEngine | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("page_segments")
+        self.services = services
+        self.engine = engine or getattr(services, "segment_engine", None) or SegmentEngine(services.db, services.clock)
+        self.counter = LiveCounter(services.jobs, self.engine, self)
+        self.segment_id: int | None = None  # the saved segment being edited, if any
+        self.source_name = ""  # "COD risk users" (preset) or a saved segment's name
+        self.problems: list[str] = []
+        self.sample_stage = "matched"
+        self._build()
+        self.actions_ = SegmentActions(self)
+        self.counter.ready_changed.connect(self._ready_changed)
+        self.counter.counting.connect(lambda: self.funnel.status.setText("Counting…"))
+        self.counter.counted.connect(self._counted)
+        self.counter.failed.connect(self._show_error)
+        services.bus.changed.connect(self._on_data_changed)
+        self.counter.prepare(self)
+        self.actions_.reload_saved()
+        self._edited()
+
+    # -- layout ----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.library = LibraryPanel()
+        self.library.setMinimumWidth(220)
+        self.library.preset_chosen.connect(self.load_preset)
+        self.library.segment_chosen.connect(self.load_saved)
+
+        self.editing = QLabel(objectName="editingLabel")
+        self.editing.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.description = QLabel(objectName="editingDescription")
+        self.description.setWordWrap(True)
+        self.description.setStyleSheet("color: #5b6b63;")
+        self.new_button = QPushButton("New segment", objectName="newSegment")
+        self.new_button.setToolTip("Start again with no conditions")
+        self.new_button.clicked.connect(self.new_segment)
+        self.export_button = QPushButton("Export…", objectName="exportSegment")
+        self.export_button.setToolTip("Save these customers to an Excel (.xlsx) or CSV file")
+        head = QHBoxLayout()
+        head.addWidget(self.editing, 1)
+        head.addWidget(self.new_button)
+        head.addWidget(self.export_button)
+
+        self.funnel = FunnelBar()
+        self.funnel.stage_clicked.connect(self.show_stage)
+        self.message = QLabel(objectName="segmentMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        self.builder = GroupBox(lambda key: self.counter.choices.get(key, []), self.services.clock.now().date())
+        self.builder.changed.connect(self._edited)
+        inner = QWidget()
+        inner_box = QVBoxLayout(inner)
+        inner_box.setContentsMargins(0, 0, 6, 0)
+        inner_box.addWidget(self.builder)
+        inner_box.addStretch(1)
+        self.scroll = QScrollArea(objectName="builderScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(inner)
+
+        self.sample = SamplePanel()
+        self.sample.why_requested.connect(self.explain)
+        lower = QSplitter(Qt.Orientation.Vertical)
+        lower.addWidget(self.scroll)
+        lower.addWidget(self.sample)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
+        lower.setChildrenCollapsible(False)
+        lower.setSizes([520, 280])
+
+        centre = QWidget()
+        col = QVBoxLayout(centre)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addLayout(head)
+        col.addWidget(self.description)
+        col.addWidget(self.funnel)
+        col.addWidget(self.message)
+        col.addWidget(lower, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.library)
+        split.addWidget(centre)
+        split.setStretchFactor(1, 1)
+        split.setSizes([250, 900])
+        split.setChildrenCollapsible(False)
+        title = QLabel("Segments", objectName="pageTitle")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.addWidget(title)
+        layout.addWidget(split, 1)
+
+    # -- loading rules ---------------------------------------------------------------------------
+    def _set_source(self, name: str, description: str, segment_id: int | None) -> None:
+        self.segment_id, self.source_name = segment_id, name
+        self.editing.setText(name)
+        self.description.setText(description)
+        self.description.setVisible(bool(description))
+
+    def load_rules(self, rules: dict) -> None:
+        self.builder.load(rules)
+        self._edited()
+
+    def load_preset(self, preset: Any) -> None:
+        self._set_source(preset.name, f"Preset: {preset.description}. Change anything below; Save keeps "
+                         "your version.", None)
+        self.load_rules(preset.rules)
+
+    def load_saved(self, seg: Any) -> None:
+        self._set_source(seg.name, seg.description or "", seg.id)
+        self.load_rules(seg.rules)
+
+    def new_segment(self) -> None:
+        self._set_source("New segment", "Add conditions below. With none, everyone matches.", None)
+        self.library.list.setCurrentItem(None)
+        self.load_rules({"all": []})
+
+    def rules(self) -> dict:
+        return self.builder.rules()
+
+    # -- counting --------------------------------------------------------------------------------
+    def _edited(self) -> None:
+        if not self.source_name:
+            self._set_source("New segment", "Add conditions below. With none, everyone matches.", None)
+        rules = self.rules()
+        at, general = problem_rows(rules, self.builder)
+        for row in self.builder.rows():
+            row.show_problem(at.get(row, ""))
+        self.problems = [*at.values(), *general]
+        self.export_button.setEnabled(not self.problems)
+        if self.problems:
+            self.counter.forget()
+            self.funnel.show_counts(None, "Fix the condition marked in red to see the counts.")
+            self._show_error("\n".join(general)) if general else self.message.hide()
+            return
+        self.message.hide()
+        self.counter.schedule(rules)
+        if not self.counter.ready:
+            self.funnel.show_counts(None, "Getting your customers ready…")
+
+    def _ready_changed(self, ready: bool) -> None:
+        for row in self.builder.rows():
+            row.refresh_choices() if ready else None
+        if not ready:
+            self.funnel.show_counts(None, "Getting your customers ready…")
+
+    def _counted(self, counts: Counts, rules: dict) -> None:
+        note = ("Everyone matches: add conditions to narrow it down." if not self.builder.items else
+                "Click a number to see who they are.")
+        self.funnel.show_counts(counts, note)
+        self.show_stage(self.funnel.selected())
+
+    def show_stage(self, stage: str) -> None:
+        """Show a sample of the customers behind one of the numbers."""
+        last = self.counter.last
+        if last is None or self.problems:
+            return
+        rules, counts = last
+        self.sample_stage = stage
+        self.funnel.select(stage)
+        total = getattr(counts, stage)
+        title = f"{count_noun(total, 'customer')} {STAGE_WORDS[stage][0]}"
+        if total > SAMPLE_SIZE:
+            title = f"First {SAMPLE_SIZE} of {title}"
+        self.counter.run_query(lambda e: e.sample(rules, SAMPLE_SIZE, stage),
+                               lambda rows: self._sampled(rules, stage, rows, title), "Reading customers", self)
+
+    def _sampled(self, rules: dict, stage: str, rows: list, title: str) -> None:
+        if self.counter.last and self.counter.last[0] == rules and stage == self.sample_stage:
+            self.sample.show_rows(rows, title)
+
+    def explain(self, customer_id: int) -> None:
+        last = self.counter.last
+        if last is None:
+            return
+        rules = last[0]
+        row = self.sample.table.currentRow()
+        name = self.sample.table.item(row, 0).text() if row >= 0 else f"Customer {customer_id}"
+        self.counter.run_query(lambda e: e.explain(rules, customer_id),
+                               lambda exp: self.sample.show_why(name, rules, exp), "Explaining", self)
+
+    def _show_error(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setVisible(bool(message))
+
+    def show_note(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.setStyleSheet("color: #0f6b45;")
+        self.message.setVisible(bool(message))
+
+    # -- data changed ----------------------------------------------------------------------------
+    def _on_data_changed(self, what: frozenset[str]) -> None:
+        if events.touches(what, *DATA_TOPICS):
+            self.counter.prepare(self)
+            self._edited()
+        elif events.touches(what, events.SEGMENTS):
+            self.actions_.reload_saved()
+
