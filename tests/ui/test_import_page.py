@@ -276,3 +276,16 @@ def test_workbook_with_several_sheets_offers_a_sheet_picker(qtbot, page, db, tmp
     assert "1 new customer will be added" in check(qtbot, page)
     do_import(qtbot, page)
     assert count(db, Customer) == 1
+
+
+def test_list_without_a_phone_or_email_column_says_what_to_choose(qtbot, page, db, tmp_path):
+    path = tmp_path / "stock.csv"
+    path.write_text("Item,Qty left\nSaree,4\nKurti,9\n", encoding="utf-8")
+    open_and_wait(qtbot, page, path)
+    r = page.wizard.review
+    assert "No column goes into Phone or Email yet" in r.mapping_note.text()
+    check(qtbot, page)
+    w = page.wizard
+    assert w.stack.currentWidget() is w.review and w.error.isVisibleTo(page)
+    assert "no phone or email column in stock.csv" in w.error.text()
+    assert count(db, Customer) == 0 and import_history(db) == []
