@@ -2,8 +2,8 @@
 box on top ("type to find: spent, COD, skincare …")."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLineEdit, QMenu, QToolButton, QWidget, QWidgetAction
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLineEdit, QMenu, QPushButton, QWidget, QWidgetAction
 
 from wadesk.core.segments import CATEGORIES, catalogue
 
@@ -11,7 +11,7 @@ FIELDS = {f["key"]: f for f in catalogue()}
 HINTS = {f["key"]: f"{f['category']} · {f['help']}" if f["help"] else f["category"] for f in FIELDS.values()}
 
 
-class FieldPicker(QToolButton):
+class FieldPicker(QPushButton):
     """`field_chosen(key)` when the owner picks a field; `set_field(key)` shows one without a signal."""
 
     field_chosen = Signal(str)
@@ -19,11 +19,8 @@ class FieldPicker(QToolButton):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("fieldPicker")
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setMinimumWidth(190)
-        self.setStyleSheet("QToolButton { text-align: left; padding: 3px 6px; }"
-                           " QToolButton::menu-indicator { image: none; width: 0; }")
+        self.setStyleSheet("QPushButton { text-align: left; padding: 4px 8px; }")
         self.key: str | None = None
         self.menu = QMenu(self)
         self.search = QLineEdit(objectName="fieldSearch", placeholderText="Search fields…")
@@ -73,11 +70,11 @@ class FieldPicker(QToolButton):
     def set_field(self, key: str | None) -> None:
         self.key = key
         if key is None:
-            self.setText("Choose what to check…  ▾")
+            self.setText("Choose what to check…")
             self.setToolTip("")
             return
         f = FIELDS[key]
-        self.setText(f"{f['label']}  ▾")
+        self.setText(f["label"])
         self.setToolTip(HINTS[key])
 
     def choose(self, key: str) -> None:

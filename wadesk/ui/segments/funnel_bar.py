@@ -2,7 +2,7 @@
 Each number is a button; clicking it shows the customers behind it."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wadesk.core.segments import STAGES, Counts
@@ -41,7 +41,18 @@ class FunnelBar(QWidget):
             b = QPushButton(objectName=f"stage_{stage}")
             b.setCheckable(True)
             b.setStyleSheet(CARD_STYLE)
-            b.setMinimumWidth(104)
+            b.setMinimumSize(104, 60)
+            inside = QVBoxLayout(b)
+            inside.setContentsMargins(6, 4, 6, 4)
+            inside.setSpacing(0)
+            for name, style in (("number", "font-size: 20px; font-weight: bold; color: #0f6b45;"),
+                                ("words", "color: #2c3a33;")):
+                lbl = QLabel(objectName=f"stage_{name}")
+                lbl.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                lbl.setStyleSheet(f"background: transparent; border: none; {style}")
+                lbl.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+                inside.addWidget(lbl)
+            b.labels = inside
             b.setToolTip(STAGE_WORDS[stage][1] + "\nClick to see who they are.")
             b.clicked.connect(lambda _c=False, s=stage: self.stage_clicked.emit(s))
             self.group.addButton(b)
@@ -61,7 +72,8 @@ class FunnelBar(QWidget):
         self.counts = counts
         for stage, b in self.buttons.items():
             n = "…" if counts is None else group_indian(getattr(counts, stage))
-            b.setText(f"{n}\n{STAGE_WORDS[stage][0]}")
+            b.labels.itemAt(0).widget().setText(n)
+            b.labels.itemAt(1).widget().setText(STAGE_WORDS[stage][0])
             b.setEnabled(counts is not None)
         self.status.setText(note)
 

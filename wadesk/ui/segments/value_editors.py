@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QMenu,
-                               QSpinBox, QToolButton, QWidget)
+                               QPushButton, QWidget)
 
 from wadesk.ui.numbers import group_indian
 
@@ -117,7 +117,7 @@ class TextEdit(ValueEditor):
         self.as_list = as_list
         self.edit = QLineEdit(objectName="textValue")
         self.edit.setPlaceholderText(hint or ("values separated by commas" if as_list else "type a value"))
-        self.edit.setMinimumWidth(160)
+        self.edit.setMinimumWidth(240 if as_list else 160)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
         self.row.addWidget(self.edit)
 
@@ -140,11 +140,9 @@ class ChoiceEdit(ValueEditor):
 
     def __init__(self, choices: list[tuple[str, int]], parent: QWidget | None = None):
         super().__init__(parent)
-        self.button = QToolButton(objectName="choiceValue")
-        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.button = QPushButton(objectName="choiceValue")
         self.button.setMinimumWidth(160)
-        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
+        self.button.setStyleSheet("QPushButton { text-align: left; padding: 4px 8px; }")
         self.menu = QMenu(self.button)
         self.button.setMenu(self.menu)
         self.row.addWidget(self.button)
@@ -172,7 +170,7 @@ class ChoiceEdit(ValueEditor):
     def _show(self) -> None:
         sel = self._selected
         text = "choose…" if not sel else ", ".join(sel[:2]) + (f" +{len(sel) - 2} more" if len(sel) > 2 else "")
-        self.button.setText(text + "  ▾")
+        self.button.setText(text)
         self.button.setToolTip("\n".join(sel))
 
     def value(self) -> list[str]:
