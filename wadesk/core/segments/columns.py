@@ -25,6 +25,17 @@ class Coded:
         blank = np.append(keys == "", False)  # "" and "  " are no value
         return cls(np.where(blank[codes], -1, codes).astype(np.int32), values, keys)
 
+    @classmethod
+    def lowered(cls, series: pd.Series) -> "Coded":
+        """Codes of the trimmed lower-case values ("Session" and "session" are one value)."""
+        raw = cls.of(series)
+        keys, inverse = np.unique(raw.keys.astype(str), return_inverse=True) if len(raw.keys) else (raw.keys, raw.codes)
+        remap = np.append(inverse.astype(np.int32), -1)
+        return cls(remap[raw.codes].astype(np.int32), keys.astype(object), keys.astype(object))
+
+    def take(self, idx: np.ndarray) -> "Coded":
+        return Coded(self.codes[idx], self.values, self.keys)
+
     def matches(self, wanted: list[str]) -> np.ndarray:
         """Rows whose value is one of `wanted` (case-insensitive); none -> False."""
         want = {str(w).strip().lower() for w in wanted}

@@ -82,25 +82,26 @@ def load_orders(conn: Connection, ids: np.ndarray) -> OrderFrame:
         Order.id, Order.customer_id, extract("epoch", Order.placed_at), Order.total, cast(Order.is_cod, Integer),
         cast(Order.is_rto, Integer), cast(Order.cancelled_at.isnot(None), Integer), status,
         Order.payment_method, Order.discount_code,
-    ).where(Order.customer_id.isnot(None)), ["id", "cid", "at", "total", "cod", "rto", "cancelled", "status",
+    ).where((Order.customer_id + 0).isnot(None)), ["id", "cid", "at", "total", "cod", "rto", "cancelled", "status",
                                                "method", "code"])
     pos, ok = positions(ids, o["cid"].to_numpy(dtype=np.int64))
-    o = o[ok].assign(pos=pos[ok])
-    o = o.assign(at=epoch(o["at"])).sort_values("at", kind="stable").reset_index(drop=True)
+    at = epoch(o["at"])
+    # Sort plain arrays (numpy), not the frame with its string columns.
+    order = np.flatnonzero(ok)[np.argsort(at[ok], kind="stable")]
     it = read_frame(conn, select(OrderItem.id, OrderItem.order_id, OrderItem.category), ["id", "order_id", "category"])
-    oid = o["id"].to_numpy(dtype=np.int64)
+    oid = o["id"].to_numpy(dtype=np.int64)[order]
     order_sort = np.argsort(oid, kind="stable")
-    at = np.searchsorted(oid, it["order_id"].to_numpy(dtype=np.int64), sorter=order_sort)
-    at = np.minimum(at, max(len(oid) - 1, 0))
-    row = order_sort[at] if len(oid) else at
-    keep = (oid[row] == it["order_id"].to_numpy(dtype=np.int64)) if len(oid) else np.zeros(len(it), bool)
-    it = it[keep]
+    item_oid = it["order_id"].to_numpy(dtype=np.int64)
+    found = np.minimum(np.searchsorted(oid, item_oid, sorter=order_sort), max(len(oid) - 1, 0))
+    row = order_sort[found] if len(oid) else found
+    keep = (oid[row] == item_oid) if len(oid) else np.zeros(len(it), bool)
     return OrderFrame(
-        pos=o["pos"].to_numpy(dtype=np.int32), at=o["at"].to_numpy(), total=epoch(o["total"]),
-        cod=o["cod"].to_numpy(dtype=bool), rto=o["rto"].to_numpy(dtype=bool),
-        cancelled=o["cancelled"].to_numpy(dtype=bool), status=Coded.of(o["status"]),
-        method=Coded.of(o["method"]), code=Coded.of(o["code"]), item_order=row[keep].astype(np.int32),
-        item_id=it["id"].to_numpy(dtype=np.int64), item_category=Coded.of(it["category"]),
+        pos=pos[order], at=at[order], total=epoch(o["total"])[order],
+        cod=o["cod"].to_numpy(dtype=bool)[order], rto=o["rto"].to_numpy(dtype=bool)[order],
+        cancelled=o["cancelled"].to_numpy(dtype=bool)[order], status=Coded.of(o["status"]).take(order),
+        method=Coded.of(o["method"]).take(order), code=Coded.of(o["code"]).take(order),
+        item_order=row[keep].astype(np.int32), item_id=it["id"].to_numpy(dtype=np.int64)[keep],
+        item_category=Coded.of(it["category"]).take(np.flatnonzero(keep)),
     )
 
 
@@ -112,16 +113,15 @@ def load_events(conn: Connection, ids: np.ndarray) -> EventFrame:
                                 Event.category, Event.value, pdp, sale),
                    ["id", "cid", "type", "at", "category", "value", "pdp", "sale"])
     pos, ok = positions(ids, e["cid"].to_numpy(dtype=np.int64))
-    e = e[ok].assign(pos=pos[ok])
-    kind = Coded.of(e["type"].str.strip().str.lower() if len(e) else e["type"])
-    order = np.lexsort((epoch(e["at"]), kind.codes))
-    e = e.iloc[order].reset_index(drop=True)
-    codes = kind.codes[order]
-    kind.codes = codes
-    starts = np.searchsorted(codes, np.arange(len(kind.values) + 1), side="left")
-    return EventFrame(kind, starts, e["pos"].to_numpy(dtype=np.int32), epoch(e["at"]),
-                      e["id"].to_numpy(dtype=np.int64), Coded.of(e["category"]), epoch(e["value"]), epoch(e["pdp"]),
-                      pd.to_numeric(e["sale"], errors="coerce").fillna(0).to_numpy(dtype=bool))
+    kind = Coded.lowered(e["type"])
+    at = epoch(e["at"])
+    sel = np.flatnonzero(ok)
+    order = sel[np.lexsort((at[sel], kind.codes[sel]))]  # by type, then time
+    kind = kind.take(order)
+    starts = np.searchsorted(kind.codes, np.arange(len(kind.values) + 1), side="left")
+    return EventFrame(kind, starts, pos[order], at[order], e["id"].to_numpy(dtype=np.int64)[order],
+                      Coded.of(e["category"]).take(order), epoch(e["value"])[order], epoch(e["pdp"])[order],
+                      pd.to_numeric(e["sale"], errors="coerce").fillna(0).to_numpy(dtype=bool)[order])
 
 
 def load_messages(conn: Connection, ids: np.ndarray) -> MessageFrame:
@@ -129,7 +129,7 @@ def load_messages(conn: Connection, ids: np.ndarray) -> MessageFrame:
         Message.customer_id, cast(Message.direction == "in", Integer), Message.campaign_id, Message.status,
         extract("epoch", Message.created_at), cast(Message.read_at.isnot(None), Integer), Message.error_code,
         Message.category, cast(Message.is_sandbox, Integer), cast(Message.is_holdout, Integer),
-    ).where(Message.customer_id.isnot(None)),
+    ).where((Message.customer_id + 0).isnot(None)),
         ["cid", "inbound", "campaign", "status", "at", "read", "error", "category", "sandbox", "holdout"])
     pos, ok = positions(ids, m["cid"].to_numpy(dtype=np.int64))
     m = m[ok]

@@ -85,8 +85,7 @@ class Snapshot:
             self.num[k] = epoch(df[k])
         self.coded: dict[str, Coded] = {k: Coded.of(df[k]) for k, _ in _CODED}
         self.consent = pd.to_numeric(df["consent"], errors="coerce").fillna(0).to_numpy(dtype=np.int8)
-        self.has_whatsapp = df["phone"].map(lambda p: bool(p) and E164.match(p) is not None,
-                                            na_action="ignore").fillna(False).to_numpy(dtype=bool)
+        self.has_whatsapp = df["phone"].astype(object).str.fullmatch(E164.pattern.strip("^$"), na=False).to_numpy(dtype=bool)
         self.tags = self._tags(conn)
         self.categories = self._categories(conn)
         self.orders: OrderFrame = load_orders(conn, self.ids)
