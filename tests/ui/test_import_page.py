@@ -248,7 +248,9 @@ def test_summary_words_are_singular_and_plural():
         orders_created = orders_updated = events_created = consent_changes = 0
         rejected_reasons, warnings = {}, {}
 
+    R.warnings = {"emails with a likely typo in the domain (kept, flagged)": 1}
     text = summary_text(R(), "a.csv", future=False)
+    assert "Emails with a likely typo in the domain (kept, flagged): 1" in text
     assert "1 new customer was added" in text and "2 customers already in WaDesk were updated" in text
     assert "orders" not in text
 

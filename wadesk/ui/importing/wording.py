@@ -58,7 +58,7 @@ def rejected_lines(result: Any) -> list[str]:
 
 def warning_lines(result: Any) -> list[str]:
     warnings = result.get("warnings", {}) if isinstance(result, dict) else result.warnings
-    return [f"{group_indian(n)} {text}" for text, n in warnings.items()]
+    return [f"{text[:1].upper()}{text[1:]}: {group_indian(n)}" for text, n in warnings.items()]
 
 
 def _bullets(lines: list[str]) -> str:
