@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wadesk.core.profile import customer_scores
 from wadesk.ui import dialogs, events
 from wadesk.ui.errors import plain_error, show_error
 from wadesk.ui.customers import detail_data as data
 from wadesk.ui.customers import formatting as fmt
 from wadesk.ui.customers.consent_box import ConsentBox, OptInDialog
 from wadesk.ui.customers.notes_box import NotesBox
+from wadesk.ui.customers.scores_box import ScoresBox
 from wadesk.ui.customers.tag_chips import TagChips
 from wadesk.ui.customers.timeline_view import TimelineView
 
@@ -118,6 +120,9 @@ class DetailPane(QStackedWidget):
             self.profile_form.addRow(f"{label}:", value)
         layout.addLayout(self.profile_form)
 
+        layout.addWidget(_section("Scores"))
+        self.scores = ScoresBox(body)
+        layout.addWidget(self.scores)
         layout.addWidget(_section("Tags"))
         self.tags = TagChips(body)
         layout.addWidget(self.tags)
@@ -152,6 +157,7 @@ class DetailPane(QStackedWidget):
         try:
             with self.services.db.Session() as s:
                 view = data.load(s, customer_id, TIMELINE_PAGE)
+                scores = customer_scores(s, customer_id) if view is not None else None
         except Exception as exc:  # noqa: BLE001 - a read problem is shown, not raised into Qt
             log.warning("Could not read customer %s: %s", customer_id, exc)
             self.clear()
@@ -170,6 +176,7 @@ class DetailPane(QStackedWidget):
         for key, label in self.fields.items():
             text = view.fields.get(key) or ""
             label.setText(text or "—")
+        self.scores.set_scores(scores)
         self.tags.set_tags(view.tags)
         self.tags.set_known_tags(view.known_tags)
         self.consent.set_state(view.consent_state, view.consent_source, view.consent_at)
