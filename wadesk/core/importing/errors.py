@@ -2,5 +2,7 @@
 from __future__ import annotations
 
 
-class ImportFileError(Exception):
-    """The file cannot be imported; str(exc) is one sentence for the shop owner."""
+class ImportFileError(ValueError):
+    """The file cannot be imported; str(exc) is one sentence for the shop owner.
+
+    A ValueError, like every "tell the user" error the CLI and the job runner show as it is."""

@@ -6,13 +6,12 @@ engine (`wadesk.core.importing`) does one transaction per import, so Cancel keep
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from wadesk.core.importing import ImportFileError, ImportOptions, ImportResult, preview_file, run_import
+from wadesk.core.importing import ImportOptions, ImportResult, preview_file, run_import
 from wadesk.ui import events
 from wadesk.ui.importing.review_step import ReviewStep
 from wadesk.ui.importing.steps import ChooseStep, OutcomeStep
@@ -20,14 +19,6 @@ from wadesk.ui.importing.wording import FILE_FILTER, summary_html
 
 STEPS = ("Choose a file", "Match the columns", "Check", "Import")
 REJECTED_FOLDER = "rejected rows"
-
-
-def plain_file_errors(fn: Callable[[], Any]) -> Any:
-    """ImportFileError is the user's file, not our bug: pass its one sentence on as a ValueError."""
-    try:
-        return fn()
-    except ImportFileError as exc:
-        raise ValueError(str(exc)) from None
 
 
 class ImportWizard(QWidget):
@@ -114,7 +105,7 @@ class ImportWizard(QWidget):
 
         def work(ctx):
             ctx.progress(0, 0, "Reading the file")
-            return plain_file_errors(lambda: preview_file(path, sheet=sheet, format=fmt, db=db))
+            return preview_file(path, sheet=sheet, format=fmt, db=db)
 
         self._run("preview", work, "Reading the file", self._previewed)
 
@@ -142,8 +133,8 @@ class ImportWizard(QWidget):
         folder = self.services.data_dir.root / REJECTED_FOLDER
 
         def work(ctx):
-            return plain_file_errors(lambda: run_import(db, path, opts, dry_run=dry_run, progress=ctx.progress,
-                                                        cancelled=ctx.cancelled, clock=clock, rejected_dir=folder))
+            return run_import(db, path, opts, dry_run=dry_run, progress=ctx.progress,
+                              cancelled=ctx.cancelled, clock=clock, rejected_dir=folder)
 
         self.show_error("")
         self.outcome.title.setText("Checking the file…" if dry_run else f"Importing {path.name}…")
