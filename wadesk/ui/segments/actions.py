@@ -64,7 +64,8 @@ class SegmentActions:
                     "Saving the segment", self._saved)
 
     def _saved(self, seg: Any) -> None:
-        self.page._set_source(seg.name, seg.description or "", seg.id)
+        self.page._set_source(seg.name, seg.description or "", seg.id, seg.rules)
+        self.page._edited()
         self.page.show_note(f"Saved “{seg.name}”.")
         self.reload_saved(seg.id)
 
@@ -79,7 +80,8 @@ class SegmentActions:
 
     def _renamed(self, seg: Any) -> None:
         if self.page.segment_id == seg.id:
-            self.page._set_source(seg.name, seg.description or "", seg.id)
+            self.page._set_source(seg.name, seg.description or "", seg.id, self.page.saved_rules)
+            self.page._edited()
         self.reload_saved(seg.id)
 
     def duplicate(self) -> None:

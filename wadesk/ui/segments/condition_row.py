@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout,
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QCompleter, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout,
                                QWidget)
 
 from wadesk.ui.segments.field_picker import FIELDS, FieldPicker
@@ -22,6 +22,8 @@ OP_WORDS = {"=": "is", "!=": "is not", ">": "more than", ">=": "at least", "<": 
 KEY_HINTS = {"attribute": "attribute name", "category_views": "category, e.g. skincare",
              "category_purchases": "category, e.g. skincare"}
 ChoicesFor = Callable[[str], list]
+PLAIN = {"name the category or attribute in 'key'": "type the category (or attribute) name in the box",
+         "the value must be a non-empty list of words": "choose at least one value (tick one or more in the list)"}
 
 
 def tool(text: str, tip: str, name: str) -> QToolButton:
@@ -109,6 +111,11 @@ class ConditionRow(QFrame):
         self.key.setVisible(f["keyed"])
         self.key.edit.setPlaceholderText(KEY_HINTS.get(f["key"], "name"))
         self.key.set_value(cond.get("key", ""))
+        if f["key"] in ("category_views", "category_purchases"):
+            names = [v for v, _n in self.choices_for("favourite_category")]
+            completer = QCompleter(names, self.key.edit)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self.key.edit.setCompleter(completer)
         for part in self.parts:
             part.setParent(None)
             part.deleteLater()
@@ -224,7 +231,12 @@ class ConditionRow(QFrame):
         return {"none": [cond]} if self.negate.isChecked() else cond
 
     def show_problem(self, text: str) -> None:
-        self.problem.setText(text)
+        """The engine's message beside the condition (its place in the tree is in the tooltip)."""
+        message = text.split("): ", 1)[-1] if "): " in text else text.split(": ", 1)[-1]
+        for old, new in PLAIN.items():
+            message = message.replace(old, new)
+        self.problem.setText(f"⚠ {message[:1].upper()}{message[1:]}" if text else "")
+        self.problem.setToolTip(text)
         self.problem.setVisible(bool(text))
         self.setStyleSheet("QFrame#conditionRow { background: #ffffff; border: 1px solid %s; border-radius: 6px; }"
                            % ("#e0a19c" if text else "#dfe6e2"))

@@ -2,6 +2,8 @@
 box on top ("type to find: spent, COD, skincare …")."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QMenu, QPushButton, QWidget, QWidgetAction
 
@@ -26,6 +28,7 @@ class FieldPicker(QPushButton):
         self.search = QLineEdit(objectName="fieldSearch", placeholderText="Search fields…")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._pick_first)
         box = QWidgetAction(self.menu)
         box.setDefaultWidget(self.search)
         self.menu.addAction(box)
@@ -51,17 +54,24 @@ class FieldPicker(QPushButton):
         self.search.setFocus()
 
     def _filter(self, text: str) -> None:
+        """Every typed word must start a word of the field's name, category or help."""
         words = text.lower().split()
         visible_cats = set()
         for act in self.field_actions():
             f = FIELDS[act.data()]
-            hay = f"{f['label']} {f['category']} {f['help']} {f['key']}".lower()
-            show = all(w in hay for w in words)
+            hay = re.findall(r"\w+", f"{f['label']} {f['category']} {f['help']}".lower())
+            show = all(any(h.startswith(w) for h in hay) for w in words)
             act.setVisible(show)
             if show:
                 visible_cats.add(f["category"])
         for cat, section in self.sections.items():
             section.setVisible(cat in visible_cats)
+
+    def _pick_first(self) -> None:
+        first = next((a for a in self.field_actions() if a.isVisible()), None)
+        if first is not None:
+            self.menu.hide()
+            first.trigger()
 
     def _chosen(self, key: str) -> None:
         self.set_field(key)

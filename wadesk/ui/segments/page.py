@@ -52,6 +52,7 @@ class SegmentsPage(QWidget):
         self.engine = engine or getattr(services, "segment_engine", None) or SegmentEngine(services.db, services.clock)
         self.counter = LiveCounter(services.jobs, self.engine, self)
         self.segment_id: int | None = None  # the saved segment being edited, if any
+        self.saved_rules: dict | None = None  # its rules as saved
         self.source_name = ""  # "COD risk users" (preset) or a saved segment's name
         self.problems: list[str] = []
         self.sample_stage = "matched"
@@ -138,8 +139,9 @@ class SegmentsPage(QWidget):
         layout.addWidget(split, 1)
 
     # -- loading rules ---------------------------------------------------------------------------
-    def _set_source(self, name: str, description: str, segment_id: int | None) -> None:
-        self.segment_id, self.source_name = segment_id, name
+    def _set_source(self, name: str, description: str, segment_id: int | None,
+                    saved_rules: dict | None = None) -> None:
+        self.segment_id, self.source_name, self.saved_rules = segment_id, name, saved_rules
         self.editing.setText(name)
         self.description.setText(description)
         self.description.setVisible(bool(description))
@@ -154,7 +156,7 @@ class SegmentsPage(QWidget):
         self.load_rules(preset.rules)
 
     def load_saved(self, seg: Any) -> None:
-        self._set_source(seg.name, seg.description or "", seg.id)
+        self._set_source(seg.name, seg.description or "", seg.id, seg.rules)
         self.load_rules(seg.rules)
 
     def new_segment(self) -> None:
@@ -170,6 +172,8 @@ class SegmentsPage(QWidget):
         if not self.source_name:
             self._set_source("New segment", "Add conditions below. With none, everyone matches.", None)
         rules = self.rules()
+        unsaved = self.segment_id is not None and rules != self.saved_rules
+        self.editing.setText(self.source_name + ("  — changes not saved yet" if unsaved else ""))
         at, general = problem_rows(rules, self.builder)
         for row in self.builder.rows():
             row.show_problem(at.get(row, ""))
@@ -178,6 +182,7 @@ class SegmentsPage(QWidget):
         if self.problems:
             self.counter.forget()
             self.funnel.show_counts(None, "Fix the condition marked in red to see the counts.")
+            self.sample.show_rows([], "")
             self._show_error("\n".join(general)) if general else self.message.hide()
             return
         self.message.hide()

@@ -6,10 +6,9 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import (QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QMenu,
+from PySide6.QtWidgets import (QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QWidget)
 
-from wadesk.ui.numbers import group_indian
 
 NUMBER_MAX = 1_000_000_000
 DAYS_OPS = ("in_last_days", "more_than_days_ago")
@@ -50,6 +49,8 @@ class NumberEdit(ValueEditor):
             self.spin.setMinimum(0)
             self.spin.setMaximum(100 if unit == "%" else 100_000)
         self.spin.setMinimumWidth(110)
+        if unit == "times":
+            self.spin.valueChanged.connect(lambda v: self.spin.setSuffix(" time" if v == 1 else " times"))
         self.spin.valueChanged.connect(lambda _v: self.changed.emit())
         self.row.addWidget(self.spin)
 
@@ -135,59 +136,10 @@ class TextEdit(ValueEditor):
         self.edit.setCursorPosition(0)
 
 
-class ChoiceEdit(ValueEditor):
-    """Pick one or more values from a list filled from the data, each with how many customers."""
-
-    def __init__(self, choices: list[tuple[str, int]], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.button = QPushButton(objectName="choiceValue")
-        self.button.setMinimumWidth(160)
-        self.button.setStyleSheet("QPushButton { text-align: left; padding: 4px 8px; }")
-        self.menu = QMenu(self.button)
-        self.button.setMenu(self.menu)
-        self.row.addWidget(self.button)
-        self._selected: list[str] = []
-        self.set_choices(choices)
-
-    def set_choices(self, choices: list[tuple[str, int]]) -> None:
-        self._choices = list(choices)
-        self.menu.clear()
-        known = {v for v, _n in choices}
-        extra = [(v, None) for v in self._selected if v not in known]  # saved values not in the data now
-        for value, n in [*choices, *extra]:
-            act = self.menu.addAction(value if n is None else f"{value}  ({group_indian(n)})")
-            act.setData(value)
-            act.setCheckable(True)
-            act.setChecked(value in self._selected)
-            act.toggled.connect(lambda _c: self._toggled())
-        self._show()
-
-    def _toggled(self) -> None:
-        self._selected = [a.data() for a in self.menu.actions() if a.isChecked()]
-        self._show()
-        self.changed.emit()
-
-    def _show(self) -> None:
-        sel = self._selected
-        text = "choose…" if not sel else ", ".join(sel[:2]) + (f" +{len(sel) - 2} more" if len(sel) > 2 else "")
-        self.button.setText(text)
-        self.button.setToolTip("\n".join(sel))
-
-    def value(self) -> list[str]:
-        return list(self._selected)
-
-    def set_value(self, v: Any) -> None:
-        self._selected = [str(x) for x in (v if isinstance(v, (list, tuple)) else [v] if v else [])]
-        self.set_choices(self._choices)
-
-    def choose(self, *values: str) -> None:
-        """Tick exactly these values (what a click in the menu does), for code and tests."""
-        for act in self.menu.actions():
-            act.setChecked(act.data() in values)
-
-
 def editor_for(field: dict, op: str, choices: list[tuple[str, int]] | None, today: date) -> ValueEditor | None:
     """The value widget for a plain (column) condition, or None when the operator needs no value."""
+    from wadesk.ui.segments.choice_edit import ChoiceEdit
+
     ftype, unit = field["type"], field.get("unit", "")
     if op in ("is_set", "is_not_set", "is_true", "is_false"):
         return None
