@@ -251,3 +251,13 @@ def test_stale_answers_are_dropped_and_data_changes_rebuild(qtbot, page, shop, s
     assert not page.counter.ready and "Getting your customers ready" in page.funnel.status.text()
     settle(qtbot, page)
     assert shown(page) == expected(shop, page.rules())
+
+
+def test_data_changed_elsewhere_is_noticed_when_the_page_is_shown(qtbot, page, db, clock):
+    from wadesk.core.crm import customers
+
+    assert page.funnel.number("matched") == 300
+    with db.session() as s:  # e.g. the command line, with no broadcast to this window
+        customers.create_customer(s, dict(first_name="Asha", phone="98765 00001"), now=clock.now())
+    page.on_page_shown()
+    qtbot.waitUntil(lambda: page.funnel.number("matched") == 301, timeout=5000)

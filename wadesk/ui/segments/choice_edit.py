@@ -28,7 +28,7 @@ class ChoiceEdit(ValueEditor):
     def __init__(self, choices: list[tuple[str, int]], parent: QWidget | None = None):
         super().__init__(parent)
         self.button = QPushButton(objectName="choiceValue")
-        self.button.setMinimumWidth(160)
+        self.button.setMinimumWidth(150)
         self.button.setStyleSheet("QPushButton { text-align: left; padding: 4px 8px; }")
         self.menu = StayOpenMenu(self.button)
         self.button.setMenu(self.menu)

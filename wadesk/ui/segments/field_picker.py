@@ -21,7 +21,7 @@ class FieldPicker(QPushButton):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("fieldPicker")
-        self.setMinimumWidth(190)
+        self.setMinimumWidth(170)
         self.setStyleSheet("QPushButton { text-align: left; padding: 4px 8px; }")
         self.key: str | None = None
         self.menu = QMenu(self)

@@ -41,7 +41,7 @@ class FunnelBar(QWidget):
             b = QPushButton(objectName=f"stage_{stage}")
             b.setCheckable(True)
             b.setStyleSheet(CARD_STYLE)
-            b.setMinimumSize(104, 60)
+            b.setMinimumSize(96, 66)
             inside = QVBoxLayout(b)
             inside.setContentsMargins(6, 4, 6, 4)
             inside.setSpacing(0)
@@ -49,6 +49,7 @@ class FunnelBar(QWidget):
                                 ("words", "color: #2c3a33;")):
                 lbl = QLabel(objectName=f"stage_{name}")
                 lbl.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                lbl.setWordWrap(name == "words")
                 lbl.setStyleSheet(f"background: transparent; border: none; {style}")
                 lbl.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
                 inside.addWidget(lbl)

@@ -47,6 +47,7 @@ class LibraryPanel(QWidget):
         presets_heading.setStyleSheet("font-weight: bold;")
         self.presets = QTreeWidget(objectName="presetTree")
         self.presets.setHeaderHidden(True)
+        self.presets.setIndentation(12)
         self.presets.setToolTip("Click a preset to load its rules into the builder")
         groups: dict[str, QTreeWidgetItem] = {}
         for p in PRESETS:

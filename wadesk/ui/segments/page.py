@@ -70,7 +70,7 @@ class SegmentsPage(QWidget):
     # -- layout ----------------------------------------------------------------------------------
     def _build(self) -> None:
         self.library = LibraryPanel()
-        self.library.setMinimumWidth(220)
+        self.library.setMinimumWidth(190)
         self.library.preset_chosen.connect(self.load_preset)
         self.library.segment_chosen.connect(self.load_saved)
 
@@ -130,7 +130,7 @@ class SegmentsPage(QWidget):
         split.addWidget(self.library)
         split.addWidget(centre)
         split.setStretchFactor(1, 1)
-        split.setSizes([250, 900])
+        split.setSizes([210, 1000])
         split.setChildrenCollapsible(False)
         title = QLabel("Segments", objectName="pageTitle")
         layout = QVBoxLayout(self)
@@ -242,6 +242,15 @@ class SegmentsPage(QWidget):
         self.message.setVisible(bool(message))
 
     # -- data changed ----------------------------------------------------------------------------
+    def on_page_shown(self) -> None:
+        """Data may have changed outside this window (the command line, an automation run)."""
+        if not self.counter.ready:
+            return
+        engine = self.engine
+        self.services.jobs.run(lambda ctx: engine.is_stale(), title="Checking for new data", parent=self,
+                               progress_dialog=False, show_errors=False,
+                               on_result=lambda stale: stale and self._on_data_changed(frozenset({events.CUSTOMERS})))
+
     def _on_data_changed(self, what: frozenset[str]) -> None:
         if events.touches(what, *DATA_TOPICS):
             self.counter.prepare(self)

@@ -48,7 +48,7 @@ class NumberEdit(ValueEditor):
         if unit in ("%", "days"):
             self.spin.setMinimum(0)
             self.spin.setMaximum(100 if unit == "%" else 100_000)
-        self.spin.setMinimumWidth(110)
+        self.spin.setMinimumWidth(96)
         if unit == "times":
             self.spin.valueChanged.connect(lambda v: self.spin.setSuffix(" time" if v == 1 else " times"))
         self.spin.valueChanged.connect(lambda _v: self.changed.emit())
@@ -118,7 +118,7 @@ class TextEdit(ValueEditor):
         self.as_list = as_list
         self.edit = QLineEdit(objectName="textValue")
         self.edit.setPlaceholderText(hint or ("values separated by commas" if as_list else "type a value"))
-        self.edit.setMinimumWidth(240 if as_list else 160)
+        self.edit.setMinimumWidth(200 if as_list else 140)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
         self.row.addWidget(self.edit)
 
