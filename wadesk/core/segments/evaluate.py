@@ -93,11 +93,9 @@ def _list(v: Any) -> list[str]:
 
 
 def _keyed(s: Snapshot, key: str, category: str) -> np.ndarray:
-    out = np.zeros(s.n)
     p = s.categories
     sel = p.code.matches([category])
-    np.add.at(out, p.pos[sel], p.counts[key][sel])
-    return out
+    return np.bincount(p.pos[sel], weights=p.counts[key][sel], minlength=s.n).astype(float)
 
 
 def _numeric(x: np.ndarray, op: str, v: Any) -> np.ndarray:
