@@ -261,3 +261,17 @@ def test_data_changed_elsewhere_is_noticed_when_the_page_is_shown(qtbot, page, d
         customers.create_customer(s, dict(first_name="Asha", phone="98765 00001"), now=clock.now())
     page.on_page_shown()
     qtbot.waitUntil(lambda: page.funnel.number("matched") == 301, timeout=5000)
+
+
+def test_unsaved_changes_are_not_thrown_away_without_asking(qtbot, page, monkeypatch):
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: asked.append(a[2]) or False)
+    page.library.click_preset("Funnel: TOFU")
+    assert page.editing.text() == "New leads and visitors (TOFU)" and not asked  # nothing to lose yet
+    page.builder.add_condition().picker.choose("orders")
+    edited = page.rules()
+    page.library.click_preset("COD risk users")
+    assert asked and "not saved" in asked[0] and page.rules() == edited  # kept
+    monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
+    page.new_segment()
+    assert page.rules() == {"all": []}

@@ -65,6 +65,7 @@ class SegmentActions:
 
     def _saved(self, seg: Any) -> None:
         self.page._set_source(seg.name, seg.description or "", seg.id, seg.rules)
+        self.page.base_rules = seg.rules
         self.page._edited()
         self.page.show_note(f"Saved “{seg.name}”.")
         self.reload_saved(seg.id)
@@ -91,7 +92,7 @@ class SegmentActions:
                         "Copying the segment", self._duplicated)
 
     def _duplicated(self, seg: Any) -> None:
-        self.page.load_saved(seg)
+        self.page.show_saved(seg)
         self.reload_saved(seg.id)
 
     def delete(self) -> None:

@@ -5,8 +5,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGridLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from wadesk.core.profile.funnel import WHY as FUNNEL_WHY
 from wadesk.core.segments import PRESETS, Preset, SavedSegment
 
+# The funnel presets in words a shop owner uses (the stage name stays in brackets).
+FRIENDLY = {"Funnel: TOFU": "New leads and visitors (TOFU)", "Funnel: MOFU": "Browsing, not bought yet (MOFU)",
+            "Funnel: BOFU": "Close to buying (BOFU)", "Funnel: Customer": "Bought once, recently",
+            "Funnel: Repeat": "Buying again and again", "Funnel: At risk": "Gone quiet: 90–180 days",
+            "Funnel: Lost": "Lost: no order in 180+ days"}
 GROUP_WORDS = {"Micro-segments": "Ready-made groups", "Funnel": "Where they are in buying",
                "Win-back": "Win back", "RFM": "By how recently, often and much they buy (RFM)"}
 
@@ -55,8 +61,9 @@ class LibraryPanel(QWidget):
                 groups[p.group] = QTreeWidgetItem([GROUP_WORDS.get(p.group, p.group)])
                 groups[p.group].setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.presets.addTopLevelItem(groups[p.group])
-            item = QTreeWidgetItem([p.name])
-            item.setToolTip(0, p.description)
+            item = QTreeWidgetItem([FRIENDLY.get(p.name, p.name)])
+            stage = p.name.removeprefix("Funnel: ")
+            item.setToolTip(0, f"{p.name}: {FUNNEL_WHY[stage]}" if p.name in FRIENDLY else p.description)
             item.setData(0, Qt.ItemDataRole.UserRole, p.slug)
             groups[p.group].addChild(item)
         for g, item in groups.items():
@@ -119,7 +126,7 @@ class LibraryPanel(QWidget):
         for i in range(self.presets.topLevelItemCount()):
             top = self.presets.topLevelItem(i)
             for j in range(top.childCount()):
-                if top.child(j).text(0) == name:
+                if top.child(j).text(0) in (name, FRIENDLY.get(name)):
                     self.presets.setCurrentItem(top.child(j))
                     return self._preset_clicked(top.child(j))
         raise KeyError(name)

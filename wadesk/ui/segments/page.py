@@ -13,12 +13,13 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
                                QVBoxLayout, QWidget)
 
 from wadesk.core.segments import Counts, SegmentEngine, problems
-from wadesk.ui import events
+from wadesk.core.profile.funnel import WHY as FUNNEL_WHY
+from wadesk.ui import dialogs, events
 from wadesk.ui.numbers import count_noun
 from wadesk.ui.segments.actions import SegmentActions
 from wadesk.ui.segments.funnel_bar import STAGE_WORDS, FunnelBar
 from wadesk.ui.segments.group_box import GroupBox
-from wadesk.ui.segments.library_panel import LibraryPanel
+from wadesk.ui.segments.library_panel import FRIENDLY, LibraryPanel
 from wadesk.ui.segments.live_counter import LiveCounter
 from wadesk.ui.segments.sample_panel import SamplePanel
 
@@ -53,6 +54,7 @@ class SegmentsPage(QWidget):
         self.counter = LiveCounter(services.jobs, self.engine, self)
         self.segment_id: int | None = None  # the saved segment being edited, if any
         self.saved_rules: dict | None = None  # its rules as saved
+        self.base_rules: dict | None = None  # the rules as last loaded or saved
         self.source_name = ""  # "COD risk users" (preset) or a saved segment's name
         self.problems: list[str] = []
         self.sample_stage = "matched"
@@ -147,19 +149,43 @@ class SegmentsPage(QWidget):
         self.description.setVisible(bool(description))
 
     def load_rules(self, rules: dict) -> None:
+        self.base_rules = rules  # what "unsaved changes" compares with
         self.builder.load(rules)
         self._edited()
 
+    def has_unsaved_changes(self) -> bool:
+        return self.base_rules is not None and self.rules() != self.base_rules
+
+    def _may_leave(self) -> bool:
+        """Ask before throwing away edits the owner has not saved."""
+        if not self.has_unsaved_changes() or dialogs.confirm(
+                self, "Unsaved changes", f"Your changes to “{self.source_name}” are not saved.\n\n"
+                "Leave them and open something else?", "Leave without saving"):
+            return True
+        self.library.set_saved(self.library.saved, self.segment_id)  # put the selection back
+        return False
+
     def load_preset(self, preset: Any) -> None:
-        self._set_source(preset.name, f"Preset: {preset.description}. Change anything below; Save keeps "
-                         "your version.", None)
+        if not self._may_leave():
+            return
+        name = FRIENDLY.get(preset.name, preset.name)
+        about = FUNNEL_WHY.get(preset.name.removeprefix("Funnel: "), preset.description) \
+            if preset.name in FRIENDLY else preset.description
+        self._set_source(name, f"Preset: {about[:1].upper()}{about[1:]}. Change anything below; "
+                         "Save keeps your version.", None)
         self.load_rules(preset.rules)
 
     def load_saved(self, seg: Any) -> None:
+        if self._may_leave():
+            self.show_saved(seg)
+
+    def show_saved(self, seg: Any) -> None:
         self._set_source(seg.name, seg.description or "", seg.id, seg.rules)
         self.load_rules(seg.rules)
 
     def new_segment(self) -> None:
+        if not self._may_leave():
+            return
         self._set_source("New segment", "Add conditions below. With none, everyone matches.", None)
         self.library.list.setCurrentItem(None)
         self.load_rules({"all": []})
