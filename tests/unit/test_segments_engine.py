@@ -69,6 +69,9 @@ def test_counts_break_down_by_reachability(small):
     assert (c.matched, c.reachable, c.opted_in, c.not_suppressed, c.eligible) == (6, 5, 4, 3, 2)
     assert list(c.as_dict()) == ["matched", "reachable", "opted_in", "not_suppressed", "eligible", "ms"]
     assert small.ids({"all": []}, "eligible").tolist() == [1, 6]
+    assert small.ids({"all": []}, "reachable", dropped=True).tolist() == [2]  # no number
+    assert small.ids({"all": []}, "not_suppressed", dropped=True).tolist() == [4]  # undeliverable
+    assert small.ids({"all": []}, "eligible", dropped=True).tolist() == [5]  # capped
     relaxed = SegmentEngine(small.db, small.clock, ReachPolicy(require_opt_in=False, cap_messages=3))
     c = relaxed.count({"all": []})
     assert (c.opted_in, c.not_suppressed, c.eligible) == (5, 3, 3)  # opted-out 3 is still suppressed

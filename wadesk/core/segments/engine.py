@@ -129,11 +129,17 @@ class SegmentEngine:
         ms = int(round((time.perf_counter() - started) * 1000))
         return Counts(*(int(m[k].sum()) for k in STAGES), ms=ms)
 
-    def ids(self, rules: dict, stage: str = "matched") -> np.ndarray:
+    def ids(self, rules: dict, stage: str = "matched", dropped: bool = False) -> np.ndarray:
+        """Customer ids at a stage; with dropped=True the ones the stage removed (e.g. the
+        matched customers without a WhatsApp number, for stage "reachable")."""
         if stage not in STAGES:
             raise ValueError(f"Unknown stage '{stage}'; use one of {', '.join(STAGES)}.")
         masks = self.stage_masks(rules) if stage != "matched" else {"matched": self.match_mask(rules)}
-        return self.snapshot().ids[masks[stage]]
+        mask = masks[stage]
+        if dropped:
+            before = STAGES[max(STAGES.index(stage) - 1, 0)]
+            mask = masks[before] & ~mask if stage != "matched" else ~mask
+        return self.snapshot().ids[mask]
 
     def audience(self, rules: dict) -> np.ndarray:
         """Customer ids a campaign sends to: eligible, on fresh data (one engine, one answer)."""
