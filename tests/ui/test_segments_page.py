@@ -156,6 +156,29 @@ def test_relative_dates_and_event_windows(qtbot, page, shop):
     rules = {"all": [{"field": "last_order_at", "op": "in_last_days", "value": 60},
                      {"field": "event", "event": "added_to_cart", "op": "at_least", "value": 1, "days": 90}]}
     assert page.rules() == rules and shown(page) == expected(shop, rules)
+    window.mode.setCurrentIndex(window.mode.findData("ever"))
+    set_op(ev, "not_since")  # "has not added to cart in the last N days": the window switches to days
+    assert ev.value_editor is None and window.mode.currentData() == "days"
+    msg = page.builder.add_condition()
+    msg.picker.choose("message")
+    set_op(msg, "read")
+    settle(qtbot, page)
+    rules = {"all": [rules["all"][0], {"field": "event", "event": "added_to_cart", "op": "not_since", "days": 90},
+                     {"field": "message", "op": "read"}]}
+    assert page.rules() == rules and shown(page) == expected(shop, rules)
+
+
+def test_conditions_in_plain_words():
+    from wadesk.ui.segments.words import condition_words
+
+    assert condition_words({"field": "aov", "op": ">", "value": 2000}) == "Average order value is more than ₹2,000"
+    assert condition_words({"field": "event", "event": "checkout_started", "op": "at_least", "value": 1,
+                            "days": 30}) == "Started checkout at least 1 time in the last 30 days"
+    assert condition_words({"field": "order_activity", "measure": "count", "op": ">=", "value": 1, "days": 90,
+                            "where": {"payment": "cod", "rto": True}}) == \
+        "Number of orders in the last 90 days is at least 1 (only cash on delivery, returned (RTO))"
+    assert condition_words({"field": "category_views", "key": "skincare", "op": ">", "value": 3}) == \
+        "Product views in category “skincare” is more than 3"
 
 
 def test_an_invalid_value_shows_the_engines_problem_next_to_the_condition(qtbot, page, shop):

@@ -153,6 +153,9 @@ class ConditionRow(QFrame):
 
     def _op_changed(self) -> None:
         if not self._loading:
+            window = next((p for p in self.parts if isinstance(p, WindowPart)), None)
+            if window is not None and self.op.currentData() == "not_since":
+                window.mode.setCurrentIndex(window.mode.findData("days"))  # "has not … in the last N days"
             self._make_value(self.value_editor.value() if self.value_editor else None)
             self._edited()
 

@@ -47,7 +47,7 @@ class LiveCounter(QObject):
         self.ready_changed.emit(False)
         engine = self.engine
         self.jobs.run(lambda ctx: prepare(engine), title="Getting your customers ready", lane="db",
-                      parent=parent, on_result=self._prepared, on_error=self._prepare_failed,
+                      parent=self, on_result=self._prepared, on_error=self._prepare_failed,
                       progress_dialog=False, show_errors=False)
 
     def _prepared(self, choices: dict) -> None:
@@ -80,7 +80,7 @@ class LiveCounter(QObject):
         rules, engine = self.pending, self.engine
         self.generation += 1
         gen = self.generation
-        self.jobs.run(lambda ctx: engine.count(rules), title="Counting customers", lane="db",
+        self.jobs.run(lambda ctx: engine.count(rules), title="Counting customers", lane="db", parent=self,
                       on_result=lambda c: self._done(gen, rules, c),
                       on_error=lambda m: self._error(gen, m), progress_dialog=False, show_errors=False)
 
@@ -104,5 +104,5 @@ class LiveCounter(QObject):
                   title: str, parent: Any = None) -> None:
         """A one-off question to the engine (sample, explain) on the database lane."""
         engine = self.engine
-        self.jobs.run(lambda ctx: fn(engine), title=title, lane="db", parent=parent, on_result=on_result,
+        self.jobs.run(lambda ctx: fn(engine), title=title, lane="db", parent=parent or self, on_result=on_result,
                       on_error=self.failed.emit, progress_dialog=False, show_errors=False)

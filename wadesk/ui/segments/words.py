@@ -68,7 +68,8 @@ def condition_words(c: dict) -> str:
         did = EVENT_WORDS.get(c.get("event"), str(c.get("event")))
         if op == "not_since":
             return f"Has not {did} {_window(c)}{_filters(c)}"
-        return f"{did.capitalize()} {OPS.get(op, op)} {value_words(c.get('value'))} times {_window(c)}{_filters(c)}"
+        times = "time" if c.get("value") == 1 else "times"
+        return f"{did.capitalize()} {OPS.get(op, op)} {value_words(c.get('value'))} {times} {_window(c)}{_filters(c)}"
     if f.kind == "message":
         which = f"campaign #{c['campaign']}" if c.get("campaign") else "a campaign message"
         return f"{MESSAGE_WORDS.get(op, op).capitalize()} {which} {_window(c)}"
