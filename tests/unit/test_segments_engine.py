@@ -101,6 +101,8 @@ def test_explain_shows_which_conditions_matched(small):
     assert why.children[0].text == "State is one of ['assam']"
     assert small.sample(rules, 1)[0]["id"] == 3
     assert small.choices("state") == [("Assam", 3), ("Maharashtra", 3)]
+    assert small.choices("tags") == [("vip", 1)] and small.choices("orders") == []
+    assert dict(small.choices("consent")) == {"opted_in": 5, "opted_out": 1, "unknown": 0}
 
 
 def test_snapshot_staleness_and_refresh(small, db):

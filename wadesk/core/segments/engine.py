@@ -174,6 +174,8 @@ class SegmentEngine:
             m = {c: int(self.match_mask({"field": field, "op": "in", "value": [c]}).sum()) for c in f.choices}
             return sorted(m.items(), key=lambda kv: -kv[1])
         s = self.snapshot()
+        if field != "tags" and field not in s.coded:
+            return []  # free text, numbers, dates: nothing to pick from
         col = s.tags.code if field == "tags" else s.coded[field]
         counts = np.bincount(col.codes[col.codes >= 0], minlength=len(col.values))
         order = np.argsort(-counts, kind="stable")[:limit]
