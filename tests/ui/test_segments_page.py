@@ -298,3 +298,31 @@ def test_unsaved_changes_are_not_thrown_away_without_asking(qtbot, page, monkeyp
     monkeypatch.setattr(dialogs, "confirm", lambda *a, **k: True)
     page.new_segment()
     assert page.rules() == {"all": []}
+
+
+def test_drag_moves_conditions_between_groups(qtbot, page, shop):
+    from PySide6.QtCore import QMimeData
+
+    from wadesk.ui.segments import drag
+
+    page.load_rules({"all": [{"field": "orders", "op": ">=", "value": 2},
+                             {"any": [{"field": "aov", "op": ">", "value": 2000}]}]})
+    orders, group = page.builder.items
+    mime = QMimeData()
+    mime.setData(drag.MIME, b"1")
+    drag.dragging[:] = [group]
+    assert not drag.can_drop(group, mime)  # not into itself
+    assert drag.can_drop(page.builder, mime)
+    drag.dragging[:] = [orders]
+    assert drag.can_drop(group, mime)
+    drag.dragging.clear()
+    assert drag.drop_index(group, 10_000) == 1  # below its only condition
+    group.move_here(orders, 1)  # what dropping it there does
+    assert page.rules() == {"all": [{"any": [{"field": "aov", "op": ">", "value": 2000},
+                                             {"field": "orders", "op": ">=", "value": 2}]}]}
+    orders.value_editor.spin.setValue(3)  # a moved row still reports its edits
+    settle(qtbot, page)
+    assert page.rules()["all"][0]["any"][1]["value"] == 3 and shown(page) == expected(shop, page.rules())
+    page.builder.move_here(orders, 0)  # and back out
+    orders.findChild(type(orders.negate), "row_delete").click()  # its buttons act in its new group
+    assert page.rules() == {"all": [{"any": [{"field": "aov", "op": ">", "value": 2000}]}]}

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QCompleter, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout,
                                QWidget)
 
+from wadesk.ui.segments.drag import DragHandle
 from wadesk.ui.segments.field_picker import FIELDS, FieldPicker
 from wadesk.ui.segments.value_editors import NumberEdit, TextEdit, ValueEditor, editor_for
 from wadesk.ui.segments.window_editors import (CampaignPart, EventPart, FiltersPart, OrderMeasurePart,
@@ -64,6 +65,7 @@ class ConditionRow(QFrame):
         self.op.currentIndexChanged.connect(self._op_changed)
         self.line = QHBoxLayout()
         self.line.setSpacing(4)
+        self.line.addWidget(DragHandle(self))
         self.line.addWidget(self.not_label)
         self.line.addWidget(self.picker)
         self.line.addWidget(self.key)

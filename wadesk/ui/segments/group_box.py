@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from wadesk.core.segments.rules import GROUP_KEYS
+from wadesk.ui.segments import drag
 from wadesk.ui.segments.condition_row import ChoicesFor, ConditionRow, tool
 
 MODES = (("all", "Match ALL of these"), ("any", "Match ANY of these"), ("none", "Match NONE of these"))
@@ -36,6 +37,8 @@ class GroupBox(QFrame):
         self.setStyleSheet(f"QFrame#ruleGroup {{ background: {colour}; border: 1px solid #d5dfd9;"
                            f" border-left: 4px solid {'#169b62' if depth == 0 else '#8fb7a3'}; border-radius: 6px; }}")
         self.items: list[QWidget] = []
+        self.owner: GroupBox | None = None  # the group holding this one (None for the root)
+        self.setAcceptDrops(True)
         self.mode = QComboBox(objectName="groupMode")
         for key, text in MODES:
             self.mode.addItem(text, key)
@@ -47,6 +50,8 @@ class GroupBox(QFrame):
         self.add_group_button.setToolTip("A group inside this one, e.g. 'ANY of' two alternatives")
         self.add_group_button.clicked.connect(lambda: self.add_group())
         head = QHBoxLayout()
+        if depth > 0:
+            head.addWidget(drag.DragHandle(self))
         head.addWidget(self.mode)
         head.addStretch(1)
         head.addWidget(self.add_condition_button)
@@ -92,10 +97,39 @@ class GroupBox(QFrame):
         at = len(self.items) if at is None else at
         self.items.insert(at, w)
         self.body.insertWidget(at, w)
-        w.changed.connect(self.changed)
-        w.request.connect(lambda what, w=w: self._child_request(w, what))
+        if getattr(w, "owner", None) is None:  # wired once; `owner` follows the item when it is moved
+            w.changed.connect(lambda w=w: w.owner.changed.emit())
+            w.request.connect(lambda what, w=w: w.owner._child_request(w, what))
+        w.owner = self
         self.empty.setVisible(False)
         self.changed.emit()
+
+    def move_here(self, w: QWidget, at: int) -> None:
+        """Move an item (from this or another group) to position `at` in this group."""
+        old = w.owner
+        i = old.items.index(w)
+        if old is self and i < at:
+            at -= 1
+        old.items.pop(i)
+        old.body.removeWidget(w)
+        old.empty.setVisible(not old.items)
+        self._insert(w, at)
+        if old is not self:
+            old.changed.emit()
+
+    # -- drag and drop ---------------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if drag.can_drop(self, event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:
+        if drag.can_drop(self, event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        if drag.can_drop(self, event.mimeData()):
+            self.move_here(drag.dragging[0], drag.drop_index(self, event.position().y()))
+            event.acceptProposedAction()
 
     def _child_request(self, w: QWidget, what: str) -> None:
         i = self.items.index(w)
