@@ -323,6 +323,10 @@ def test_drag_moves_conditions_between_groups(qtbot, page, shop):
     orders.value_editor.spin.setValue(3)  # a moved row still reports its edits
     settle(qtbot, page)
     assert page.rules()["all"][0]["any"][1]["value"] == 3 and shown(page) == expected(shop, page.rules())
+    inner = group.add_group()
+    page.builder.move_here(inner, 0)  # a group dragged out takes the colours of its new depth
+    assert inner.depth == 1
+    page.builder.items[0].findChild(type(orders.negate), "group_delete").click()
     page.builder.move_here(orders, 0)  # and back out
     orders.findChild(type(orders.negate), "row_delete").click()  # its buttons act in its new group
     assert page.rules() == {"all": [{"any": [{"field": "aov", "op": ">", "value": 2000}]}]}

@@ -33,9 +33,7 @@ class GroupBox(QFrame):
         super().__init__(parent)
         self.setObjectName("ruleGroup")
         self.choices_for, self.today, self.depth = choices_for, today, depth
-        colour = COLOURS[depth % len(COLOURS)]
-        self.setStyleSheet(f"QFrame#ruleGroup {{ background: {colour}; border: 1px solid #d5dfd9;"
-                           f" border-left: 4px solid {'#169b62' if depth == 0 else '#8fb7a3'}; border-radius: 6px; }}")
+        self.set_depth(depth)
         self.items: list[QWidget] = []
         self.owner: GroupBox | None = None  # the group holding this one (None for the root)
         self.setAcceptDrops(True)
@@ -72,6 +70,16 @@ class GroupBox(QFrame):
         box.addLayout(head)
         box.addWidget(self.empty)
         box.addLayout(self.body)
+
+    def set_depth(self, depth: int) -> None:
+        """Nesting shows as alternating colours (kept right when a group is dragged elsewhere)."""
+        self.depth = depth
+        colour = COLOURS[depth % len(COLOURS)]
+        self.setStyleSheet(f"QFrame#ruleGroup {{ background: {colour}; border: 1px solid #d5dfd9;"
+                           f" border-left: 4px solid {'#169b62' if depth == 0 else '#8fb7a3'}; border-radius: 6px; }}")
+        for w in getattr(self, "items", []):
+            if isinstance(w, GroupBox):
+                w.set_depth(depth + 1)
 
     @property
     def key(self) -> str:
@@ -114,6 +122,8 @@ class GroupBox(QFrame):
         old.body.removeWidget(w)
         old.empty.setVisible(not old.items)
         self._insert(w, at)
+        if isinstance(w, GroupBox):
+            w.set_depth(self.depth + 1)
         if old is not self:
             old.changed.emit()
 

@@ -39,7 +39,7 @@ class LibraryPanel(QWidget):
         grid = QGridLayout()
         grid.setSpacing(4)
         for i, (what, text, tip) in enumerate((
-                ("save", "Save", "Save the rules you are editing"),
+                ("save", "Save", "Save the rules you are editing (Ctrl+S)"),
                 ("rename", "Rename…", "Give the selected segment a new name"),
                 ("duplicate", "Duplicate", "Make a copy of the selected segment"),
                 ("delete", "Delete…", "Delete the selected segment (customers are not touched)"))):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
@@ -60,6 +61,9 @@ class SegmentsPage(QWidget):
         self.sample_stage = "matched"
         self._build()
         self.actions_ = SegmentActions(self)
+        save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.activated.connect(lambda: self.actions_.run("save"))
         self.counter.ready_changed.connect(self._ready_changed)
         self.counter.counting.connect(lambda: self.funnel.status.setText("Counting…"))
         self.counter.counted.connect(self._counted)
