@@ -39,9 +39,11 @@ class LiveCounter(QObject):
         self.timer.timeout.connect(self._start)
 
     # -- the in-memory copy ----------------------------------------------------------------------
-    def prepare(self, parent: Any = None) -> None:
-        """(Re)build the engine's copy in a job; counts wait until it is ready."""
-        self.engine.invalidate()
+    def prepare(self, data_changed: bool = True) -> None:
+        """(Re)build the engine's copy in a job; counts wait until it is ready. On first use a copy
+        the engine already holds (another page built it) is kept."""
+        if data_changed:
+            self.engine.invalidate()
         self.ready, self.preparing = False, True
         self.generation += 1  # a count running on old data is no longer the answer
         self.ready_changed.emit(False)

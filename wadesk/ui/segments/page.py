@@ -69,7 +69,7 @@ class SegmentsPage(QWidget):
         self.counter.counted.connect(self._counted)
         self.counter.failed.connect(self._show_error)
         services.bus.changed.connect(self._on_data_changed)
-        self.counter.prepare(self)
+        self.counter.prepare(data_changed=False)
         self.actions_.reload_saved()
         self._edited()
 
@@ -283,7 +283,7 @@ class SegmentsPage(QWidget):
 
     def _on_data_changed(self, what: frozenset[str]) -> None:
         if events.touches(what, *DATA_TOPICS):
-            self.counter.prepare(self)
+            self.counter.prepare()
             self._edited()
         elif events.touches(what, events.SEGMENTS):
             self.actions_.reload_saved()

@@ -6,8 +6,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import (QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QWidget)
+from PySide6.QtWidgets import QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 
 NUMBER_MAX = 1_000_000_000
