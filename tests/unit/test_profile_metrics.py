@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
@@ -141,3 +142,19 @@ def test_relative_figures_follow_the_clock(shop, clock):
     refresh_profiles(shop, clock=clock)
     m = _metrics(shop)[1]
     assert m.days_since_last_order == 110 and m.funnel_stage == "At risk" and m.r == 3
+
+
+def test_bulk_reads_in_chunks_keep_categories(db, monkeypatch):
+    from sqlalchemy import select as sel
+
+    from wadesk.core.db.models import Customer
+    from wadesk.core.profile import sqlio
+    with db.session() as s:
+        sh = Shop(s)
+        for cid, city in enumerate([None, None, "Pune", "Agra", None, "pune"], 1):
+            sh.customer(cid, city=city)
+    monkeypatch.setattr(sqlio, "FETCH", 2)  # chunks: [None, None], [Pune, Agra], [None, pune]
+    with db.engine.connect() as conn:
+        df = sqlio.read_frame(conn, sel(Customer.id, Customer.city).order_by(Customer.id), ["id", "city"], ["city"])
+    assert df["id"].tolist() == [1, 2, 3, 4, 5, 6]
+    assert [None if pd.isna(x) else x for x in df["city"].tolist()] == [None, None, "Pune", "Agra", None, "pune"]

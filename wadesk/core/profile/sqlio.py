@@ -28,7 +28,11 @@ def compile_stmt(conn: Connection, stmt: Select) -> tuple[str, Any]:
     return str(compiled), params
 
 
-def read_frame(conn: Connection, stmt: Select, columns: Sequence[str]) -> pd.DataFrame:
+def read_frame(conn: Connection, stmt: Select, columns: Sequence[str], categories: Sequence[str] = ()) -> pd.DataFrame:
+    """Rows as a DataFrame. `categories`: string columns turned categorical chunk by chunk, so
+    millions of repeated strings ("product_viewed", "skincare") never sit in memory as objects."""
+    from pandas.api.types import union_categoricals
+
     sql, params = compile_stmt(conn, stmt)
     cur = conn.connection.cursor()
     try:
@@ -38,12 +42,28 @@ def read_frame(conn: Connection, stmt: Select, columns: Sequence[str]) -> pd.Dat
             rows = cur.fetchmany(FETCH)
             if not rows:
                 break
-            parts.append(pd.DataFrame.from_records(rows, columns=list(columns)))
+            part = pd.DataFrame.from_records(rows, columns=list(columns))
+            del rows
+            for c in categories:
+                part[c] = _categorical(part[c])
+            parts.append(part)
     finally:
         cur.close()
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if len(parts) == 1:
+        return parts[0]
+    cats = {c: union_categoricals([p[c].array for p in parts]) for c in categories}
+    out = pd.concat([p.drop(columns=list(categories)) for p in parts], ignore_index=True)
+    for c in categories:
+        out[c] = cats[c]
+    return out[list(columns)]
+
+
+def _categorical(s: pd.Series) -> pd.Categorical:
+    """Categorical with object-dtype categories, so chunks (some all None) can be unioned."""
+    cat = pd.Categorical(s.to_numpy(dtype=object, na_value=None))
+    return pd.Categorical.from_codes(cat.codes, categories=pd.Index(cat.categories, dtype=object))
 
 
 def read_chunked(conn: Connection, make_stmt, ids: Sequence[int] | None, columns: Sequence[str],

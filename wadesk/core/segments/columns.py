@@ -18,7 +18,10 @@ class Coded:
 
     @classmethod
     def of(cls, series: pd.Series) -> "Coded":
-        cat = pd.Categorical(series.to_numpy(dtype=object, na_value=None))
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            cat = series.array
+        else:
+            cat = pd.Categorical(series.to_numpy(dtype=object, na_value=None))
         values = np.asarray(cat.categories, dtype=object)
         keys = np.array([str(v).strip().lower() for v in values], dtype=object)
         codes = np.asarray(cat.codes, dtype=np.int32)

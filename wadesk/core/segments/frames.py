@@ -83,12 +83,13 @@ def load_orders(conn: Connection, ids: np.ndarray) -> OrderFrame:
         cast(Order.is_rto, Integer), cast(Order.cancelled_at.isnot(None), Integer), status,
         Order.payment_method, Order.discount_code,
     ).where((Order.customer_id + 0).isnot(None)), ["id", "cid", "at", "total", "cod", "rto", "cancelled", "status",
-                                               "method", "code"])
+                                                     "method", "code"], categories=("status", "method", "code"))
     pos, ok = positions(ids, o["cid"].to_numpy(dtype=np.int64))
     at = epoch(o["at"])
     # Sort plain arrays (numpy), not the frame with its string columns.
     order = np.flatnonzero(ok)[np.argsort(at[ok], kind="stable")]
-    it = read_frame(conn, select(OrderItem.id, OrderItem.order_id, OrderItem.category), ["id", "order_id", "category"])
+    it = read_frame(conn, select(OrderItem.id, OrderItem.order_id, OrderItem.category), ["id", "order_id", "category"],
+                    categories=("category",))
     oid = o["id"].to_numpy(dtype=np.int64)[order]
     order_sort = np.argsort(oid, kind="stable")
     item_oid = it["order_id"].to_numpy(dtype=np.int64)
@@ -111,7 +112,7 @@ def load_events(conn: Connection, ids: np.ndarray) -> EventFrame:
     sale = cast(Event.properties["sale"].as_string().isnot(None), Integer)
     e = read_frame(conn, select(Event.id, Event.customer_id, Event.type, extract("epoch", Event.occurred_at),
                                 Event.category, Event.value, pdp, sale),
-                   ["id", "cid", "type", "at", "category", "value", "pdp", "sale"])
+                   ["id", "cid", "type", "at", "category", "value", "pdp", "sale"], categories=("type", "category"))
     pos, ok = positions(ids, e["cid"].to_numpy(dtype=np.int64))
     kind = Coded.lowered(e["type"])
     at = epoch(e["at"])

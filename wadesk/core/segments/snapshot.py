@@ -74,7 +74,8 @@ class Snapshot:
         cols = [Customer.id, Customer.phone, Customer.consent_state, *[c for _, c in _NUMBERS],
                 *[extract("epoch", c) for _, c in _DATES], *[c for _, c in _CODED]]
         names = ["id", "phone", "consent", *[k for k, _ in _NUMBERS], *[k for k, _ in _DATES], *[k for k, _ in _CODED]]
-        df = read_frame(conn, select(*cols).outerjoin(M, M.customer_id == Customer.id).order_by(Customer.id), names)
+        df = read_frame(conn, select(*cols).outerjoin(M, M.customer_id == Customer.id).order_by(Customer.id), names,
+                        categories=[k for k, _ in _CODED])
         self.ids = df["id"].to_numpy(dtype=np.int64)
         self.n = len(self.ids)
         self.num: dict[str, np.ndarray] = {}
