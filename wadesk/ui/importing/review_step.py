@@ -1,7 +1,6 @@
 """Wizard step 2: which sheet, what kind of file, the first rows, and which column goes where."""
 from __future__ import annotations
 
-import phonenumbers
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QRadioButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
@@ -9,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBox
 
 from wadesk.core.importing import FORMATS, ImportPreview
 from wadesk.ui.importing.mapping_table import KEEP, MappingTable
-from wadesk.ui.settings.shop_section import FIRST, country_name
+from wadesk.ui.widgets.country_combo import CountryCombo
 
 PREVIEW_ROWS = 20
 
@@ -81,14 +80,7 @@ class ReviewStep(QWidget):
         options.addWidget(self.skip)
         options.addStretch(1)
         options.addWidget(QLabel("Phone numbers without +code are from:"))
-        self.country = QComboBox(objectName="importCountry")
-        names = {c: country_name(c) for c in phonenumbers.SUPPORTED_REGIONS - {"001"}}
-        for code in (*FIRST, "", *sorted(names.keys() - set(FIRST), key=names.get)):
-            if code:
-                self.country.addItem(names[code], code)
-            else:
-                self.country.insertSeparator(self.country.count())
-        self.country.setMaxVisibleItems(20)
+        self.country = CountryCombo(objectName="importCountry")
         options.addWidget(self.country)
 
         buttons = QHBoxLayout()
@@ -149,8 +141,7 @@ class ReviewStep(QWidget):
         self.mapping.set_columns(preview.table.headers, examples, preview.mapping)
         keep = any(v.startswith(KEEP) for v in preview.mapping.values())
         (self.keep if keep else self.skip).setChecked(True)
-        i = self.country.findData(country)
-        self.country.setCurrentIndex(max(i, 0))
+        self.country.set_code(country)
         self._loading = False
         self._update_note()
 

@@ -1,20 +1,12 @@
 """Settings → Shop: the shop's name and the country phone numbers are read in by default."""
 from __future__ import annotations
 
-import phonenumbers
-from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
 from wadesk.core.settings import SettingError
-
-FIRST = ("IN",)  # most shops are Indian: India heads the list
-
-
-def country_name(code: str) -> str:
-    territory = QLocale.codeToTerritory(code)
-    name = QLocale.territoryToString(territory) if territory.name != "AnyTerritory" else code
-    return f"{name} (+{phonenumbers.country_code_for_region(code)})"
+from wadesk.ui.widgets.country_combo import CountryCombo
 
 
 class ShopSection(QFrame):
@@ -32,14 +24,7 @@ class ShopSection(QFrame):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(14)
         self.shop_name = QLineEdit(objectName="shopName", placeholderText="The name customers know you by")
-        self.country = QComboBox(objectName="defaultCountry")
-        names = {c: country_name(c) for c in phonenumbers.SUPPORTED_REGIONS - {"001"}}
-        for code in (*FIRST, "", *sorted(names.keys() - set(FIRST), key=names.get)):
-            if code:
-                self.country.addItem(names[code], code)
-            else:
-                self.country.insertSeparator(self.country.count())
-        self.country.setMaxVisibleItems(20)
+        self.country = CountryCombo(objectName="defaultCountry")
         form.addRow("Shop name", self.shop_name)
         form.addRow("Default country for phone numbers", self.country)
         hint = QLabel("Numbers typed without a country code, like 98765 43210, are read as this country's.",
@@ -61,8 +46,7 @@ class ShopSection(QFrame):
     def load(self) -> None:
         settings = self.services.settings
         self.shop_name.setText(settings.shop_name)
-        index = self.country.findData(settings.get("default_region"))
-        self.country.setCurrentIndex(max(index, 0))
+        self.country.set_code(settings.get("default_region"))
 
     def save(self) -> None:
         settings = self.services.settings
