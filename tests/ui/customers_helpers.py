@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+import pytest
+
 from wadesk.core.crm import consent, customers, notes, tags
 from wadesk.core.crm.totals import refresh_order_totals
 from wadesk.core.db.models import Order, OrderItem
@@ -42,3 +44,22 @@ def make_shop(db) -> dict[str, int]:
         consent.record_opt_in(s, ids["Rohan"], "checkout", now=T)
         notes.add_note(s, ids["Rohan"], "Prefers evening calls", now=T)
     return ids
+
+
+@pytest.fixture
+def ids(db):
+    return make_shop(db)
+
+
+@pytest.fixture
+def page(qtbot, services, ids):
+    """The Customers page over make_shop, shown and loaded."""
+    from wadesk.ui.customers.page import CustomersPage
+
+    p = CustomersPage(services)
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: not p.model.loading, timeout=3000)
+    p.resize(1300, 800)
+    p.show()
+    qtbot.waitExposed(p)
+    return p

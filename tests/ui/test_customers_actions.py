@@ -10,26 +10,9 @@ from wadesk.core.db.models import CONSENT_OPTED_OUT, AuditLog, Customer, Custome
 from wadesk.core.crm.tags import tag_names
 from wadesk.ui import dialogs
 from wadesk.ui.customers import consent_box
-from wadesk.ui.customers.page import CustomersPage
 from wadesk.ui.customers.table_model import KEYS
 
-from customers_helpers import make_shop
-
-
-@pytest.fixture
-def ids(db):
-    return make_shop(db)
-
-
-@pytest.fixture
-def page(qtbot, services, ids):
-    p = CustomersPage(services)
-    qtbot.addWidget(p)
-    qtbot.waitUntil(lambda: not p.model.loading, timeout=3000)
-    p.resize(1300, 800)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+from customers_helpers import ids, page  # noqa: F401 - fixtures
 
 
 @pytest.fixture

@@ -10,23 +10,7 @@ from wadesk.ui import events
 from wadesk.ui.customers.page import CustomersPage
 from wadesk.ui.customers.table_model import KEYS
 
-from customers_helpers import make_shop
-
-
-@pytest.fixture
-def ids(db):
-    return make_shop(db)
-
-
-@pytest.fixture
-def page(qtbot, services, ids):
-    p = CustomersPage(services)
-    qtbot.addWidget(p)
-    qtbot.waitUntil(lambda: not p.model.loading, timeout=3000)
-    p.resize(1300, 800)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
+from customers_helpers import ids, make_shop, page  # noqa: F401 - fixtures
 
 
 def shown_names(page):
