@@ -10,7 +10,7 @@ from wadesk.ui import events
 from wadesk.ui.customers.page import CustomersPage
 from wadesk.ui.customers.table_model import KEYS
 
-from customers_helpers import ids, make_shop, page  # noqa: F401 - fixtures
+from customers_helpers import ids, page  # noqa: F401 - fixtures
 
 
 def shown_names(page):
