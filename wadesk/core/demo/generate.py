@@ -190,6 +190,10 @@ def build_sample_shop(
         set_setting(session, "sample_shop", True)
         set_setting(session, "first_run_done", True)
         set_setting(session, "shop_name", SAMPLE_SHOP_NAME)
+    # Scores and funnel stages, so segments and the customer page have them from the first look.
+    from wadesk.core.profile import refresh_profiles
+
+    refresh_profiles(db, clock=clock)
     return DemoResult(
         customers=writers["customers"].count, orders=writers["orders"].count,
         order_items=writers["order_items"].count, events=writers["events"].count,

@@ -216,6 +216,7 @@ class ImportWriter:
         if import_id is not None:
             self.bulk.insert(ImportChange, self.log.rows(import_id))
         self.counts["orders_created"], self.counts["orders_updated"] = self.orders.created, self.orders.updated
+        self.touched = sorted({d.id for d in self.drafts.values()} | set(self.orders.touched_customers))
         return dict(self.counts)
 
     def _write_tags(self) -> list[int]:
