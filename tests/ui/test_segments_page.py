@@ -330,3 +330,15 @@ def test_drag_moves_conditions_between_groups(qtbot, page, shop):
     page.builder.move_here(orders, 0)  # and back out
     orders.findChild(type(orders.negate), "row_delete").click()  # its buttons act in its new group
     assert page.rules() == {"all": [{"any": [{"field": "aov", "op": ">", "value": 2000}]}]}
+
+
+def test_one_segment_engine_per_app(qtbot, services, shop):
+    assert services._segment_engine is None  # start-up does not pay for it
+    engine = services.segment_engine
+    assert services.segment_engine is engine and engine.db is services.db
+    first, second = SegmentsPage(services), SegmentsPage(services)
+    qtbot.addWidget(first)
+    qtbot.addWidget(second)
+    assert first.engine is engine and second.engine is engine
+    settle(qtbot, first)
+    settle(qtbot, second)

@@ -1,8 +1,10 @@
 """What every page and dialog gets: the app's services, passed in so a test can build one alone."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
@@ -12,6 +14,9 @@ from wadesk.core.paths import DataDir
 from wadesk.ui.events import DataBus
 from wadesk.ui.jobs import JobRunner
 from wadesk.ui.settings_store import SettingsStore
+
+if TYPE_CHECKING:
+    from wadesk.core.segments import SegmentEngine
 
 
 @dataclass
@@ -23,6 +28,20 @@ class AppServices:
     clock: Clock  # injectable time
     settings: SettingsStore  # cached shop settings (get instantly, set writes in a job)
     log_path: Path | None = None  # the log file, to show in error messages
+    _segment_engine: Any = field(default=None, init=False, repr=False, compare=False)
+    _engine_lock: Any = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    @property
+    def segment_engine(self) -> "SegmentEngine":
+        """The one segment evaluator of this shop (Segments page, campaigns), made on first use so
+        start-up does not import numpy/pandas for it; its in-memory copy is built later, in a job."""
+        if self._segment_engine is None:
+            with self._engine_lock:
+                if self._segment_engine is None:
+                    from wadesk.core.segments import SegmentEngine
+
+                    self._segment_engine = SegmentEngine(self.db, self.clock)
+        return self._segment_engine
 
 
 def build_services(db: Database, data_dir: DataDir, *, clock: Clock | None = None,
