@@ -36,7 +36,7 @@ def preview_mapping(spec: TemplateSpec) -> TemplateMapping:
 
 
 def render_for_customer(session: Any, spec: TemplateSpec, search: str, region: str, position: int,
-                        now: Any = None) -> CustomerPreview:
+                        now: Any = None, mapping: TemplateMapping | None = None) -> CustomerPreview:
     from wadesk.core.crm import customer_query as cq
     from wadesk.core.db.models import Customer
     from wadesk.core.messaging.preview import preview_for_customer
@@ -50,7 +50,7 @@ def render_for_customer(session: Any, spec: TemplateSpec, search: str, region: s
     customer = session.get(Customer, ids[0]) if ids else None
     if customer is None:
         return CustomerPreview(0, 0, "", None, None)
-    preview = preview_for_customer(session, spec, preview_mapping(spec), customer, now=now)
+    preview = preview_for_customer(session, spec, mapping or preview_mapping(spec), customer, now=now)
     return CustomerPreview(position, total, customer.name or "(no name)", customer.phone, preview)
 
 
@@ -87,6 +87,8 @@ class CustomerPicker(QFrame):
         self.spec: TemplateSpec | None = None
         self.position, self.active, self._seq = 0, False, 0
         self.last: CustomerPreview | None = None
+        self.custom_mapping: TemplateMapping | None = None  # the mapping editor's; None: core's default
+        self.describe_mapping = True  # off where a mapping editor shows the choices instead
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -125,12 +127,18 @@ class CustomerPicker(QFrame):
         self.spec = spec
         words = mapping_words(spec) if spec is not None else ""
         self.mapping.setText(f"How the blanks are filled for a customer:<br>{words}" if words else "")
-        self.mapping.setVisible(bool(words))
+        self.mapping.setVisible(bool(words) and self.describe_mapping)
         for w in (self.search, self.prev_button, self.next_button, self.example_button):
             w.setEnabled(spec is not None)
         if spec is not None and self.active:
             self.show_position(self.position)
         self._update_buttons()
+
+    def set_mapping(self, mapping: TemplateMapping | None) -> None:
+        """Use the edited mapping and re-render the customer shown (if any)."""
+        self.custom_mapping = mapping
+        if self.spec is not None and self.active:
+            self.show_position(self.position)
 
     def show_examples(self) -> None:
         self.active, self._seq = False, self._seq + 1
@@ -142,10 +150,10 @@ class CustomerPicker(QFrame):
         if self.spec is None:
             return
         self._seq += 1
-        seq, spec, search = self._seq, self.spec, self.search.text()
+        seq, spec, search, mapping = self._seq, self.spec, self.search.text(), self.custom_mapping
         region, now = self.services.settings.get("default_region"), self.services.clock.now()
         self.services.jobs.run_in_session(
-            lambda s, _ctx: render_for_customer(s, spec, search, region, position, now),
+            lambda s, _ctx: render_for_customer(s, spec, search, region, position, now, mapping),
             title="Preparing the preview", parent=self, progress_dialog=False,
             on_result=lambda r: self._show(seq, r))
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, 
 from wadesk.core.messaging.preview import preview_values
 from wadesk.core.messaging.template_spec import TemplateSpec
 from wadesk.ui.templates.customer_picker import CustomerPicker, CustomerPreview
+from wadesk.ui.templates.mapping_editor import MappingEditor
 from wadesk.ui.templates.table_model import CATEGORIES, LANGUAGES, TemplateItem, status_words
 from wadesk.ui.whatsapp_env import STATUS_COLOURS
 from wadesk.ui.widgets.whatsapp_bubble import WhatsAppChat
@@ -67,6 +68,10 @@ class TemplateDetail(QWidget):
         self.picker.rendered.connect(self._show_customer)
         self.picker.reset.connect(self._show_examples)
         layout.addWidget(self.picker)
+        self.picker.describe_mapping = False  # the editor below says how each blank is filled
+        self.mapping_editor = MappingEditor(services, self)
+        self.mapping_editor.changed.connect(self.picker.set_mapping)
+        layout.addWidget(self.mapping_editor)
         self.chat = WhatsAppChat(services.settings.shop_name)
         services.settings.updated.connect(lambda: self.chat.set_shop_name(services.settings.shop_name))
         layout.addWidget(self.chat)
@@ -98,11 +103,14 @@ class TemplateDetail(QWidget):
             self.title.setText("Choose a template on the left")
             self.problems.clear()
             self.picker.set_spec(None)
+            self.mapping_editor.set_spec(None)
             return
         self.title.setText(f"{spec.name}  ·  {LANGUAGES.get(spec.language, spec.language)}")
         self.components.setText(components_html(item))
         if not self.picker.active:
             self._show_examples()
+        self.mapping_editor.set_spec(spec, keep=True)
+        self.picker.custom_mapping = self.mapping_editor.mapping()
         self.picker.set_spec(spec)
 
     def _show_examples(self) -> None:
