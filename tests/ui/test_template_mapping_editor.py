@@ -110,3 +110,26 @@ def test_bad_file_is_explained(page, tmp_path, monkeypatch):
     monkeypatch.setattr(mapping_editor.QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
     page.detail.mapping_editor.load_button.click()
     assert "Could not read the mapping file" in page.detail.mapping_editor.message.text()
+
+
+def test_code_pool_and_short_date_format(qtbot, page, db, services):
+    from wadesk.core.messaging.discount_codes import import_codes
+
+    with db.session() as s:
+        import_codes(s, "DIWALI", ["DIW-001", "DIW-002"], T)
+    d = page.detail
+    page.select_template("cod_confirmation")
+    page.select_template("festive_sale")  # a fresh look reads the pools again
+    editor = d.mapping_editor
+    code = editor.row("body.code")
+    code.source.setCurrentIndex(code.source.findData("discount_code"))
+    qtbot.waitUntil(lambda: editor.row("body.code").name.findData("DIWALI") >= 0, timeout=3000)
+    code = editor.row("body.code")
+    code.name.setCurrentIndex(code.name.findData("DIWALI"))
+    category = editor.row("body.category")
+    category.source.setCurrentIndex(category.source.findData("metric"))
+    category.name.setCurrentIndex(category.name.findData("last_order_at"))
+    category.format.setCurrentIndex(category.format.findData("date"))
+    show_customer(qtbot, d, "+919988776655")  # Meera: one order on 4 Feb
+    qtbot.waitUntil(lambda: "code DIW-001" in d.chat.bubble.body.text(), timeout=3000)
+    assert "off on 4 Feb." in d.chat.bubble.body.text()
