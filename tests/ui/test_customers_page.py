@@ -201,3 +201,22 @@ def test_select_all_on_many_rows_does_not_ask_every_row(qtbot, services, db, mon
     assert p.selected_count() == 20_000
     assert len(calls) < 2_000  # about the visible cells, not 9 x 20,000
     p.model.wait_idle()
+
+
+def test_a_new_customer_gets_scores_and_segments_hear_of_it(qtbot, page, db, services):
+    from wadesk.core.db.profile_models import CustomerMetrics
+
+    heard = []
+    services.bus.changed.connect(heard.append)
+    page.add_action.trigger()
+    dlg = page.actions_.dialog
+    qtbot.keyClicks(dlg.inputs["first_name"], "Zoyaqz")
+    qtbot.keyClicks(dlg.inputs["phone"], "098470 54321")
+    qtbot.keyClick(dlg.inputs["phone"], Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.actions_.dialog is None, timeout=2000)
+    with db.Session() as s:
+        cid = s.scalars(select(Customer.id).where(Customer.first_name == "Zoyaqz")).one()
+    qtbot.waitUntil(lambda: any(events.PROFILES in w for w in heard), timeout=10000)
+    with db.Session() as s:
+        row = s.get(CustomerMetrics, cid)
+    assert row is not None and row.orders == 0

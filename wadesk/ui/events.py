@@ -21,6 +21,7 @@ SETTINGS = "settings"
 SEGMENTS = "segments"
 TEMPLATES = "templates"
 CAMPAIGNS = "campaigns"
+PROFILES = "profiles"  # customer scores recomputed (after an edit, import or refresh)
 AUTOMATIONS = "automations"
 EVERYTHING = "*"  # the whole database changed (sample shop built or removed, restore)
 

@@ -17,6 +17,7 @@ from wadesk.core.crm import tags as crm_tags
 from wadesk.ui import dialogs, events
 from wadesk.ui.customers import formatting as fmt
 from wadesk.ui.customers.customer_dialog import CustomerDialog
+from wadesk.ui.customers.rescore import refresh_scores
 from wadesk.ui.customers.tag_undo import BulkTagCommand
 from wadesk.ui.errors import show_error
 
@@ -172,6 +173,7 @@ class CustomerActions(QObject):
             if undoable and changed_ids:
                 self.undo_stack.push(BulkTagCommand(self.apply_tag, name, list(changed_ids), add))
             self._notify(events.CUSTOMERS, events.TAGS)
+            refresh_scores(self.services, changed_ids or [], self.page)
 
         verb = "Adding" if add else "Removing"
         self._run(f"{verb} tag '{name}' ({fmt.count_noun(n, 'customer')})", work, done)

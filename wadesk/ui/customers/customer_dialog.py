@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from wadesk.core.crm import customers as crm
 from wadesk.core.crm.phones import country_name, format_phone, normalise_phone
 from wadesk.ui import events
+from wadesk.ui.customers.rescore import refresh_scores
 from wadesk.ui.errors import plain_error
 
 log = logging.getLogger(__name__)
@@ -183,4 +184,5 @@ class CustomerDialog(QDialog):
             return
         self.saved_id = saved_id
         self.services.bus.notify(events.CUSTOMERS)
+        refresh_scores(self.services, [saved_id], self.parentWidget())
         self.accept()

@@ -28,6 +28,7 @@ from wadesk.ui.customers import detail_data as data
 from wadesk.ui.customers import formatting as fmt
 from wadesk.ui.customers.consent_box import ConsentBox, OptInDialog
 from wadesk.ui.customers.notes_box import NotesBox
+from wadesk.ui.customers.rescore import refresh_scores
 from wadesk.ui.customers.scores_box import ScoresBox
 from wadesk.ui.customers.tag_chips import TagChips
 from wadesk.ui.customers.timeline_view import TimelineView
@@ -205,7 +206,11 @@ class DetailPane(QStackedWidget):
         now = self.services.clock.now()
         self.services.jobs.run_in_session(
             lambda session, _ctx: fn(session, cid, *args, now=now), title=title, parent=self,
-            on_result=lambda _r: self.services.bus.notify(*topics))
+            on_result=lambda _r: self._changed(cid, topics))
+
+    def _changed(self, cid: int, topics) -> None:
+        self.services.bus.notify(*topics)
+        refresh_scores(self.services, [cid], self)  # tags, consent: the scores and segments follow
 
     def _record_opt_in(self) -> None:
         dlg = OptInDialog(self.customer_name, self)

@@ -291,6 +291,8 @@ class CustomersPage(QWidget):
 
     def _on_data_changed(self, what: frozenset[str]) -> None:
         if not events.touches(what, events.CUSTOMERS, events.ORDERS, events.TAGS):
+            if events.touches(what, events.PROFILES) and self._current_id is not None:
+                self.detail.show_customer(self._current_id)  # its scores were recomputed
             return
         self.model.refresh(keep_row=self.current_row())
         if self._current_id is not None:

@@ -25,7 +25,7 @@ from wadesk.ui.segments.live_counter import LiveCounter
 from wadesk.ui.segments.sample_panel import SamplePanel
 
 SAMPLE_SIZE = 20
-DATA_TOPICS = (events.CUSTOMERS, events.ORDERS, events.EVENTS, events.TAGS, events.CAMPAIGNS)
+DATA_TOPICS = (events.CUSTOMERS, events.ORDERS, events.EVENTS, events.TAGS, events.CAMPAIGNS, events.PROFILES)
 
 
 def problem_rows(rules: dict, root: GroupBox) -> tuple[dict[QWidget, str], list[str]]:
