@@ -133,3 +133,15 @@ def test_code_pool_and_short_date_format(qtbot, page, db, services):
     show_customer(qtbot, d, "+919988776655")  # Meera: one order on 4 Feb
     qtbot.waitUntil(lambda: "code DIW-001" in d.chat.bubble.body.text(), timeout=3000)
     assert "off on 4 Feb." in d.chat.bubble.body.text()
+
+
+def test_a_file_for_another_template_says_what_does_not_fit(page, tmp_path, monkeypatch):
+    other = tmp_path / "other.json"
+    TemplateMapping.from_json({"template": "winback_offer", "language": "en", "header_media": "https://x.in/a.jpg",
+                               "variables": {"body.nope": {"source": "fixed", "name": "hi"}}}).save(other)
+    monkeypatch.setattr(mapping_editor.QFileDialog, "getOpenFileName", lambda *a, **k: (str(other), ""))
+    editor = page.detail.mapping_editor
+    editor.load_button.click()
+    assert "made for the template “winback_offer”" in editor.message.text()
+    assert "The template has no variable 'body.nope'" in editor.general.text()
+    assert "type the text to send" in editor.row("body.first_name").problem.text()

@@ -222,7 +222,7 @@ class MappingEditor(QFrame):
             self.rows.append(VariableRow(self, var, m, i))
         self.grid.setColumnStretch(2, 2)
         self.grid.setColumnStretch(3, 1)
-        self._check(mapping)
+        self._check(self.mapping())
 
     def mapping(self) -> TemplateMapping:
         """The mapping as edited (template, language, UTM campaign and media kept from what was loaded)."""
@@ -239,7 +239,11 @@ class MappingEditor(QFrame):
     def _check(self, mapping: TemplateMapping) -> None:
         problems = check_mapping(self.spec, mapping) if self.spec else []
         for row in self.rows:
-            row.show_problems([p.message for p in problems if p.key == row.var.key])
+            words = [p.message for p in problems if p.key == row.var.key]
+            m = mapping.variables.get(row.var.key)
+            if m is not None and m.source == "fixed" and not m.name.strip():
+                words.append(f"{row.var.label}: type the text to send.")
+            row.show_problems(words)
         keys = {row.var.key for row in self.rows}
         other = [p.message for p in problems if p.key not in keys]
         self.general.setText("• " + "\n• ".join(other) if other else "")
