@@ -210,6 +210,7 @@ class MappingEditor(QFrame):
         for row in self.rows:
             for w in row.widgets:
                 self.grid.removeWidget(w)
+                w.hide()  # gone at once, not when the event loop gets to deleteLater
                 w.deleteLater()
         self.rows = []
 
