@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -245,6 +246,9 @@ class Segment(Base):
     rules: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Members when last saved or viewed (segments.changes encoding), for "N entered, M left since …"
+    last_members: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    last_members_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
 
 
 class Template(Base):

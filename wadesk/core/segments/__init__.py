@@ -4,6 +4,7 @@ For the builder UI: `catalogue()` (fields, types, operators, choices), `problems
 (validation), `SegmentEngine.count / sample / explain / ids / choices`, `PRESETS`, and the saved
 segment functions. Never imports Qt.
 """
+from wadesk.core.segments.changes import MemberChange, entered_left, remember_members
 from wadesk.core.segments.engine import STAGES, Counts, Explanation, ReachPolicy, SegmentEngine, describe
 from wadesk.core.segments.export import export_segment
 from wadesk.core.segments.fields import CATEGORIES, FIELDS, catalogue
@@ -15,7 +16,7 @@ from wadesk.core.segments.saved import (
 )
 
 __all__ = [
-    "CATEGORIES", "Counts", "Explanation", "FIELDS", "PRESETS", "Preset", "ReachPolicy", "RuleError",
+    "CATEGORIES", "Counts", "MemberChange", "entered_left", "remember_members", "Explanation", "FIELDS", "PRESETS", "Preset", "ReachPolicy", "RuleError",
     "RuleProblem", "STAGES", "SavedSegment", "SegmentEngine", "SegmentNotFound", "catalogue",
     "delete_segment", "describe", "duplicate_segment", "export_segment", "find_preset", "find_segment",
     "list_segments", "problems", "rename_segment", "save_segment", "validate",
