@@ -342,3 +342,29 @@ def test_one_segment_engine_per_app(qtbot, services, shop):
     assert first.engine is engine and second.engine is engine
     settle(qtbot, first)
     settle(qtbot, second)
+
+
+def test_saved_segment_tells_who_entered_and_left_since_last_time(qtbot, page, db, clock, services, monkeypatch):
+    from wadesk.core.crm import customers as crm
+    from wadesk.ui import events
+
+    monkeypatch.setattr(actions, "ask_text", lambda *a, **k: "Everyone we know")
+    page.new_segment()
+    settle(qtbot, page)
+    page.library.buttons["save"].click()
+    qtbot.waitUntil(lambda: page.members_checked == 1, timeout=5000)
+    assert "next time" in page.changes.text() and page.changes.isVisibleTo(page)
+
+    with db.session() as s:  # someone new joins the shop
+        crm.create_customer(s, {"first_name": "Newcomer", "phone": "+919847011111"}, now=clock.now(),
+                            source="manual")
+    services.bus.notify(events.CUSTOMERS)
+    settle(qtbot, page)
+    page.new_segment()
+    assert not page.changes.isVisibleTo(page)
+    item = page.library.list.item(0)
+    page.library.list.setCurrentItem(item)
+    page.library.list.itemClicked.emit(item)
+    qtbot.waitUntil(lambda: page.members_checked == 2, timeout=5000)
+    assert page.changes.text() == f"1 entered, 0 left since {clock.now():%d %b %Y}"
+    assert page.changes.isVisibleTo(page)

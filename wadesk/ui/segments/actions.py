@@ -66,6 +66,7 @@ class SegmentActions:
     def _saved(self, seg: Any) -> None:
         self.page._set_source(seg.name, seg.description or "", seg.id, seg.rules)
         self.page.base_rules = seg.rules
+        self.page.remember_for = seg.id  # saving counts as using it: note who is in now
         self.page._edited()
         self.page.show_note(f"Saved “{seg.name}”.")
         self.reload_saved(seg.id)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
 
-from wadesk.core.segments import Counts, SegmentEngine, problems
+from wadesk.core.segments import Counts, SegmentEngine, problems, remember_members
 from wadesk.core.profile.funnel import WHY as FUNNEL_WHY
 from wadesk.ui import dialogs, events
 from wadesk.ui.numbers import count_noun
@@ -59,6 +59,8 @@ class SegmentsPage(QWidget):
         self.source_name = ""  # "COD risk users" (preset) or a saved segment's name
         self.problems: list[str] = []
         self.sample_stage = "matched"
+        self.remember_for: int | None = None  # saved segment whose members the next count records
+        self.members_checked = 0  # how many times "what changed" was answered
         self._build()
         self.actions_ = SegmentActions(self)
         save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
@@ -85,6 +87,11 @@ class SegmentsPage(QWidget):
         self.description = QLabel(objectName="editingDescription")
         self.description.setWordWrap(True)
         self.description.setStyleSheet("color: #5b6b63;")
+        self.changes = QLabel(objectName="segmentChanges")  # "3 entered, 1 left since 21 Nov 2026"
+        self.changes.setStyleSheet("color: #0f6b45;")
+        self.changes.setToolTip("Customers who started or stopped matching since this segment was last "
+                                "saved or opened")
+        self.changes.hide()
         self.new_button = QPushButton("New segment", objectName="newSegment")
         self.new_button.setToolTip("Start again with no conditions")
         self.new_button.clicked.connect(self.new_segment)
@@ -128,6 +135,7 @@ class SegmentsPage(QWidget):
         col.setContentsMargins(0, 0, 0, 0)
         col.addLayout(head)
         col.addWidget(self.description)
+        col.addWidget(self.changes)
         col.addWidget(self.funnel)
         col.addWidget(self.message)
         col.addWidget(lower, 1)
@@ -147,6 +155,8 @@ class SegmentsPage(QWidget):
     # -- loading rules ---------------------------------------------------------------------------
     def _set_source(self, name: str, description: str, segment_id: int | None,
                     saved_rules: dict | None = None) -> None:
+        if segment_id is None or segment_id != self.segment_id:
+            self.changes.hide()
         self.segment_id, self.source_name, self.saved_rules = segment_id, name, saved_rules
         self.editing.setText(name)
         self.description.setText(description)
@@ -185,6 +195,7 @@ class SegmentsPage(QWidget):
 
     def show_saved(self, seg: Any) -> None:
         self._set_source(seg.name, seg.description or "", seg.id, seg.rules)
+        self.remember_for = seg.id  # opening it counts as using it: compare with last time
         self.load_rules(seg.rules)
 
     def new_segment(self) -> None:
@@ -231,6 +242,32 @@ class SegmentsPage(QWidget):
                 "Click a number to see who they are.")
         self.funnel.show_counts(counts, note)
         self.show_stage(self.funnel.selected())
+        if self.remember_for is not None and self.remember_for == self.segment_id and rules == self.saved_rules:
+            self._remember_members(rules)
+
+    # -- what changed since last time ------------------------------------------------------------
+    def _remember_members(self, rules: dict) -> None:
+        """Record who matches the saved segment now and show who entered / left since last time."""
+        sid, engine, now = self.segment_id, self.engine, self.services.clock.now()
+        self.remember_for = None
+
+        def work(ctx):
+            ids = engine.ids(rules, "matched")
+            with ctx.db.session() as s:
+                return remember_members(s, sid, ids, now)
+
+        self.services.jobs.run(work, title="Comparing with last time", lane="db", parent=self,
+                               progress_dialog=False, show_errors=False, cancellable=False,
+                               on_result=lambda change: self._show_changes(sid, change),
+                               on_error=self._show_error)
+
+    def _show_changes(self, sid: int, change: Any) -> None:
+        if sid != self.segment_id:
+            return
+        self.changes.setText(change.words() if change is not None else
+                             "Members noted: next time you'll see who entered and who left.")
+        self.changes.show()
+        self.members_checked += 1
 
     def show_stage(self, stage: str) -> None:
         """Show a sample of the customers behind one of the numbers."""
