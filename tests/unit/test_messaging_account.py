@@ -21,7 +21,7 @@ from wadesk.core.settings import SettingError, all_settings
 def db(fresh_db):
     return fresh_db  # a copied, already-migrated database: fast
 
-TOKEN = "EAAGm0PX4ZCpsBAfaketoken1234567890abcdefXYZ"
+TOKEN = "EAAG" + "m0PX4ZCpsBAfaketoken1234567890abcdefXYZ"  # split: not a real token, just its shape
 CFG = AccountConfig(phone_number_id="106540352242922", waba_id="102290129340398")
 
 
