@@ -44,3 +44,23 @@ def test_dry_run_scores_nothing(db, clock, tmp_path):
     run_import(db, DATA / "shopify_customers_2022_v2.csv", ImportOptions(), dry_run=True, clock=clock,
                rejected_dir=tmp_path)
     assert _counts(db) == (0, 0)
+
+
+def test_undoing_an_import_restores_the_scores(db, clock, tmp_path):
+    from wadesk.core.importing import rollback_import
+
+    build_sample_shop(db, customers=40, seed=5, clock=clock)
+    with db.Session() as s:
+        cid, phone = s.execute(select(Customer.id, Customer.phone).where(Customer.phone.is_not(None))
+                               .order_by(Customer.id)).first()
+        before = s.get(CustomerMetrics, cid).product_views
+    f = tmp_path / "views.csv"
+    rows = "".join(f"{phone},Product Viewed,2026-11-2{d} 10:00,Kurta,apparel,999\n" for d in range(5))
+    f.write_text("Mobile,Event,Timestamp,Product,Category,Value\n" + rows, encoding="utf-8")
+    result = run_import(db, f, ImportOptions(), clock=clock, rejected_dir=tmp_path)
+    assert result.events_created == 5
+    with db.Session() as s:
+        assert s.get(CustomerMetrics, cid).product_views == before + 5
+    rollback_import(db, result.import_id, clock=clock)
+    with db.Session() as s:
+        assert s.get(CustomerMetrics, cid).product_views == before

@@ -84,10 +84,10 @@ def rollback_import(db: Database, import_id: int, *, progress: ProgressFn = no_p
         for entity in ("consent_event", "event", "order", "customer"):
             model = _TABLES[entity]
             rs = created.get(entity, {}).get("ranges", [])
-            if entity == "order":  # customers of removed orders need their totals recomputed
+            if entity != "customer":  # their customers need totals and scores recomputed
                 for a, b in rs:
-                    affected.update(x for x in s.scalars(select(Order.customer_id).where(
-                        Order.id.between(a, b), Order.customer_id.is_not(None))))
+                    affected.update(x for x in s.scalars(select(model.customer_id).where(
+                        model.id.between(a, b), model.customer_id.is_not(None))))
             for a, b in rs:
                 s.execute(delete(model).where(model.id.between(a, b)))
             counts[f"{entity}s_removed"] = sum(b - a + 1 for a, b in rs)
@@ -99,7 +99,11 @@ def rollback_import(db: Database, import_id: int, *, progress: ProgressFn = no_p
         refresh_order_totals(s, sorted(affected))
         run.status = "rolled_back"
         run.summary = {**(run.summary or {}), "rolled_back_at": now.isoformat(), "rollback": counts}
-        progress(len(changes), len(changes), "Done")
-        return counts
+    if affected:  # the customers it changed get their scores back (deleted ones take theirs along)
+        from wadesk.core.importing.runner import refresh_scores_after_import
+
+        refresh_scores_after_import(db, sorted(affected), clock, progress)
+    progress(len(changes), len(changes), "Done")
+    return counts
 
 

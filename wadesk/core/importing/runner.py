@@ -198,12 +198,12 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
             s.rollback()
             raise
     if not dry_run and writer.touched:
-        _refresh_scores(db, writer.touched, clock, progress)
+        refresh_scores_after_import(db, writer.touched, clock, progress)
     progress(result.rows, result.rows, "Done")
     return result
 
 
-def _refresh_scores(db: Database, ids: list[int], clock: Clock | None, progress) -> None:
+def refresh_scores_after_import(db: Database, ids: list[int], clock: Clock | None, progress) -> None:
     """Metrics, RFM and funnel stage of the customers this import touched. The import is already
     committed: a failure here is logged and fixed by the next refresh, never undoes the import."""
     from wadesk.core.profile import refresh_profiles

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
+from wadesk.core.crm.phones import format_phone
 from wadesk.core.segments import Explanation
 from wadesk.ui.numbers import group_indian, rupees
 from wadesk.ui.segments.words import explain_words
@@ -18,7 +19,7 @@ COLUMNS = ("Name", "Phone", "City", "Orders", "Spent", "Last order")
 
 def _cells(r: dict[str, Any]) -> list[str]:
     last = r.get("last_order_at")
-    return [r.get("name") or "(no name)", r.get("phone") or "—", r.get("city") or "—",
+    return [r.get("name") or "(no name)", format_phone(r.get("phone")) or "—", r.get("city") or "—",
             group_indian(int(r.get("orders") or 0)), rupees(r.get("total_spent")),
             last.strftime("%d %b %Y") if last else "never"]
 
