@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from wadesk.core.db import DatabaseError, open_database
@@ -38,6 +38,19 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--smoke-test", action="store_true",
                         help="open the window off-screen, visit every page and exit (0 = all good)")
     return parser.parse_known_args(argv)  # the rest is for Qt (e.g. -platform)
+
+
+# Notes the offscreen platform prints for every window; they mean nothing for the app.
+_QT_NOISE = ("This plugin does not support propagateSizeHints", "This plugin does not support raise")
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+
+def _qt_to_log(kind: QtMsgType, _context, message: str) -> None:
+    """Qt's own messages go to the log file (not the user's terminal), minus known noise."""
+    if not message.startswith(_QT_NOISE):
+        logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
 def make_app(qt_args: list[str], offscreen: bool = False) -> QApplication:
@@ -113,6 +126,7 @@ def run_gui(argv: list[str] | None = None) -> int:
         return fatal(f"WaDesk cannot use the folder {data_dir.root}: {exc.strerror or exc}", quiet)
     holder: dict[str, QWidget] = {}
     reporter = CrashReporter(log_path, parent_window=lambda: holder.get("window")).install()
+    previous_handler = qInstallMessageHandler(_qt_to_log)
     try:
         splash = None
         if database_needs_update(data_dir):  # the one slow start: say why the window waits
@@ -130,6 +144,7 @@ def run_gui(argv: list[str] | None = None) -> int:
         finally:
             db.dispose()
     finally:
+        qInstallMessageHandler(previous_handler)
         reporter.uninstall()
 
 
