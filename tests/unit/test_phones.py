@@ -89,3 +89,42 @@ def test_any_valid_indian_mobile_in_any_format_gives_the_same_e164(national, dat
     r = normalise_phone(text, "IN")
     assert r.e164 == "+91" + national
     assert r.national == national
+
+
+# --- the fast path for plain Indian numbers gives exactly what phonenumbers.parse gives ---------
+
+def _slow(text, region="IN"):
+    """normalise_phone with the plain-Indian-number shortcut switched off (the original path)."""
+    import re
+
+    from wadesk.core.crm import phones
+
+    fast = phones._PLAIN_IN
+    phones._PLAIN_IN = re.compile(r"(?!)")
+    try:
+        return normalise_phone(text, region)
+    finally:
+        phones._PLAIN_IN = fast
+
+
+_ten = st.builds(lambda first, rest: first + rest, st.sampled_from("6789"),
+                 st.text(alphabet="0123456789", min_size=9, max_size=9))
+
+
+@given(_ten, st.sampled_from(["", "+91", "91", "0", "+9", "9", "00", "+910", "0091"]),
+       st.sampled_from(["", " ", "\t"]), st.sampled_from(["IN", "in", "US", ""]))
+def test_plain_indian_fast_path_matches_phonenumbers(ten, prefix, pad, region):
+    text = pad + prefix + ten + pad
+    assert normalise_phone(text, region) == _slow(text, region)
+
+
+@given(st.text(alphabet="0123456789+", min_size=8, max_size=14))
+def test_fast_path_matches_phonenumbers_for_near_shapes(text):
+    assert normalise_phone(text, "IN") == _slow(text, "IN")
+
+
+@given(_ten, st.sampled_from(["91", ""]))
+def test_fast_path_matches_for_excel_number_cells(ten, prefix):
+    n = int(prefix + ten)
+    assert normalise_phone(n) == _slow(n)
+    assert normalise_phone(float(n)) == _slow(float(n))

@@ -20,6 +20,10 @@ _SCIENTIFIC = re.compile(r"^\s*\+?(\d)[.,](\d+)\s*[eE]\s*\+?(\d{1,2})\s*$")
 _TRAILING_ZERO_DECIMAL = re.compile(r"^\s*(\+?\d{6,})[.,]0+\s*$")
 # What a phone fragment typed into a search box may contain.
 _PHONE_LIKE = re.compile(r"^[\s\d+\-().]*\d[\s\d+\-().]*$")
+# The commonest shapes in Indian shop lists: a 10-digit mobile-range number, bare or with +91 / 91 / 0.
+# For these, phonenumbers.parse(text, "IN") always gives country code 91 and these 10 digits, so the
+# parse (the slowest step) is skipped; validation below is the same calls either way.
+_PLAIN_IN = re.compile(r"(?:\+91|91|0)?([6-9]\d{9})")
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,10 @@ def normalise_phone(text: object, default_region: str = DEFAULT_REGION) -> Phone
         return PhoneResult(raw, error=lost)
     if not any(ch.isdigit() for ch in cleaned):
         return PhoneResult(raw, error="This doesn't look like a phone number (it has no digits).")
+    if region == "IN":
+        m = _PLAIN_IN.fullmatch(cleaned)
+        if m:
+            return _checked(raw, phonenumbers.PhoneNumber(country_code=91, national_number=int(m.group(1))))
     try:
         num = phonenumbers.parse(cleaned, region)
     except NumberParseException as exc:
@@ -96,6 +104,11 @@ def normalise_phone(text: object, default_region: str = DEFAULT_REGION) -> Phone
         if exc.error_type == NumberParseException.TOO_LONG:
             return PhoneResult(raw, error="This number has too many digits.")
         return PhoneResult(raw, error="This doesn't look like a phone number.")
+    return _checked(raw, num)
+
+
+def _checked(raw: str, num: phonenumbers.PhoneNumber) -> PhoneResult:
+    """Validate a parsed number: its region, length and type decide the result."""
     exact_region = phonenumbers.region_code_for_number(num)
     num_region = exact_region or phonenumbers.region_code_for_country_code(num.country_code)
     reason = phonenumbers.is_possible_number_with_reason(num)
