@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from wadesk.core.db.models import Customer, CustomerTag, Order, Tag
@@ -12,6 +12,10 @@ from wadesk.core.db.models import Customer, CustomerTag, Order, Tag
 CHUNK = 5000
 # Cancelled orders do not count as purchases.
 _counted = and_(Order.customer_id == Customer.id, Order.cancelled_at.is_(None))
+
+
+_customers = Customer.__table__
+_SET_TAG_LIST = _customers.update().where(_customers.c.id == bindparam("_id")).values(tag_list=bindparam("_tl"))
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -57,7 +61,9 @@ def refresh_tag_lists(session: Session, customer_ids: Sequence[int] | None = Non
         )
         for cid, name in rows:
             names[cid].append(name)
+        # A Core UPDATE ... WHERE id = ? executemany: the same rows as the ORM's bulk update by
+        # primary key, without its per-row bookkeeping (no objects are synchronised either way).
         session.execute(
-            update(Customer).execution_options(synchronize_session=False),
-            [{"id": cid, "tag_list": ", ".join(tags)[:500]} for cid, tags in names.items()],
+            _SET_TAG_LIST,
+            [{"_id": cid, "_tl": ", ".join(tags)[:500]} for cid, tags in names.items()],
         )
