@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, and_, case, cast, distinct, extract, func, select
 from sqlalchemy.engine import Connection
 
 from wadesk.core.db.models import Customer, Event, Message, Order, OrderItem
-from wadesk.core.profile.sqlio import read_chunked
+from wadesk.core.profile.sqlio import read_chunked, read_frame
 
 Ids = Sequence[int] | None
 _COUNTED = Order.cancelled_at.is_(None)
@@ -58,8 +59,56 @@ def orders(conn: Connection, ids: Ids) -> pd.DataFrame:
 
 
 def category_purchases(conn: Connection, ids: Ids) -> pd.DataFrame:
-    """Counted orders per (customer, category). `coalesce(category, '') != ''` keeps SQLite off
-    the category index: scanning items in order and fetching each order by key is 1.5x faster."""
+    """Counted orders per (customer, category). For everyone: two plain scans (counted orders'
+    customer, items' category) joined and counted in numpy, instead of a 7.5M-row SQL join that
+    fetches an order by key per item (22 s at 5M orders). For some ids: the join, per chunk."""
+    if ids is None:
+        out = _category_purchases_all(conn)
+        if out is not None:
+            return out
+    return _category_purchases_sql(conn, ids)
+
+
+def _category_purchases_all(conn: Connection) -> pd.DataFrame | None:
+    items = read_frame(conn, select(OrderItem.order_id, OrderItem.category)
+                       .where(func.coalesce(OrderItem.category, "") != ""), ["order_id", "category"], ["category"])
+    if items.empty:
+        return None
+    orders_ = read_frame(conn, select(Order.id, Order.customer_id)
+                         .where(_COUNTED, Order.customer_id.isnot(None)), ["id", "customer_id"])
+    if orders_.empty:
+        return None
+    o_id = orders_["id"].to_numpy(dtype=np.int64)
+    o_cust = orders_["customer_id"].to_numpy(dtype=np.int64)
+    i_order = items["order_id"].to_numpy(dtype=np.int64)
+    cat = items["category"].array
+    codes = cat.codes.astype(np.int64)
+    ncat = max(len(cat.categories), 1)
+    top = int(max(o_id.max(), i_order.max()))
+    if min(int(o_id.min()), int(i_order.min())) < 0 or (top + 1) * ncat > 8 * (len(i_order) + len(o_id)) * ncat + 10_000_000:
+        return None  # ids too sparse for the dense tables below: the SQL join
+    cust_of = np.zeros(top + 1, dtype=np.int64)
+    counted = np.zeros(top + 1, dtype=bool)
+    cust_of[o_id], counted[o_id] = o_cust, True
+    found = counted[i_order]
+    # distinct (order, category) pairs: an order with two skincare items counts once
+    seen = np.zeros((top + 1) * ncat, dtype=bool)
+    seen[i_order[found] * ncat + codes[found]] = True
+    pair = np.flatnonzero(seen)
+    p_cust, p_code = cust_of[pair // ncat], pair % ncat
+    key = p_cust * ncat + p_code
+    if len(key) and 0 <= int(p_cust.min()) and int(key.max()) <= 8 * len(key) + 10_000_000:
+        tally = np.bincount(key)
+        keys = np.flatnonzero(tally)
+        counts = tally[keys]
+    else:
+        keys, counts = np.unique(key, return_counts=True)
+    names = np.asarray(cat.categories, dtype=object)
+    return pd.DataFrame({"customer_id": keys // ncat, "category": names[keys % ncat],
+                         "purchases": counts.astype(np.int64)})
+
+
+def _category_purchases_sql(conn: Connection, ids: Ids) -> pd.DataFrame:
     return read_chunked(conn, lambda i: select(
         _key(Order.customer_id, i), OrderItem.category, func.count(distinct(Order.id)),
     ).join(Order, OrderItem.order_id == Order.id)
