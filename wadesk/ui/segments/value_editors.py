@@ -14,7 +14,9 @@ DAYS_OPS = ("in_last_days", "more_than_days_ago")
 LIST_OPS = ("in", "not_in", "has_any", "has_all", "has_none")
 
 
-class ValueEditor(QWidget):
+class RowWidget(QWidget):
+    """A tight horizontal strip of inputs that says when any of them changed."""
+
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None):
@@ -22,6 +24,9 @@ class ValueEditor(QWidget):
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(0, 0, 0, 0)
         self.row.setSpacing(4)
+
+
+class ValueEditor(RowWidget):
 
     def value(self) -> Any:
         raise NotImplementedError

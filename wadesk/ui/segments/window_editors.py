@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QWidget
 
 from wadesk.core.segments.fields import EVENT_TYPES
-from wadesk.ui.segments.value_editors import NumberEdit, TextEdit
+from wadesk.ui.segments.value_editors import NumberEdit, RowWidget, TextEdit
 
 EVENT_WORDS = {
     "product_viewed": "viewed a product", "added_to_cart": "added to cart",
@@ -35,14 +34,7 @@ def _words(v: Any) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-class Part(QWidget):
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.setSpacing(4)
+class Part(RowWidget):
 
     def load(self, cond: dict) -> None: ...
 
