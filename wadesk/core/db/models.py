@@ -279,6 +279,10 @@ class Campaign(Base):
     holdout_pct: Mapped[int] = mapped_column(Integer, default=10)
     # Sent through the built-in sandbox: labelled SANDBOX and never counted as real.
     is_sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Frozen with the audience: holdout, quiet hours, rate, cap, rate card ... (campaigns.settings).
+    settings: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    stop_reason: Mapped[Optional[str]] = mapped_column(Text)  # why sending stopped, in plain words
+    estimated_cost: Mapped[Optional[Decimal]] = mapped_column(Money)
     scheduled_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     frozen_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     finished_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
@@ -293,6 +297,7 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_customer_time", "customer_id", "created_at"),
         Index("ix_messages_campaign_status", "campaign_id", "status"),
+        Index("ix_messages_status_next", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -300,6 +305,8 @@ class Message(Base):
     customer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     campaign_id: Mapped[Optional[int]] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     flow_id: Mapped[Optional[int]] = mapped_column(Integer)
+    # campaign | test | automation | reply: one ledger for every send.
+    purpose: Mapped[str] = mapped_column(String(12), default="campaign", server_default="campaign")
     # Unique per intended send: the guard against ever sending the same message twice.
     idempotency_key: Mapped[Optional[str]] = mapped_column(String(128), unique=True)
     to_phone: Mapped[Optional[str]] = mapped_column(String(20))
@@ -313,7 +320,10 @@ class Message(Base):
     wamid: Mapped[Optional[str]] = mapped_column(String(128), unique=True)
     error_code: Mapped[Optional[int]] = mapped_column(Integer)
     error_title: Mapped[Optional[str]] = mapped_column(String(255))
+    error_detail: Mapped[Optional[str]] = mapped_column(Text)  # Meta's details + fbtrace_id
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Not before: retry backoff, a 24 h deferral, the daily-tier plan or the schedule.
+    next_attempt_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     cost: Mapped[Optional[Decimal]] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
