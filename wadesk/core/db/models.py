@@ -296,8 +296,8 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         Index("ix_messages_customer_time", "customer_id", "created_at"),
-        Index("ix_messages_campaign_status", "campaign_id", "status"),
-        Index("ix_messages_status_next", "status", "next_attempt_at"),
+        # The sender's claim: the next due rows of one campaign in one range scan.
+        Index("ix_messages_campaign_status_next", "campaign_id", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

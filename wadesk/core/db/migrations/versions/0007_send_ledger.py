@@ -6,6 +6,8 @@ campaigns.estimated_cost
 messages.purpose       campaign | test | automation | reply: one ledger for every send
 messages.next_attempt_at  not before (retry backoff, deferral, daily-tier plan, schedule)
 messages.error_detail  Meta's details and trace id for the failure shown to the owner
+index (campaign_id, status, next_attempt_at) replaces (campaign_id, status): the sender claims the
+next due rows of a campaign with one range scan, however long the campaign.
 
 Revision ID: 0007
 Revises: 0006
@@ -28,12 +30,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("purpose", sa.String(12), nullable=False, server_default="campaign"))
         batch_op.add_column(sa.Column("next_attempt_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("error_detail", sa.Text(), nullable=True))
-        batch_op.create_index("ix_messages_status_next", ["status", "next_attempt_at"])
+        batch_op.drop_index("ix_messages_campaign_status")
+        batch_op.create_index("ix_messages_campaign_status_next", ["campaign_id", "status", "next_attempt_at"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("messages", schema=None) as batch_op:
-        batch_op.drop_index("ix_messages_status_next")
+        batch_op.drop_index("ix_messages_campaign_status_next")
+        batch_op.create_index("ix_messages_campaign_status", ["campaign_id", "status"])
         batch_op.drop_column("error_detail")
         batch_op.drop_column("next_attempt_at")
         batch_op.drop_column("purpose")
