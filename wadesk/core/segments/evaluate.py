@@ -48,6 +48,8 @@ def condition(s: Snapshot, c: dict, now_s: float) -> np.ndarray:
     if f.kind == "message":
         return windows.messages(s, c, now_s)
     if f.kind == "attribute":
+        if f.type == "number":
+            return _numeric(s.attribute_number(c["key"].strip()), op, v)
         return _text(s.attribute(c["key"].strip()), op, v)
     if f.key in TEXT:
         return _text(s.text(f.key), op, v)

@@ -28,6 +28,7 @@ from wadesk.core.segments.frames import (
 )
 
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+NOT_DIGITS = re.compile(r"[,\s₹]|^rs\.?", re.IGNORECASE)  # thousands commas, spaces, ₹ / Rs
 M = CustomerMetrics
 # (field, column, is a 0..1 share shown as %)
 _NUMBERS = (("orders", Customer.order_count), ("total_spent", Customer.total_spent), ("aov", M.aov),
@@ -94,6 +95,7 @@ class Snapshot:
         self.messages: MessageFrame = load_messages(conn, self.ids)
         self._text: dict[str, np.ndarray] = {}
         self._attrs: dict[str, np.ndarray] = {}
+        self._attr_numbers: dict[str, np.ndarray] = {}
         self._lazy: dict[str, Coded] = {}
         self._lock = threading.Lock()
         self.load_ms = int((time.perf_counter() - started) * 1000)
@@ -126,17 +128,31 @@ class Snapshot:
                 self._text[key] = low.to_numpy(dtype=object, na_value=None)
             return self._text[key]
 
+    def _attribute_raw(self, key: str) -> pd.Series:
+        """A custom attribute's stored values by row: the import's `custom` section first, then a
+        top-level key (portable JSON access with bound paths, never SQL text)."""
+        value = func.coalesce(Customer.attributes[("custom", key)].as_string(), Customer.attributes[key].as_string())
+        with self.db.engine.connect() as conn:
+            t = read_frame(conn, select(Customer.id, value).order_by(Customer.id), ["id", "v"])
+        return t.set_index("id")["v"].reindex(self.ids)
+
     def attribute(self, key: str) -> np.ndarray:
-        """Lower-case text of a custom attribute (portable JSON access, never SQL text)."""
+        """Lower-case text of a custom attribute (object array, None = no value); loaded once."""
         with self._lock:
             if key not in self._attrs:
-                with self.db.engine.connect() as conn:
-                    t = read_frame(conn, select(Customer.id, Customer.attributes[key].as_string())
-                                   .order_by(Customer.id), ["id", "v"])
-                vals = t.set_index("id")["v"].reindex(self.ids)
-                self._attrs[key] = vals.map(lambda v: str(v).strip().lower() or None,
-                                            na_action="ignore").to_numpy(dtype=object, na_value=None)
+                self._attrs[key] = self._attribute_raw(key).map(
+                    lambda v: str(v).strip().lower() or None, na_action="ignore").to_numpy(dtype=object, na_value=None)
             return self._attrs[key]
+
+    def attribute_number(self, key: str) -> np.ndarray:
+        """A custom attribute read as a number (NaN = none or not a number); "1,200" and "₹ 500"
+        count as 1200 and 500, as shops write them in spreadsheets."""
+        with self._lock:
+            if key not in self._attr_numbers:
+                raw = self._attribute_raw(key).astype(object).map(
+                    lambda v: NOT_DIGITS.sub("", str(v)), na_action="ignore")
+                self._attr_numbers[key] = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+            return self._attr_numbers[key]
 
     def lazy(self, key: str) -> Coded:
         """Rarely used strings of orders and events (item sku / product, event product), loaded
@@ -160,5 +176,6 @@ class Snapshot:
             total += p.pos.nbytes + p.code.nbytes() + sum(v.nbytes for v in p.counts.values())
         total += self.orders.nbytes() + self.events.nbytes() + self.messages.nbytes()
         total += sum(a.nbytes + 60 * len(a) for a in (*self._text.values(), *self._attrs.values()))
+        total += sum(a.nbytes for a in self._attr_numbers.values())
         total += sum(c.nbytes() for c in self._lazy.values())
         return int(total)
