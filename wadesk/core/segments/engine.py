@@ -115,14 +115,16 @@ class SegmentEngine:
         validate(rules)
         return mask(self.snapshot(), rules, self._now_s())
 
-    def stage_masks(self, rules: dict) -> dict[str, np.ndarray]:
+    def stage_masks(self, rules: dict, policy: ReachPolicy | None = None) -> dict[str, np.ndarray]:
+        """Masks per reachability stage; `policy` overrides the engine's (a campaign's own cap)."""
         s, now_s = self.snapshot(), self._now_s()
+        policy = policy or self.policy
         validate(rules)
         matched = mask(s, rules, now_s)
         reachable = matched & s.has_whatsapp
-        opted = reachable & (s.consent == 1) if self.policy.require_opt_in else reachable
+        opted = reachable & (s.consent == 1) if policy.require_opt_in else reachable
         clean = opted & ~windows.suppressed(s)
-        under = windows.marketing_sent(s, now_s, self.policy.cap_days) < self.policy.cap_messages
+        under = windows.marketing_sent(s, now_s, policy.cap_days) < policy.cap_messages
         return {"matched": matched, "reachable": reachable, "opted_in": opted, "not_suppressed": clean,
                 "eligible": clean & under}
 

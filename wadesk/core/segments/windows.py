@@ -183,5 +183,5 @@ def marketing_sent(s: Snapshot, now_s: float, days: float) -> np.ndarray:
     m = s.messages
     with np.errstate(invalid="ignore"):
         sel = (~m.inbound & m.counted & m.marketing & (m.at >= now_s - days * DAY)
-               & ~m.status.matches(["failed", "cancelled"]))
+               & ~m.status.matches(["failed", "cancelled", "skipped"]))
     return np.bincount(m.pos[sel], minlength=s.n)
