@@ -46,7 +46,7 @@ class TemplateMapping:
     language: str
     variables: dict[str, VariableMapping] = field(default_factory=dict)  # variable key -> mapping
     utm_campaign: str | None = None  # slug source for utm_campaign (usually the campaign name)
-    header_media: str | None = None  # link, or a local file uploaded at send time
+    header_media: str | dict[str, str] | None = None  # link or local file; {"id": …} once uploaded
 
     # ---- JSON (the `--mapping FILE.json` format) ------------------------------------------------
     def to_json(self) -> dict[str, Any]:

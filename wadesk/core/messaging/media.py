@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 
 from wadesk.core.messaging.cloud_client import CloudClient
 from wadesk.core.messaging.render import Problem
+
+if TYPE_CHECKING:
+    from wadesk.core.messaging.mapping import TemplateMapping
 
 MB = 1024 * 1024
 ALLOWED = {
@@ -29,13 +34,24 @@ def is_link(source: str) -> bool:
     return source.strip().lower().startswith("https://") or source.strip().lower().startswith("http://")
 
 
+def header_kind(source: str) -> str:
+    """IMAGE, VIDEO or DOCUMENT, from a file's (or link's) name: for callers without the template."""
+    mime = _mime(Path(source.split("?")[0]))
+    return next((kind for kind, (types, _limit) in ALLOWED.items() if mime in types), "DOCUMENT")
+
+
 def _mime(path: Path) -> str:
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return {"video/3gp": "video/3gpp"}.get(mime, mime)
 
 
-def check_media(source: str | None, header_format: str) -> Problem | None:
-    """Pre-flight check of a header link or file; None when it looks sendable."""
+def check_media(source: str | Mapping[str, str] | None, header_format: str) -> Problem | None:
+    """Pre-flight check of a header link or file; None when it looks sendable. An already uploaded
+    {"id": ...} (see prepare_header_media) passes; {"link": ...} is checked as a link."""
+    if isinstance(source, Mapping):
+        if source.get("id"):
+            return None
+        source = source.get("link")
     if not source or not source.strip():
         return Problem("missing_media", f"The template needs a header {header_format.lower()}.")
     if is_link(source):
@@ -78,3 +94,17 @@ class MediaUploader:
         if header_format == "DOCUMENT":
             media["filename"] = path.name
         return media
+
+
+def prepare_header_media(client: CloudClient, mapping: "TemplateMapping", header_format: str | None = None,
+                         uploader: MediaUploader | None = None) -> "TemplateMapping":
+    """The mapping to send with: a local header file is checked, uploaded once through the media
+    endpoint and replaced by {"id": ...} (+ "filename" for documents); a link or an id already
+    uploaded is kept as it is. `header_format` is the template's (IMAGE/VIDEO/DOCUMENT); without it
+    the kind is read from the file's name. Raises ValueError (plain words) for a file WhatsApp would
+    refuse, and the client's errors for a failed upload. Meta keeps uploaded media for 30 days."""
+    source = mapping.header_media
+    if not source or isinstance(source, Mapping) or is_link(source):
+        return mapping
+    media = (uploader or MediaUploader(client)).media_for(source, header_format or header_kind(source))
+    return replace(mapping, header_media=media)

@@ -29,6 +29,11 @@ REASONS = {
 }
 
 
+def valid_phone(phone: str | None) -> bool:
+    """An E.164 number (what the customer table stores for a number WhatsApp can reach)."""
+    return bool(phone) and _E164.fullmatch(phone) is not None
+
+
 @dataclass
 class PreflightResult:
     recipients: int = 0
@@ -89,7 +94,7 @@ def run_preflight(
             reasons.update(codes)
         if media_problem:
             reasons.add("missing_media")
-        if not phone or not _E164.fullmatch(phone):
+        if not valid_phone(phone):
             reasons.add("invalid_phone")
         result.recipients += 1
         if reasons:

@@ -17,6 +17,7 @@ from wadesk.core.messaging.discount_codes import peek_code
 from wadesk.core.messaging.formatting import whatsapp_to_html
 from wadesk.core.messaging.mapping import TemplateMapping, check_mapping, resolve_values
 from wadesk.core.messaging.media import check_media, is_link
+from wadesk.core.messaging.preflight import valid_phone
 from wadesk.core.messaging.render import Problem, Rendered, Renderer, example_values
 from wadesk.core.messaging.template_spec import TemplateSpec
 
@@ -47,12 +48,15 @@ class Preview:
         return json.dumps(self.rendered.payload, ensure_ascii=False, indent=2)
 
 
-def _media(spec: TemplateSpec, source: str | None) -> tuple[dict[str, str] | None, str | None, list[Problem]]:
+def _media(spec: TemplateSpec, source: str | Mapping[str, str] | None
+           ) -> tuple[dict[str, str] | None, str | None, list[Problem]]:
     if not spec.media_header:
         return None, None, []
     problem = check_media(source, spec.media_header)
     if problem or not source:
         return None, None, [problem] if problem else []
+    if isinstance(source, Mapping):  # uploaded already: {"id": ...}
+        return dict(source), None, []
     if is_link(source):
         return {"link": source.strip()}, None, []
     # A local file is uploaded at send time; the preview shows where its id will go.
@@ -80,8 +84,9 @@ def preview_for_customer(session: Session, spec: TemplateSpec, mapping: Template
     values, value_problems = resolve_values(spec, mapping, context)
     media, path, media_problems = _media(spec, mapping.header_media)
     to = customer.phone or PLACEHOLDER_TO
-    if not customer.phone:
-        problems.append(Problem("invalid_phone", "This customer has no WhatsApp number."))
+    if not valid_phone(customer.phone):
+        problems.append(Problem("invalid_phone", "This customer has no WhatsApp number." if not customer.phone
+                                else f"{customer.phone} is not a valid WhatsApp number."))
     rendered = Renderer(spec).render(values, to=to, header_media=media)
     return Preview(rendered, _merge(problems + value_problems + media_problems, rendered.problems), path)
 

@@ -4,6 +4,7 @@ The app's sandbox mode and the test suite both use it: same endpoints, JSON, err
 paging as Meta (reference: ../shared/reference/whatsapp-cloud-api.md). Extra, sandbox-only:
   GET /_sandbox/events[?everything=1]  drain pending webhook payloads (statuses and replies)
   GET /_sandbox/sent                   what was accepted
+Media uploads (`POST /{PHONE_NUMBER_ID}/media`) are checked and remembered in `server.media`.
 and Python-side fault injection (`server.faults.append(Fault.server_error())`).
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from wadesk.core.messaging.sandbox.catalog import sandbox_templates
 from wadesk.core.messaging.sandbox.events import EventScheduler
 from wadesk.core.messaging.sandbox.faults import Fault
+from wadesk.core.messaging.sandbox.media import accept_upload, parse_form
 from wadesk.core.messaging.sandbox.validate import MetaError, check_phone, validate_template_send
 from wadesk.core.messaging.template_spec import STOP_PAYLOAD, is_stop_button
 
@@ -54,6 +56,7 @@ class SandboxServer:
         self.requests: list[dict[str, Any]] = []  # every request (never its Authorization header)
         self.sent: list[dict[str, Any]] = []  # accepted messages
         self.open_windows: set[str] = set()  # wa_ids that wrote in (free text allowed)
+        self.media: dict[str, dict[str, Any]] = {}  # uploaded media id -> summary (no bytes)
         self.lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -162,7 +165,10 @@ class SandboxServer:
         if method == "POST" and edge in ("messages", "marketing_messages"):
             return self._send(body if isinstance(body, dict) else {})
         if method == "POST" and edge == "media":
-            return {"id": f"{uuid.uuid4().int % 10**15:015d}"}
+            upload = accept_upload(body)
+            with self.lock:
+                self.media[upload["id"]] = upload
+            return {"id": upload["id"]}
         raise MetaError(100, "Unsupported request method", http_status=400)
 
     def _templates_page(self, path: str, query: dict[str, str]) -> dict[str, Any]:
@@ -238,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
             except ValueError:
                 body = None
         elif raw:
-            body = {"_form_bytes": len(raw)}
+            body = parse_form(self.headers.get("Content-Type") or "", raw)
         status, out = self.sandbox.handle(method, parts.path, query, self.headers.get("Authorization"), body)
         data = json.dumps(out, ensure_ascii=False).encode()
         try:
