@@ -1,4 +1,5 @@
 """Subcommands of the `wadesk` command line, one module per area; importing registers them."""
+from wadesk.commands import backup  # noqa: F401
 from wadesk.commands import codes  # noqa: F401
 from wadesk.commands import demo  # noqa: F401
 from wadesk.commands import importing  # noqa: F401
