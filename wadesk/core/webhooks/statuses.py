@@ -1,0 +1,160 @@
+"""Delivery statuses onto the send ledger, set-based: one read of the affected rows, one bulk UPDATE.
+
+Rules (the same final state whatever order or how often Meta delivers the events):
+- matched by wamid; an event whose wamid no row has is matched by its callback data
+  ("wadesk:<messages.id>") to a row without a wamid that is still unsettled (queued, sending,
+  deferred, unknown, accepted): that row gets the wamid and the status. Holdout rows never change;
+  any other outgoing row Meta reports on takes Meta's word (it did go out).
+- status only climbs: (queued/sending/accepted/deferred/unknown) < sent < delivered < read.
+- failed is final, whatever its arrival order: a failed event makes the row failed even after
+  'read' (otherwise 'read then failed' and 'failed then read' would end differently), and nothing
+  turns a failed row back. The error (code, plain words, Meta's details) is written once.
+- sent_at / delivered_at / read_at / failed_at are the earliest time Meta reported for each (taken
+  from every event, also on failed rows, so the order of arrival does not matter); a read fills a
+  missing delivered_at.
+- pricing.category (Meta's billing decision, e.g. MARKETING) replaces the template's category: it
+  is what the shop pays for and what counts toward the marketing frequency cap.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from wadesk.core.crm.bookkeeping import CHUNK
+from wadesk.core.db.models import Message
+from wadesk.core.messaging.errors import classify
+from wadesk.core.webhooks.parse import STATUS_RANK, StatusEvent
+
+RANK_NAME = {v: k for k, v in STATUS_RANK.items()}
+# Rows a status can settle through the callback data: no wamid stored yet, outcome not known.
+SETTLEABLE = ("queued", "sending", "deferred", "unknown", "accepted")
+OPT_OUT_CODE = 131050  # the user stopped marketing messages from this business
+
+_COLUMNS = (Message.id, Message.wamid, Message.status, Message.customer_id, Message.category,
+            Message.sent_at, Message.delivered_at, Message.read_at, Message.failed_at, Message.is_holdout,
+            Message.error_code, Message.error_title, Message.error_detail)
+
+
+@dataclass(slots=True)
+class _Merged:
+    """Everything the batch says about one wamid."""
+
+    rank: int = 0
+    failed: StatusEvent | None = None
+    sent_at: datetime | None = None
+    delivered_at: datetime | None = None
+    read_at: datetime | None = None
+    category: str | None = None
+    callback_id: int | None = None
+
+
+@dataclass
+class StatusOutcome:
+    applied: int = 0  # events that matched a ledger row
+    unmatched_keys: set[str] = field(default_factory=set)  # dedupe keys of events for no known row
+    opt_outs: list[tuple[int, datetime]] = field(default_factory=list)  # (customer id, when) for 131050
+    customer_ids: set[int] = field(default_factory=set)
+
+
+def _earliest(*times: datetime | None) -> datetime | None:
+    known = [t for t in times if t is not None]
+    return min(known) if known else None
+
+
+def _merge(events: Iterable[StatusEvent], now: datetime) -> dict[str, _Merged]:
+    merged: dict[str, _Merged] = {}
+    for ev in events:
+        m = merged.get(ev.wamid)
+        if m is None:
+            m = merged[ev.wamid] = _Merged()
+        at = ev.at or now
+        if ev.status == "failed":
+            if m.failed is None or (ev.at or now) < (m.failed.at or now):
+                m.failed = ev
+        else:
+            rank = STATUS_RANK[ev.status]
+            m.rank = max(m.rank, rank)
+            if rank == 1:
+                m.sent_at = _earliest(m.sent_at, at)
+            elif rank == 2:
+                m.delivered_at = _earliest(m.delivered_at, at)
+            else:
+                m.read_at = _earliest(m.read_at, at)
+        # Smallest value, not first seen: the same answer whatever the order of arrival.
+        if ev.category and (m.category is None or ev.category < m.category):
+            m.category = ev.category
+        if ev.callback_id is not None and (m.callback_id is None or ev.callback_id < m.callback_id):
+            m.callback_id = ev.callback_id
+    return merged
+
+
+def _rows_by(session: Session, column: Any, keys: Sequence[Any], *extra: Any) -> list[Any]:
+    rows: list[Any] = []
+    for i in range(0, len(keys), CHUNK):
+        stmt = select(*_COLUMNS).where(column.in_(keys[i:i + CHUNK]), Message.direction == "out", *extra)
+        rows += session.execute(stmt).all()
+    return rows
+
+
+def apply_statuses(session: Session, events: list[StatusEvent], now: datetime) -> StatusOutcome:
+    """Apply de-duplicated status events to the ledger in the session's transaction."""
+    out = StatusOutcome()
+    if not events:
+        return out
+    merged = _merge(events, now)
+    rows = {r.wamid: r for r in _rows_by(session, Message.wamid, list(merged))}
+    missing = {m.callback_id: w for w, m in merged.items() if w not in rows and m.callback_id is not None}
+    if missing:
+        for r in _rows_by(session, Message.id, sorted(missing), Message.wamid.is_(None),
+                          Message.status.in_(SETTLEABLE)):
+            rows[missing[r.id]] = r
+    params: list[dict[str, Any]] = []
+    for wamid, m in merged.items():
+        row = rows.get(wamid)
+        if row is None or row.is_holdout:
+            continue
+        params.append(_new_values(row, wamid, m, now, out))
+    if params:
+        stmt = (update(Message.__table__).where(Message.__table__.c.id == bindparam("_id"))
+                .values(wamid=bindparam("_wamid"), status=bindparam("_status"), category=bindparam("_category"),
+                        sent_at=bindparam("_sent"), delivered_at=bindparam("_delivered"), read_at=bindparam("_read"),
+                        failed_at=bindparam("_failed"), error_code=bindparam("_code"),
+                        error_title=bindparam("_title"), error_detail=bindparam("_detail")))
+        session.connection().execute(stmt, params)
+    matched = {w for w, r in rows.items() if not r.is_holdout}
+    for ev in events:
+        if ev.wamid in matched:
+            out.applied += 1
+        else:
+            out.unmatched_keys.add(ev.key)
+    return out
+
+
+def _new_values(row: Any, wamid: str, m: _Merged, now: datetime, out: StatusOutcome) -> dict[str, Any]:
+    p: dict[str, Any] = {"_id": row.id, "_wamid": wamid, "_code": row.error_code, "_title": row.error_title,
+                         "_detail": row.error_detail}
+    p["_sent"] = _earliest(row.sent_at, m.sent_at)
+    p["_delivered"] = _earliest(row.delivered_at, m.delivered_at, m.read_at)
+    p["_read"] = _earliest(row.read_at, m.read_at)
+    p["_failed"] = _earliest(row.failed_at, (m.failed.at or now) if m.failed else None)
+    p["_category"] = m.category or row.category
+    if row.customer_id is not None:
+        out.customer_ids.add(row.customer_id)
+    if row.status == "failed":
+        p["_status"] = "failed"
+    elif m.failed is not None:
+        f = m.failed
+        p["_status"] = "failed"
+        p["_code"], p["_title"] = f.error_code, classify(f.error_code).plain[:255]
+        p["_detail"] = f.error_detail
+        if f.error_code == OPT_OUT_CODE and row.customer_id is not None:
+            out.opt_outs.append((row.customer_id, p["_failed"]))
+    else:
+        current = STATUS_RANK.get(row.status, 0)
+        p["_status"] = row.status if current >= m.rank else RANK_NAME[m.rank]
+    return p
+
