@@ -65,3 +65,12 @@ def test_cli_bad_file_exits_non_zero_with_one_line(tmp_path, cli):
     good = DATA / "google_contacts_new_format_header.csv"
     code, out, _ = cli("import", str(good), "--country", "XX", data_dir=tmp_path / "shop")
     assert code == 2 and "XX" in out["error"]
+
+
+def test_cli_date_order_option(tmp_path, cli):
+    f = tmp_path / "sales.csv"
+    f.write_text("Name,Mobile,Amount,Date\nAsha,9876543210,100,03/04/2026\n", encoding="utf-8")
+    code, out, _ = cli("import", str(f), "--date-order", "mdy", "--dry-run", data_dir=tmp_path)
+    assert code == 0 and out["date_order"] == "mdy" and "4 March 2026" in out["date_note"]
+    code, out, _ = cli("import", str(f), "--dry-run", data_dir=tmp_path)
+    assert out["date_order"] == "dmy" and "shop's setting" in out["date_note"]

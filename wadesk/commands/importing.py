@@ -20,6 +20,9 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mapping", metavar="FILE.json", help='column mapping {"File header": "field", ...}')
     p.add_argument("--sheet", help="sheet name (workbooks; default: the first sheet with data)")
     p.add_argument("--country", help="default country for phone numbers (e.g. IN; default: the shop setting)")
+    p.add_argument("--date-order", choices=["dmy", "mdy"],
+                   help="how to read dates like 03/04/2026: dmy = 3 April, mdy = March 4 "
+                        "(default: what the file shows, else the shop setting)")
     p.add_argument("--dry-run", action="store_true", help="show what would happen; change nothing")
 
 
@@ -38,7 +41,8 @@ def _mapping(path: str | None) -> dict[str, str] | None:
 
 @command("import", "import a customer list or store export (Excel or CSV)", _configure)
 def import_file(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict:
-    opts = ImportOptions(format=args.format, mapping=_mapping(args.mapping), sheet=args.sheet, country=args.country)
+    opts = ImportOptions(format=args.format, mapping=_mapping(args.mapping), sheet=args.sheet, country=args.country,
+                         date_order=args.date_order)
     try:
         result = run_import(db, args.file, opts, dry_run=args.dry_run, rejected_dir=data_dir.root / "imports")
     except ImportFileError as exc:

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from wadesk.core.clock import Clock, SystemClock, utc_naive
 from wadesk.core.db.engine import Database
 from wadesk.core.db.models import ImportRun
+from wadesk.core.importing.dates import DateOrder
+from wadesk.core.importing.dates import decide as decide_dates
 from wadesk.core.importing.errors import ImportFileError
 from wadesk.core.importing.formats import FORMATS, FormatGuess, ParseContext, detect_formats, get_format
 from wadesk.core.importing.mapping import find_saved_mapping, save_mapping
@@ -43,7 +45,7 @@ class ImportOptions:
     mapping: dict[str, str] | None = None  # {file header: field}; None = saved or suggested
     sheet: str | int | None = None
     country: str | None = None  # default region for phones; None = the shop setting
-    dayfirst: bool = True  # 03/04/2026 is 3 April (Indian default)
+    date_order: str | None = None  # "dmy" | "mdy" for 03/04/2026; None = what the file proves, else the setting
     remember_mapping: bool = True
 
 
@@ -56,6 +58,7 @@ class ImportPreview:
     mapping: dict[str, str]
     mapping_source: str  # "saved", "format" or "suggested"
     rows: list[list[str]]
+    dates: DateOrder | None = None  # how slash dates are read (for the mapping shown)
 
 
 @dataclass
@@ -75,6 +78,8 @@ class ImportResult:
     consent_changes: int = 0
     warnings: dict[str, int] = field(default_factory=dict)
     rejected_reasons: dict[str, int] = field(default_factory=dict)  # reason (without row details) -> rows
+    date_order: str | None = None  # dmy | mdy when the file has slash dates (03/04/2026)
+    date_note: str = ""  # how they were read and why, in one sentence
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
@@ -98,10 +103,12 @@ def preview_file(path: str | Path, *, sheet: str | int | None = None, format: st
     if db is not None:
         with db.Session() as s:
             name, mapping, src = choose_mapping(table, format, s)
+            dates = decide_dates(table, mapping, None, s)
     else:
         name, mapping, src = choose_mapping(table, format, None)
+        dates = decide_dates(table, mapping, None, None)
     return ImportPreview(table, list_sheets(path) if table.kind == "excel" else [], detect_formats(table),
-                         name, mapping, src, table.preview(rows))
+                         name, mapping, src, table.preview(rows), dates)
 
 
 def _region(country: str | None, session: Session) -> str:
@@ -160,7 +167,8 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
             s.add(run)
             s.flush()
             writer = ImportWriter(s, fmt, path.name, _region(opts.country, s), now)
-            ctx = ParseContext(path.name, dayfirst=opts.dayfirst)
+            dates = decide_dates(table, mapping, opts.date_order, s)
+            ctx = ParseContext(path.name, dayfirst=dates.dayfirst)
             for rec in fmt.records(table, fmt.compile(table.headers, mapping), ctx):
                 writer.add(rec)
             check_cancelled(cancelled)
@@ -171,6 +179,8 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
                                   warnings=dict(writer.warnings),
                                   **{k: v for k, v in counts.items() if k in ImportResult.__dataclass_fields__})
             result.rows = counter["rows"]
+            if dates.has_dates:
+                result.date_order, result.date_note = dates.order, dates.note()
             for _row, reason, _cells in writer.rejects:
                 key = re.sub(r"'[^']*'", "…", reason.split(" (")[0]).rstrip(".") + "."  # group like rows
                 result.rejected_reasons[key] = result.rejected_reasons.get(key, 0) + 1

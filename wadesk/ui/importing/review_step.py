@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBox
                                QWidget)
 
 from wadesk.core.importing import FORMATS, ImportPreview
+from wadesk.ui.importing.date_row import DateOrderRow
 from wadesk.ui.importing.mapping_table import KEEP, MappingTable
 from wadesk.ui.widgets.country_combo import CountryCombo
 
@@ -54,6 +55,7 @@ class ReviewStep(QWidget):
         kind.addWidget(QLabel("This file is:"))
         kind.addWidget(self.format)
         kind.addWidget(self.format_note, 1)
+        self.dates = DateOrderRow()
 
         self.preview_table = QTableWidget(objectName="importPreview")
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -113,6 +115,7 @@ class ReviewStep(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(kind)
+        layout.addWidget(self.dates)
         layout.addWidget(self.splitter, 1)
         layout.addLayout(options)
         layout.addLayout(buttons)
@@ -136,6 +139,7 @@ class ReviewStep(QWidget):
         self.format.setCurrentIndex(self.format.findData(preview.format))
         self.format_note.setText(self._format_note(preview, detected))
         self._fill_preview(preview)
+        self.dates.show_dates(preview.dates)
         examples = [next((r[i] for r in preview.rows if i < len(r) and r[i]), "")
                     for i in range(len(preview.table.headers))]
         self.mapping.set_columns(preview.table.headers, examples, preview.mapping)
@@ -195,5 +199,5 @@ class ReviewStep(QWidget):
         return self.country.currentData() or "IN"
 
     def set_busy(self, busy: bool) -> None:
-        for w in (self.check_button, self.sheet, self.format, self.other_file, self.mapping):
+        for w in (self.check_button, self.sheet, self.format, self.other_file, self.mapping, self.dates):
             w.setEnabled(not busy)

@@ -118,7 +118,8 @@ class ImportWizard(QWidget):
     def options(self) -> ImportOptions:
         preview = self.review.preview
         return ImportOptions(format=self.review.format.currentData() or "auto", mapping=self.review.mapping.mapping(),
-                             sheet=preview.table.sheet if preview else None, country=self.review.selected_country())
+                             sheet=preview.table.sheet if preview else None, country=self.review.selected_country(),
+                             date_order=self.review.dates.choice())
 
     def check(self) -> None:
         self._start("check", dry_run=True)
@@ -130,6 +131,8 @@ class ImportWizard(QWidget):
         if self.path is None or self.running:
             return
         path, db, opts, clock = self.path, self.services.db, self.options(), self.services.clock
+        if not dry_run and (order := self.review.dates.remembered()):
+            self.services.settings.set("import_date_order", order)
         folder = self.services.data_dir.root / REJECTED_FOLDER
 
         def work(ctx):

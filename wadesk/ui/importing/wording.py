@@ -86,6 +86,8 @@ def summary_html(result: Any, file_name: str, *, future: bool) -> str:
         left = "will be" if future else ("was" if result.rejected == 1 else "were")
         parts.append(f"<p><b>{count_noun(result.rejected, 'row')} can't be used</b> and {left} left out:</p>"
                      f"<ul>{_bullets(rejected_lines(result))}</ul>")
+    if note := getattr(result, "date_note", ""):
+        parts.append(f"<p>{_esc(note)}</p>")
     if warns := warning_lines(result):
         parts.append(f"<p>Good to know:</p><ul>{_bullets(warns)}</ul>")
     if future:
