@@ -1,4 +1,4 @@
-"""`wadesk templates sync|list` and `wadesk account test|show|connect|disconnect`.
+"""`wadesk templates sync|list` and `wadesk account set|show|test|sandbox|disconnect` (`connect` = `set`).
 
 Without a connected account (or with the sandbox chosen) these run against the built-in sandbox,
 started for the command on a free loopback port, and say so with "sandbox": true.
@@ -12,11 +12,14 @@ from typing import Any, Iterator
 
 from wadesk.cli import CliError, command
 from wadesk.core.db import Database
-from wadesk.core.messaging.account import AccountConfig, connect, disconnect, load_account, resolve_mode
+from wadesk.core.messaging.account import (AccountConfig, connect, disconnect, load_account, resolve_mode,
+                                           secret_store)
+from wadesk.core.settings import set_setting
 from wadesk.core.messaging.connection import check_connection, open_client, sandbox_state_path
 from wadesk.core.messaging.errors import CloudApiError
 from wadesk.core.messaging.sandbox import SandboxServer
-from wadesk.core.messaging.secrets import KeychainError, KeychainUnavailable, keychain_status
+from wadesk.core.messaging.secrets import (ACCESS_TOKEN, APP_SECRET, KeychainError, KeychainUnavailable,
+                                           keychain_status, mask)
 from wadesk.core.messaging.templates import describe, list_templates, sync_templates
 from wadesk.core.paths import DataDir
 
@@ -68,8 +71,10 @@ def templates(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict
 
 
 def _configure_account(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=["test", "show", "connect", "disconnect"],
-                   help="test: read the number's name, quality, tier and throughput")
+    p.add_argument("action", choices=["set", "connect", "show", "test", "sandbox", "disconnect"],
+                   help="set (or connect): store the account; show: what is stored, secrets masked; test: read "
+                        "the number's name, quality, tier and throughput; sandbox on|off; disconnect: forget it")
+    p.add_argument("switch", nargs="?", choices=["on", "off"], default=None, help="sandbox: on or off")
     p.add_argument("--phone-number-id", default=None)
     p.add_argument("--waba-id", default=None)
     p.add_argument("--api-version", default=None)
@@ -87,17 +92,34 @@ def account(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict[s
         if args.action == "test":
             with _sandbox_if_needed(db, data_dir) as server:
                 return check_connection(db, sandbox=server).as_json()
-        if args.action == "connect":
+        if args.action in ("set", "connect"):
             return _connect(args, db)
+        if args.action == "sandbox":
+            if args.switch is None:
+                raise CliError("Say on or off: wadesk account sandbox on|off.")
+            with db.session() as s:
+                set_setting(s, "whatsapp_sandbox", args.switch == "on")
+                mode = resolve_mode(s)
+            return {"sandbox": mode.sandbox, "reason": mode.reason}
         if args.action == "disconnect":
             with db.session() as s:
                 disconnect(s)
-        with db.session() as s:
-            cfg, mode = load_account(s), resolve_mode(s)
-        usable, keychain = keychain_status()
-        return {"phone_number_id": cfg.phone_number_id, "waba_id": cfg.waba_id, "api_version": cfg.api_version,
-                "base_url": cfg.base_url, "sandbox": mode.sandbox, "reason": mode.reason,
-                "token_saved": mode.access_token is not None, "keychain": keychain, "keychain_usable": usable}
+        return _show(db)
+
+
+def _show(db: Database) -> dict[str, Any]:
+    """The stored account; secrets only masked, with where they come from (keychain / environment)."""
+    with db.session() as s:
+        cfg, mode = load_account(s), resolve_mode(s)
+        store = secret_store(s)
+        token, token_source = store.lookup(ACCESS_TOKEN)
+        secret, secret_source = store.lookup(APP_SECRET)
+    usable, keychain = keychain_status()
+    return {"phone_number_id": cfg.phone_number_id, "waba_id": cfg.waba_id, "api_version": cfg.api_version,
+            "base_url": cfg.base_url, "sandbox": mode.sandbox, "sandbox_chosen": cfg.sandbox_chosen,
+            "reason": mode.reason, "token_saved": token is not None, "access_token": mask(token),
+            "token_source": token_source, "app_secret_saved": secret is not None, "app_secret": mask(secret),
+            "app_secret_source": secret_source, "keychain": keychain, "keychain_usable": usable}
 
 
 def _connect(args: argparse.Namespace, db: Database) -> dict[str, Any]:
@@ -113,6 +135,10 @@ def _connect(args: argparse.Namespace, db: Database) -> dict[str, Any]:
         new = AccountConfig(**{**cfg.__dict__, **{k: v for k, v in changes.items() if v is not None}})
         if args.sandbox is not None:
             new = AccountConfig(**{**new.__dict__, "sandbox_chosen": args.sandbox == "on"})
-        connect(s, new, access_token=token, app_secret=secret)
+        if not new.has_ids:
+            raise CliError("Give both --phone-number-id and --waba-id (WhatsApp Manager → Phone numbers).")
+        saved = connect(s, new, access_token=token, app_secret=secret)  # IDs checked, token to the keychain
         mode = resolve_mode(s)
-    return {"connected": not mode.sandbox, "sandbox": mode.sandbox, "reason": mode.reason}
+    return {"connected": not mode.sandbox, "sandbox": mode.sandbox, "reason": mode.reason,
+            "phone_number_id": saved.phone_number_id, "waba_id": saved.waba_id,
+            "api_version": saved.api_version, "base_url": saved.base_url}

@@ -26,14 +26,14 @@ def _folder(value: Any) -> str:
     return str(path)
 
 
-def _count(label: str, most: int):
+def _count(most: int):
     def parse(value: Any) -> int:
         try:
             n = int(str(value).strip())
         except (TypeError, ValueError):
-            raise SettingError(f"'{value}' is not a whole number ({label}).") from None
+            raise SettingError(f"'{value}' is not a whole number.") from None
         if not 0 <= n <= most:
-            raise SettingError(f"{label} must be between 0 and {most}; '{value}' is not.")
+            raise SettingError(f"Give a number from 0 to {most}; '{value}' is not.")
         return n
 
     return parse
@@ -45,9 +45,9 @@ def _text(value: Any) -> str:
 
 BACKUP_SETTINGS = [
     SettingDef("backup_folder", "", "Backup folder (empty: the data folder's backups)", _folder),
-    SettingDef("backup_keep_daily", 7, "Daily backups kept", _count("Daily backups kept", 366)),
-    SettingDef("backup_keep_weekly", 4, "Weekly backups kept", _count("Weekly backups kept", 520)),
-    SettingDef("backup_keep_monthly", 12, "Monthly backups kept", _count("Monthly backups kept", 600)),
+    SettingDef("backup_keep_daily", 7, "Daily backups kept", _count(366)),
+    SettingDef("backup_keep_weekly", 4, "Weekly backups kept", _count(520)),
+    SettingDef("backup_keep_monthly", 12, "Monthly backups kept", _count(600)),
     # Random id written into each backup's note, so a shared folder (a synced drive holding several
     # shops' backups) is pruned only of this shop's files.
     SettingDef("backup_profile_id", "", "Backup id of this shop profile", _text),

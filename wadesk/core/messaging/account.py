@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from wadesk.core.messaging.secrets import ACCESS_TOKEN, APP_SECRET, SecretStore
+from wadesk.core.messaging.secrets import ACCESS_TOKEN, APP_SECRET, ENV_VARS, ENVIRONMENT, SecretStore
 from wadesk.core.settings import SettingDef, SettingError, get_setting, register_settings, set_setting
 
 DEFAULT_API_VERSION = "v25.0"
@@ -49,7 +49,12 @@ def _base_url(value: Any) -> str:
 
 
 def _bool(value: Any) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
+    v = str(value).strip().lower()
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingError(f"'{value}' is not on or off.")
 
 
 def _text(value: Any) -> str:
@@ -170,7 +175,11 @@ def resolve_mode(session: Session) -> Mode:
         return Mode(True, cfg, "You chose the sandbox in Settings → WhatsApp.")
     if not cfg.has_ids:
         return Mode(True, cfg, "No WhatsApp account is connected yet.")
-    token = secret_store(session).access_token()
+    token, source = secret_store(session).lookup(ACCESS_TOKEN)
     if not token:
-        return Mode(True, cfg, "The WhatsApp access token is missing from this computer's keychain.")
+        return Mode(True, cfg, "The WhatsApp access token is missing from this computer's keychain "
+                               f"(and {ENV_VARS[ACCESS_TOKEN]} is not set).")
+    if source == ENVIRONMENT:
+        return Mode(False, cfg, f"Connected to your WhatsApp Business account (token from {ENV_VARS[ACCESS_TOKEN]}).",
+                    token)
     return Mode(False, cfg, "Connected to your WhatsApp Business account.", token)

@@ -4,8 +4,17 @@ Never in the database, a settings file or a log. Where the machine has no usable
 "fail" or "null" backend, or a plain-text file backend) we refuse to store rather than fall back to
 writing the secret to disk in clear. Every secret read or written is registered with the log
 scrubber, so even an accidental log line shows "***".
+
+Unattended machines without a usable keychain (a small always-on box running `wadesk automations
+run`) may give the secrets as the environment variables WADESK_ACCESS_TOKEN / WADESK_APP_SECRET.
+They are only read, never written anywhere. The keychain wins when it holds a value: it is what the
+owner saved on purpose; the environment is the fallback when the keychain is missing, unusable,
+locked, or has no entry.
 """
 from __future__ import annotations
+
+import logging
+import os
 
 import keyring
 import keyring.errors
@@ -16,6 +25,9 @@ from wadesk.core.logging_setup import register_secret
 SERVICE = "WaDesk"
 ACCESS_TOKEN = "access_token"
 APP_SECRET = "app_secret"
+ENV_VARS = {ACCESS_TOKEN: "WADESK_ACCESS_TOKEN", APP_SECRET: "WADESK_APP_SECRET"}
+KEYCHAIN, ENVIRONMENT = "keychain", "environment"
+log = logging.getLogger(__name__)
 
 # Backends that would lose the secret or keep it in clear on disk.
 _UNUSABLE = {
@@ -57,7 +69,18 @@ def keychain_status() -> tuple[bool, str]:
 _HOW_TO_GET_ONE = ("On Windows and macOS the keychain is built in; on Linux install and unlock a Secret "
                    "Service keyring such as GNOME Keyring or KWallet, then try again.")
 _NO_KEYCHAIN = ("This computer has no password keychain WaDesk can use, so the WhatsApp token was not saved "
-                "(WaDesk never writes it to disk in clear). " + _HOW_TO_GET_ONE)
+                "(WaDesk never writes it to disk in clear). " + _HOW_TO_GET_ONE + " On a computer that runs "
+                "WaDesk unattended, the WADESK_ACCESS_TOKEN environment variable can give the token instead "
+                "(see the README).")
+
+
+def from_environment(name: str) -> str | None:
+    """The secret from its WADESK_* environment variable (registered with the log scrubber)."""
+    var = ENV_VARS.get(name)
+    value = (os.environ.get(var) or "").strip() if var else ""
+    if value:
+        register_secret(value)
+    return value or None
 
 
 class SecretStore:
@@ -76,15 +99,24 @@ class SecretStore:
         return f"{self.scope}:{name}"
 
     def get(self, name: str) -> str | None:
-        if not _usable(keyring.get_keyring()):
-            return None
-        try:
-            value = keyring.get_password(self.service, self._user(name))
-        except keyring.errors.KeyringError as exc:
-            raise KeychainError(f"The keychain did not answer ({type(exc).__name__}); is it locked?") from None
-        if value:
-            register_secret(value)
-        return value or None
+        return self.lookup(name)[0]
+
+    def lookup(self, name: str) -> tuple[str | None, str | None]:
+        """(value, where it came from: "keychain", "environment" or None)."""
+        if _usable(keyring.get_keyring()):
+            try:
+                value = keyring.get_password(self.service, self._user(name))
+            except keyring.errors.KeyringError as exc:
+                env = from_environment(name)
+                if env:
+                    log.info("The keychain did not answer (%s); using %s", type(exc).__name__, ENV_VARS[name])
+                    return env, ENVIRONMENT
+                raise KeychainError(f"The keychain did not answer ({type(exc).__name__}); is it locked?") from None
+            if value:
+                register_secret(value)
+                return value, KEYCHAIN
+        env = from_environment(name)
+        return (env, ENVIRONMENT) if env else (None, None)
 
     def set(self, name: str, value: str) -> None:
         value = (value or "").strip()
