@@ -96,7 +96,7 @@ def ingest(session: Session, payloads: Iterable[Any], *, source: str, clock: Clo
     res.duplicates = d1 + d2 + d3
 
     st = apply_statuses(session, statuses, stamp)
-    res.statuses, res.unmatched = st.applied, len(st.unmatched_keys)
+    res.statuses, res.unmatched = len(statuses), len(st.unmatched_keys)  # unmatched: for no known row
     res.customer_ids |= st.customer_ids
     for customer_id, at in st.opt_outs:
         if session.get(Customer, customer_id) is not None:
