@@ -9,4 +9,3 @@ from wadesk.commands import templates  # noqa: F401
 from wadesk.commands import segments  # noqa: F401
 from wadesk.commands import settings_cli  # noqa: F401
 from wadesk.commands import webhook  # noqa: F401
-from wadesk.commands import webhook  # noqa: F401
