@@ -16,6 +16,7 @@ class Fault:
     count: int = 1
     delay: float = 0.0  # sleep first; with http_status 0 the request is then processed normally
     subcode: int | None = None
+    after: int = 0  # let this many matching requests through first ("the token expires mid-campaign")
 
     @classmethod
     def server_error(cls, count: int = 1, path: str = "") -> "Fault":

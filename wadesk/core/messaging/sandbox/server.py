@@ -113,6 +113,9 @@ class SandboxServer:
         with self.lock:
             for f in self.faults:
                 if f.count > 0 and f.path in path and (f.method in (None, method)):
+                    if f.after > 0:
+                        f.after -= 1
+                        continue
                     f.count -= 1
                     return f
         return None

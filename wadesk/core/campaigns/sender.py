@@ -1,0 +1,488 @@
+"""The send engine: drains a frozen campaign's ledger through the Cloud API, paced, at most once.
+
+One run = one thread that owns the database (claims rows, records results, decides when to stop)
+and a pool of workers that only wait for a token and make the HTTP call:
+
+    claim k due rows: status queued → sending, attempts+1, COMMIT (synchronous=FULL)
+    workers: pair gap → token → POST /messages (biz_opaque_callback_data = "wadesk:<row id>")
+    results, every ~50 ms in one transaction: accepted + wamid | retry later | deferred | failed
+
+Rows are claimed only as fast as workers can start them, so a crash leaves at most a handful in
+`sending` (→ `unknown`, never resent automatically). Pause, cancel and stop conditions stop claiming,
+let in-flight calls finish, and put claimed-but-never-sent rows back. The CampaignLease makes sure
+only one process sends a campaign.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import random
+import threading
+import time
+from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+from sqlalchemy import bindparam, select, text, update
+
+from wadesk.core.campaigns import ledger as L
+from wadesk.core.campaigns.lease import CampaignLease
+from wadesk.core.campaigns.pacing import PAIR_GAP, Pacer, PairGap
+from wadesk.core.campaigns.policy import SendPolicy
+from wadesk.core.campaigns.schedule import next_send_time
+from wadesk.core.clock import Clock, SystemClock, utc_naive
+from wadesk.core.db.models import Campaign, Customer, Message
+from wadesk.core.messaging import errors as E
+from wadesk.core.messaging.cloud_client import CloudClient, SendResult
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6  # transient errors and pair-rate retries per recipient
+DEFER_HOURS = 24  # 131049: Meta asks not to retry within 24 h
+NETWORK_BREAKER = 20  # consecutive transient failures: stop hammering and wait
+TEMPLATE_BREAKER = 10  # consecutive template errors: the mapping is wrong for everyone
+_NOT_ATTEMPTED = object()
+
+
+@dataclass
+class SendProgress:
+    """What the sending screen and `campaign send` show while a campaign runs."""
+
+    state: str
+    total: int = 0  # recipients to send (holdout excluded)
+    accepted: int = 0
+    failed: int = 0
+    deferred: int = 0
+    unknown: int = 0
+    cancelled: int = 0
+    skipped: int = 0
+    remaining: int = 0
+    failures: dict[str, int] = field(default_factory=dict)  # plain reason -> n
+    rate: float = 0.0  # accepted per second, recent
+    target_rate: float = 0.0
+    eta_s: float | None = None
+    next_due: datetime | None = None  # aware UTC: when waiting rows may go
+    stop_reason: str | None = None
+
+    @property
+    def done(self) -> int:
+        return self.accepted + self.failed + self.skipped + self.cancelled + self.unknown
+
+
+@dataclass
+class RunOutcome:
+    state: str  # done | paused | stopped | waiting | cancelled
+    progress: SendProgress
+    stop_reason: str | None = None
+    next_due: datetime | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        p = self.progress
+        return {"state": self.state, "accepted": p.accepted, "failed": p.failed, "deferred": p.deferred,
+                "unknown": p.unknown, "skipped": p.skipped, "cancelled": p.cancelled, "remaining": p.remaining,
+                "stop_reason": self.stop_reason,
+                "next_due": self.next_due.isoformat() if self.next_due else None}
+
+
+class SendControl:
+    """Pause / cancel from another thread (the UI's buttons, Ctrl+C in the CLI)."""
+
+    def __init__(self) -> None:
+        self.pause = threading.Event()
+        self.cancel = threading.Event()
+
+    def request_pause(self) -> None:
+        self.pause.set()
+
+    def request_cancel(self) -> None:
+        self.cancel.set()
+
+
+@dataclass
+class _Job:
+    id: int
+    customer_id: int | None
+    phone: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+def _aware(dt: datetime | None) -> datetime | None:
+    return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
+
+
+class CampaignSender:
+    def __init__(
+        self,
+        db: Any,
+        client: CloudClient,
+        campaign_id: int,
+        *,
+        sandbox: bool = False,
+        clock: Clock | None = None,
+        control: SendControl | None = None,
+        progress: Callable[[SendProgress], None] | None = None,
+        workers: int | None = None,
+        max_idle_s: float = 120.0,
+        pair_gap: PairGap = PAIR_GAP,
+        sleep: Callable[[float], None] | None = None,
+        rate: float | None = None,
+    ):
+        self.db, self.client, self.campaign_id, self.sandbox = db, client, campaign_id, sandbox
+        self.clock = clock or SystemClock()
+        self.control = control or SendControl()
+        self._report = progress or (lambda p: None)
+        self.max_idle_s = max_idle_s
+        self.pair_gap = pair_gap
+        self._sleep = sleep
+        self._rate_override = rate
+        self._workers = workers
+        self._stop = threading.Event()  # tells workers not to start new calls
+        self._results: queue.Queue = queue.Queue()
+        self._accept_times: deque[float] = deque()
+        self._stop_reason: str | None = None
+        self._stop_state = L.STOPPED
+        self._consecutive = Counter()
+
+    # ---- public ------------------------------------------------------------------------------
+    def run(self) -> RunOutcome:
+        with CampaignLease(self.db, self.campaign_id):
+            return self._run_locked()
+
+    # ---- set-up ------------------------------------------------------------------------------
+    def _load(self) -> None:
+        with self.db.session() as s:
+            c = s.get(Campaign, self.campaign_id)
+            if c is None:
+                raise LookupError(f"There is no campaign {self.campaign_id}.")
+            if c.frozen_at is None:
+                raise ValueError(f"Campaign '{c.name}' has no recipients yet; create it again.")
+            if bool(c.is_sandbox) != bool(self.sandbox):
+                where = "the sandbox" if c.is_sandbox else "your real WhatsApp account"
+                raise ValueError(f"Campaign '{c.name}' was prepared for {where}; switch WhatsApp back to it "
+                                 "(Settings → WhatsApp) or create the campaign again.")
+            settings = c.settings or {}
+            self.name = c.name
+            self.policy = SendPolicy.from_json(settings.get("policy") or {})
+            self.endpoint = settings.get("endpoint", "messages")
+            self.marketing = str(settings.get("category", "MARKETING")).upper() == "MARKETING"
+            self.total = s.scalar(select(text("count(*)")).select_from(Message).where(
+                Message.campaign_id == self.campaign_id, Message.purpose == "campaign",
+                Message.status != L.HOLDOUT)) or 0
+            if c.status in (L.DONE, L.CAMPAIGN_CANCELLED):
+                self.final_state = c.status
+            else:
+                self.final_state = None
+        rate = self._rate_override or self.policy.rate_per_second
+        self.pacer = Pacer(rate)
+        self.n_workers = self._workers or int(max(4, min(64, rate // 8)))
+
+    def _set_state(self, state: str, reason: str | None = None, finished: bool = False) -> None:
+        with self.db.session() as s:
+            c = s.get(Campaign, self.campaign_id)
+            c.status, c.stop_reason = state, reason
+            c.updated_at = utc_naive(self.clock.now())
+            if finished:
+                c.finished_at = c.updated_at
+
+    # ---- the loop ------------------------------------------------------------------------------
+    def _run_locked(self) -> RunOutcome:
+        self._load()
+        if self.final_state:
+            return RunOutcome(self.final_state, self._progress(self.final_state))
+        with self.db.session() as s:
+            recovered = L.recover_in_flight(s, self.campaign_id)
+        if recovered:
+            log.warning("Campaign %s: %d message(s) were in flight at a crash; marked unknown", self.campaign_id,
+                        recovered)
+        self._set_state(L.RUNNING)
+        conn = self.db.engine.connect()
+        if self.db.engine.dialect.name == "sqlite":
+            # A claim must survive a power cut too: a lost `sending` row would be sent again.
+            conn.exec_driver_sql("PRAGMA synchronous=FULL")
+        pool = ThreadPoolExecutor(self.n_workers, thread_name_prefix=f"wadesk-send-{self.campaign_id}")
+        inflight = 0
+        outcome: RunOutcome | None = None
+        last_report = 0.0
+        try:
+            while outcome is None:
+                inflight -= self._drain(conn, block=inflight > 0)
+                now = self.clock.now()
+                if time.monotonic() - last_report > 0.25:
+                    self._report(self._progress(L.RUNNING))
+                    last_report = time.monotonic()
+                stopping = self._stop_reason is not None or self.control.pause.is_set() or self.control.cancel.is_set()
+                if stopping:
+                    self._stop.set()
+                    if inflight:
+                        continue
+                    outcome = self._finish_stopped(conn)
+                    break
+                quiet_until = self._quiet_until(now)
+                capacity = self.n_workers * 2 - inflight
+                claimed = self._claim(conn, now, capacity) if capacity > 0 and quiet_until is None else []
+                for job in claimed:
+                    pool.submit(self._work, job)
+                inflight += len(claimed)
+                if inflight or claimed:
+                    continue
+                outcome = self._idle(conn, now, quiet_until)
+        finally:
+            self._stop.set()
+            pool.shutdown(wait=True)
+            # Results of calls that finished while shutting down must not be lost.
+            self._drain(conn, block=False)
+            if self.db.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            conn.close()
+        self._report(outcome.progress)
+        return outcome
+
+    def _quiet_until(self, now: datetime) -> datetime | None:
+        nxt = next_send_time(now, self.policy)
+        return nxt if nxt > now else None
+
+    def _idle(self, conn: Any, now: datetime, quiet_until: datetime | None) -> RunOutcome | None:
+        """Nothing in flight and nothing claimable now: finished, or wait (in process when soon)."""
+        with self.db.session() as s:
+            due = _aware(L.next_due(s, self.campaign_id))
+        if due is None:
+            self._set_state(L.DONE, finished=True)
+            return RunOutcome(L.DONE, self._progress(L.DONE))
+        if quiet_until is not None:
+            due = max(due, quiet_until)
+        wait = (due - now).total_seconds()
+        if wait <= self.max_idle_s and not self.control.pause.is_set() and not self.control.cancel.is_set():
+            self._wait(max(wait, 0.01))
+            return None
+        reason = self._stop_reason or ("Quiet hours: sending resumes at the end of them."
+                                       if quiet_until is not None and due == quiet_until else None)
+        self._set_state(L.WAITING_STATE, reason)
+        return RunOutcome(L.WAITING_STATE, self._progress(L.WAITING_STATE, next_due=due), reason, due)
+
+    def _wait(self, seconds: float) -> None:
+        if self._sleep is not None:
+            self._sleep(seconds)
+            return
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not (self.control.pause.is_set() or self.control.cancel.is_set()):
+            time.sleep(min(0.1, end - time.monotonic()))
+
+    def _finish_stopped(self, conn: Any) -> RunOutcome:
+        if self.control.cancel.is_set():
+            with self.db.session() as s:
+                L.cancel_waiting(s, self.campaign_id)
+            self._set_state(L.CAMPAIGN_CANCELLED, finished=True)
+            return RunOutcome(L.CAMPAIGN_CANCELLED, self._progress(L.CAMPAIGN_CANCELLED))
+        if self._stop_reason is not None:
+            self._set_state(self._stop_state, self._stop_reason)
+            with self.db.session() as s:
+                due = _aware(L.next_due(s, self.campaign_id))
+            return RunOutcome(self._stop_state, self._progress(self._stop_state, next_due=due),
+                              self._stop_reason, due if self._stop_state == L.WAITING_STATE else None)
+        self._set_state(L.PAUSED)
+        return RunOutcome(L.PAUSED, self._progress(L.PAUSED))
+
+    # ---- claiming ------------------------------------------------------------------------------
+    def _claim(self, conn: Any, now: datetime, limit: int) -> list[_Job]:
+        stamp = utc_naive(now)
+        ids: list[int] = []
+        for status in (L.QUEUED, L.DEFERRED):
+            if len(ids) >= limit:
+                break
+            ids += conn.execute(
+                select(Message.id).where(Message.campaign_id == self.campaign_id, Message.status == status,
+                                         Message.next_attempt_at <= stamp)
+                .order_by(Message.next_attempt_at, Message.id).limit(limit - len(ids))).scalars().all()
+        if not ids:
+            conn.rollback()
+            return []
+        rows = conn.execute(
+            select(Message.id, Message.customer_id, Message.to_phone, Message.payload, Message.attempts,
+                   Customer.consent_state)
+            .outerjoin(Customer, Customer.id == Message.customer_id).where(Message.id.in_(ids))).all()
+        blocked = self._blocked_customers(conn, [r.customer_id for r in rows if r.customer_id is not None])
+        jobs, skipped = [], []
+        for r in rows:
+            reason = self._skip_reason(r, blocked)
+            if reason:
+                skipped.append({"mid": r.id, "reason": reason})
+            else:
+                jobs.append(_Job(r.id, r.customer_id, r.to_phone, dict(r.payload or {}), r.attempts + 1))
+        if skipped:
+            conn.execute(update(Message).where(Message.id == bindparam("mid")).values(
+                status=L.SKIPPED, error_title=bindparam("reason"), next_attempt_at=None), skipped)
+        if jobs:
+            res = conn.execute(update(Message).where(
+                Message.id.in_([j.id for j in jobs]), Message.status.in_(L.WAITING))
+                .values(status=L.SENDING, attempts=Message.attempts + 1))
+            if res.rowcount != len(jobs):  # cannot happen under the lease; never send on doubt
+                conn.rollback()
+                raise RuntimeError("The send ledger changed under the sender; sending stopped to be safe.")
+        conn.commit()  # `sending` is on disk before any HTTP call
+        return jobs
+
+    def _blocked_customers(self, conn: Any, customer_ids: list[int]) -> set[int]:
+        """Customers a send has told us since freezing are undeliverable or stopped marketing."""
+        if not customer_ids:
+            return set()
+        codes = [131026, 131050] if self.marketing else [131026]
+        return set(conn.execute(select(Message.customer_id).where(
+            Message.customer_id.in_(customer_ids), Message.direction == "out",
+            Message.error_code.in_(codes)).distinct()).scalars())
+
+    def _skip_reason(self, row: Any, blocked: set[int]) -> str | None:
+        if not row.to_phone:
+            return "No WhatsApp number."
+        if row.customer_id in blocked:
+            return "The number can't receive WhatsApp messages or the customer stopped marketing."
+        if self.marketing and row.consent_state == -1:
+            return "The customer opted out after the campaign was prepared."
+        if self.marketing and self.policy.require_opt_in and row.consent_state is not None and row.consent_state != 1:
+            return "The customer's marketing opt-in was withdrawn after the campaign was prepared."
+        return None
+
+    # ---- the workers ---------------------------------------------------------------------------
+    def _work(self, job: _Job) -> None:
+        try:
+            if self._stop.is_set():
+                self._results.put((job, _NOT_ATTEMPTED))
+                return
+            gap = self.pair_gap.reserve(job.phone)
+            if gap > 0 and self._stop.wait(gap):
+                self._results.put((job, _NOT_ATTEMPTED))
+                return
+            if not self.pacer.acquire(self._stop):
+                self._results.put((job, _NOT_ATTEMPTED))
+                return
+            payload = dict(job.payload, biz_opaque_callback_data=L.callback_data(job.id))
+            try:
+                self._results.put((job, self.client.send_template(payload, endpoint=self.endpoint)))
+            except E.CloudApiError as exc:
+                self._results.put((job, exc))
+        except BaseException as exc:  # noqa: BLE001 - anything after the call started: outcome unknown
+            log.exception("Unexpected error sending message %s", job.id)
+            self._results.put((job, E.OutcomeUnknown(f"WaDesk hit an unexpected error while sending ({exc!r}).")))
+
+    # ---- results -------------------------------------------------------------------------------
+    def _drain(self, conn: Any, block: bool) -> int:
+        """Record every finished call in one transaction; returns how many were recorded."""
+        got: list[tuple[_Job, Any]] = []
+        try:
+            got.append(self._results.get(timeout=0.05) if block else self._results.get_nowait())
+            while len(got) < 500:
+                got.append(self._results.get_nowait())
+        except queue.Empty:
+            pass
+        if not got:
+            return 0
+        now = self.clock.now()
+        stamp = utc_naive(now)
+        opt_outs: list[int] = []
+        for job, result in got:
+            values = self._outcome(job, result, now, opt_outs)
+            conn.execute(update(Message).where(Message.id == job.id).values(**values))
+        if opt_outs:
+            self._record_opt_outs(conn, opt_outs, stamp)
+        conn.commit()
+        return len(got)
+
+    def _outcome(self, job: _Job, result: Any, now: datetime, opt_outs: list[int]) -> dict[str, Any]:
+        stamp = utc_naive(now)
+        if result is _NOT_ATTEMPTED:
+            return {"status": L.QUEUED, "attempts": job.attempts - 1}
+        if isinstance(result, SendResult):
+            self._consecutive.clear()
+            self._accept_times.append(time.monotonic())
+            return {"status": L.ACCEPTED, "wamid": result.wamid, "sent_at": stamp, "next_attempt_at": None,
+                    "error_code": None, "error_title": None, "error_detail": None}
+        err: E.CloudApiError = result
+        detail = " ".join(x for x in (err.details or "", f"fbtrace_id {err.fbtrace_id}" if err.fbtrace_id else "") if x)
+        failed = {"status": L.FAILED, "failed_at": stamp, "error_code": err.code, "error_title": err.plain,
+                  "error_detail": detail or None, "next_attempt_at": None}
+        if isinstance(err, E.OutcomeUnknown):
+            return {"status": L.UNKNOWN, "error_title": err.plain, "error_detail": detail or None}
+        action = err.action
+        if action != E.RETRY:
+            self._consecutive["network"] = 0
+        if action == E.RETRY:
+            self._consecutive["network"] += 1
+            if self._consecutive["network"] >= NETWORK_BREAKER and self._stop_reason is None:
+                self._stop_state = L.WAITING_STATE
+                self._stop_reason = ("WhatsApp's servers are not answering (or the internet is down). "
+                                     "Sending will be tried again in a few minutes.")
+                return {"status": L.QUEUED, "attempts": job.attempts - 1,
+                        "next_attempt_at": stamp + timedelta(minutes=5)}
+            if job.attempts >= MAX_ATTEMPTS:
+                return dict(failed, error_title=f"Gave up after {job.attempts} tries: {err.plain}")
+            delay = min(300.0, 2.0 * 2 ** (job.attempts - 1)) * (0.5 + random.random() / 2)
+            return {"status": L.QUEUED, "next_attempt_at": stamp + timedelta(seconds=delay),
+                    "error_title": err.plain}
+        if action == E.RATE_LIMIT:
+            wait = err.retry_after or 1.0
+            if err.code == 130429:
+                self.pacer.throttled()
+            else:
+                self.pacer.pause_for(wait)
+            return {"status": L.QUEUED, "attempts": job.attempts - 1,
+                    "next_attempt_at": stamp + timedelta(seconds=wait)}
+        if action == E.PAIR_LIMIT:
+            if job.attempts >= MAX_ATTEMPTS:
+                return failed
+            return {"status": L.QUEUED, "next_attempt_at": stamp + timedelta(seconds=4 ** job.attempts)}
+        if action == E.DEFER:
+            if self.policy.time_sensitive:
+                return dict(failed, error_title=err.plain + " This campaign is time-sensitive, so WaDesk gave up.")
+            return {"status": L.DEFERRED, "error_code": err.code, "error_title": err.plain,
+                    "next_attempt_at": stamp + timedelta(hours=DEFER_HOURS, minutes=random.randint(0, 30))}
+        if action == E.OPT_OUT:
+            if job.customer_id is not None:
+                opt_outs.append(job.customer_id)
+            return failed
+        if action == E.STOP:
+            if self._stop_reason is None:
+                self._stop_state = L.STOPPED
+                self._stop_reason = str(err)
+            return {"status": L.QUEUED, "attempts": job.attempts - 1, "error_title": None}
+        if action == E.TEMPLATE:
+            self._consecutive["template"] += 1
+            if self._consecutive["template"] >= TEMPLATE_BREAKER and self._stop_reason is None:
+                self._stop_state = L.STOPPED
+                self._stop_reason = (f"{TEMPLATE_BREAKER} messages in a row were refused for a template problem: "
+                                     f"{err.plain} Fix the template or the mapping, then resume.")
+        return failed
+
+    def _record_opt_outs(self, conn: Any, customer_ids: list[int], stamp: datetime) -> None:
+        from sqlalchemy.orm import Session
+
+        from wadesk.core.crm.consent import record_opt_out
+
+        with Session(bind=conn) as s:  # joins the results transaction: one commit for both
+            for cid in dict.fromkeys(customer_ids):
+                try:
+                    record_opt_out(s, cid, source="whatsapp_131050", at=stamp, now=stamp,
+                                   note=f"Meta refused a marketing message of campaign {self.campaign_id} (131050).")
+                except ValueError:  # the customer was deleted meanwhile; the failed row says enough
+                    log.info("Opt-out for deleted customer %s not recorded", cid)
+            s.flush()
+
+    # ---- progress ------------------------------------------------------------------------------
+    def _progress(self, state: str, next_due: datetime | None = None) -> SendProgress:
+        with self.db.session() as s:
+            counts = L.status_counts(s, self.campaign_id)
+            reasons = s.execute(select(Message.error_title, text("count(*)")).where(
+                Message.campaign_id == self.campaign_id, Message.purpose == "campaign",
+                Message.status == L.FAILED).group_by(Message.error_title)).all()
+        now = time.monotonic()
+        while self._accept_times and self._accept_times[0] < now - 5:
+            self._accept_times.popleft()
+        rate = len(self._accept_times) / 5.0
+        remaining = counts["queued"] + counts["deferred"] + counts["sending"]
+        return SendProgress(
+            state=state, total=self.total, accepted=counts["accepted"], failed=counts["failed"],
+            deferred=counts["deferred"], unknown=counts["unknown"], cancelled=counts["cancelled"],
+            skipped=counts["skipped"], remaining=remaining, failures={r or "Other": n for r, n in reasons},
+            rate=rate, target_rate=self.pacer.rate, eta_s=remaining / max(rate, self.pacer.rate * 0.5) if remaining else 0,
+            next_due=next_due, stop_reason=self._stop_reason)
