@@ -34,7 +34,7 @@ LABELS = {
 }
 
 EVENT_OPS = ("at_least", "at_most", "exactly", "not_since")
-MESSAGE_OPS = ("received", "not_received", "read", "not_read", "replied", "failed")
+MESSAGE_OPS = ("received", "not_received", "read", "not_read", "replied", "clicked", "failed")
 ORDER_MEASURES = ("count", "sum")
 ORDER_FILTERS = {  # key -> value type
     "payment": "choice", "payment_method": "list", "status": "list", "rto": "boolean",
@@ -122,7 +122,7 @@ FIELDS: dict[str, Field] = {f.key: f for f in (
     _f("days_since_last_message", "Days since last message", "Messages", "number", unit="days"),
     _f("messages_in", "Messages from the customer", "Messages", "number", help="WhatsApp messages they sent"),
     _f("message", "Campaign messages", "Messages", "number", kind="message",
-       help="received / read / replied to / failed: a campaign or any, optionally in the last N days"),
+       help="received / read / replied to / clicked a button of / failed: a campaign or any, in a time window"),
     _f("r", "Recency score (R)", "Scores", "number", help="1-5; 0 = no purchase"),
     _f("f", "Frequency score (F)", "Scores", "number", help="1-5; 0 = no purchase"),
     _f("m", "Monetary score (M)", "Scores", "number", help="1-5; 0 = no purchase"),

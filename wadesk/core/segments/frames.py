@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Integer, case, cast, extract, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 from wadesk.core.db.models import Event, Message, Order, OrderItem
+from wadesk.core.messaging.template_spec import STOP_PAYLOAD, is_stop_button
 from wadesk.core.profile.sqlio import read_frame
 from wadesk.core.segments.columns import Coded, epoch, positions
 
@@ -72,6 +74,7 @@ class MessageFrame:
     error: np.ndarray  # error code, 0 = none
     marketing: np.ndarray
     counted: np.ndarray  # real (not sandbox) and not a holdout placeholder
+    clicked: np.ndarray  # the customer tapped one of its buttons (not "Stop promotions")
 
     nbytes = _nbytes
 
@@ -125,13 +128,32 @@ def load_events(conn: Connection, ids: np.ndarray) -> EventFrame:
                       pd.to_numeric(e["sale"], errors="coerce").fillna(0).to_numpy(dtype=bool)[order])
 
 
+TAP_TYPES = ("button", "interactive")
+
+
+def tapped_message_ids(conn: Connection) -> np.ndarray:
+    """Ids of our messages whose buttons the customer tapped. A tap arrives as an inbound message
+    whose `payload` is the Cloud API message: type "button" (template quick reply) or "interactive"
+    (reply button / list), with `context.id` = the wamid of our message. "Stop promotions" taps are
+    opt-outs, not clicks. (Meta does not report taps on URL buttons.)"""
+    ours, tap = aliased(Message), aliased(Message)
+    p = tap.payload
+    rows = conn.execute(select(ours.id, p[("button", "payload")].as_string(), p[("button", "text")].as_string(),
+                               p[("interactive", "button_reply", "title")].as_string())
+                        .join(ours, ours.wamid == p[("context", "id")].as_string())
+                        .where(tap.direction == "in", p["type"].as_string().in_(TAP_TYPES), ours.direction == "out"))
+    return np.array(sorted({mid for mid, payload, text, title in rows
+                            if payload != STOP_PAYLOAD and not is_stop_button(text) and not is_stop_button(title)}),
+                    dtype=np.int64)
+
+
 def load_messages(conn: Connection, ids: np.ndarray) -> MessageFrame:
     m = read_frame(conn, select(
-        Message.customer_id, cast(Message.direction == "in", Integer), Message.campaign_id, Message.status,
+        Message.id, Message.customer_id, cast(Message.direction == "in", Integer), Message.campaign_id, Message.status,
         extract("epoch", Message.created_at), cast(Message.read_at.isnot(None), Integer), Message.error_code,
         Message.category, cast(Message.is_sandbox, Integer), cast(Message.is_holdout, Integer),
     ).where((Message.customer_id + 0).isnot(None)),
-        ["cid", "inbound", "campaign", "status", "at", "read", "error", "category", "sandbox", "holdout"])
+        ["id", "cid", "inbound", "campaign", "status", "at", "read", "error", "category", "sandbox", "holdout"])
     pos, ok = positions(ids, m["cid"].to_numpy(dtype=np.int64))
     m = m[ok]
     status = Coded.of(m["status"])
@@ -143,4 +165,5 @@ def load_messages(conn: Connection, ids: np.ndarray) -> MessageFrame:
         error=pd.to_numeric(m["error"], errors="coerce").fillna(0).to_numpy(dtype=np.int64),
         marketing=m["category"].astype(str).str.upper().eq("MARKETING").to_numpy(),
         counted=~(m["sandbox"].fillna(0).astype(bool) | m["holdout"].fillna(0).astype(bool)).to_numpy(),
+        clicked=np.isin(m["id"].to_numpy(dtype=np.int64), tapped_message_ids(conn)),
     )

@@ -145,6 +145,8 @@ def messages(s: Snapshot, c: dict, now_s: float) -> np.ndarray:
         return ~got
     if op == "read":
         return anyof(received & m.read)
+    if op == "clicked":
+        return anyof(received & m.clicked)
     if op == "not_read":
         return got & ~anyof(received & m.read)
     return anyof(received & _replied(s, received))  # replied

@@ -12,19 +12,20 @@ from PySide6.QtWidgets import (QComboBox, QCompleter, QFrame, QHBoxLayout, QLabe
 from wadesk.ui.segments.drag import DragHandle
 from wadesk.ui.segments.field_picker import FIELDS, FieldPicker
 from wadesk.ui.segments.value_editors import NumberEdit, TextEdit, ValueEditor, editor_for
-from wadesk.ui.segments.window_editors import (CampaignPart, EventPart, FiltersPart, OrderMeasurePart,
-                                               Part, WindowPart)
+from wadesk.ui.segments.filter_editors import FiltersPart
+from wadesk.ui.segments.window_editors import CampaignPart, EventPart, OrderMeasurePart, Part, WindowPart
 
 # Words a shop owner reads instead of symbols.
 OP_WORDS = {"=": "is", "!=": "is not", ">": "more than", ">=": "at least", "<": "less than", "<=": "at most",
             "at_least": "at least", "at_most": "at most", "exactly": "exactly", "not_since": "not",
             "received": "received", "not_received": "did not receive", "read": "read", "not_read": "did not read",
-            "replied": "replied to", "failed": "failed to get"}
-KEY_HINTS = {"attribute": "attribute name", "category_views": "category, e.g. skincare",
+            "replied": "replied to", "clicked": "tapped a button in", "failed": "failed to get"}
+KEY_HINTS = {"attribute": "attribute name", "attribute_number": "attribute name, e.g. loyalty_points", "category_views": "category, e.g. skincare",
              "category_purchases": "category, e.g. skincare"}
 ChoicesFor = Callable[[str], list]
 PLAIN = {"name the category or attribute in 'key'": "type the category (or attribute) name in the box",
-         "the value must be a non-empty list of words": "choose at least one value (tick one or more in the list)"}
+         "the value must be a non-empty list of words": "choose at least one value (tick one or more in the list)",
+         "must be a non-empty list": "needs at least one value (type it, or remove the filter with ✕)"}
 
 
 def tool(text: str, tip: str, name: str) -> QToolButton:
@@ -81,8 +82,10 @@ class ConditionRow(QFrame):
             b = tool(text, tip, f"row_{what}")
             b.clicked.connect(lambda _c=False, w=what: self.request.emit(w))
             self.line.addWidget(b)
-        self.extra = QHBoxLayout()  # window and filters
+        self.extra = QHBoxLayout()  # the time window
         self.extra.setContentsMargins(36, 0, 0, 0)
+        self.filters = QHBoxLayout()  # order / event filters, on their own lines
+        self.filters.setContentsMargins(36, 0, 0, 0)
         self.problem = QLabel(objectName="conditionProblem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b3261e;")
@@ -92,6 +95,7 @@ class ConditionRow(QFrame):
         box.setSpacing(2)
         box.addLayout(self.line)
         box.addLayout(self.extra)
+        box.addLayout(self.filters)
         box.addWidget(self.problem)
         self.key.hide()
         self.op.hide()
@@ -113,8 +117,9 @@ class ConditionRow(QFrame):
         self.key.setVisible(f["keyed"])
         self.key.edit.setPlaceholderText(KEY_HINTS.get(f["key"], "name"))
         self.key.set_value(cond.get("key", ""))
-        if f["key"] in ("category_views", "category_purchases"):
-            names = [v for v, _n in self.choices_for("favourite_category")]
+        if f["keyed"]:  # category names, or the custom attributes customers have
+            source = "attribute_names" if f["kind"] == "attribute" else "favourite_category"
+            names = [v for v, _n in self.choices_for(source)]
             completer = QCompleter(names, self.key.edit)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             self.key.edit.setCompleter(completer)
@@ -129,9 +134,9 @@ class ConditionRow(QFrame):
         elif f["kind"] == "message":
             self._part(CampaignPart(), self.pre, cond)
         if f["kind"] in ("orders", "event", "message"):
-            self._part(WindowPart(), self.extra, cond)
+            self._part(WindowPart(self.today), self.extra, cond)
         if f["kind"] in ("orders", "event"):
-            self._part(FiltersPart(f["kind"]), self.extra, cond)
+            self._part(FiltersPart(f["kind"]), self.filters, cond)
         self.op.blockSignals(True)
         self.op.clear()
         for o in f["operators"]:
@@ -156,8 +161,10 @@ class ConditionRow(QFrame):
     def _op_changed(self) -> None:
         if not self._loading:
             window = next((p for p in self.parts if isinstance(p, WindowPart)), None)
-            if window is not None and self.op.currentData() == "not_since":
-                window.mode.setCurrentIndex(window.mode.findData("days"))  # "has not … in the last N days"
+            if window is not None:  # "has not … " takes "in the last N days" or "since a date"
+                window.blockSignals(True)
+                window.restrict(self.op.currentData())
+                window.blockSignals(False)
             self._make_value(self.value_editor.value() if self.value_editor else None)
             self._edited()
 

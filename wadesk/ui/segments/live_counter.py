@@ -16,7 +16,7 @@ CHOICE_FIELDS = tuple(f["key"] for f in catalogue() if f["type"] in ("choice", "
 def prepare(engine: SegmentEngine) -> dict[str, list[tuple[str, int]]]:
     """Build the in-memory copy and read every choice list (with counts) the value pickers show."""
     engine.snapshot()
-    return {key: engine.choices(key) for key in CHOICE_FIELDS}
+    return {**{key: engine.choices(key) for key in CHOICE_FIELDS}, "attribute_names": engine.attribute_names()}
 
 
 class LiveCounter(QObject):

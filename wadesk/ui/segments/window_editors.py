@@ -1,17 +1,18 @@
-"""The extra parts of order, event and message conditions: what to measure, which event, the time
-window ("at any time" / "in the last N days") and the filters (COD, RTO, order value, category).
+"""The extra parts of order, event and message conditions: what to measure, which event, which
+campaign and the time window (any time, the last N days, between / since / before dates). The
+filters are in `filter_editors`.
 
-Each part reads its keys from a condition (`load`) and writes them back (`fill`); keys it has no
-widget for (e.g. a `from`/`to` window or a `product` filter from a preset) are kept as they were.
+Each part reads its keys from a condition (`load`) and writes them back (`fill`).
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
 
 from wadesk.core.segments.fields import EVENT_TYPES
-from wadesk.ui.segments.value_editors import NumberEdit, RowWidget, TextEdit
+from wadesk.ui.segments.value_editors import DateEdit, RowWidget
 
 EVENT_WORDS = {
     "product_viewed": "viewed a product", "added_to_cart": "added to cart",
@@ -26,14 +27,6 @@ FILTER_WORDS = {"product": "product", "sku": "SKU", "status": "status", "payment
                 "max_value": "value under ₹"}
 
 
-def _words(v: Any) -> str:
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, (list, tuple)):
-        return ", ".join(str(x) for x in v)
-    return f"{v:g}" if isinstance(v, float) else str(v)
-
-
 class Part(RowWidget):
 
     def load(self, cond: dict) -> None: ...
@@ -42,43 +35,96 @@ class Part(RowWidget):
 
 
 class WindowPart(Part):
-    """'at any time' or 'in the last N days'; a dated window from a saved rule is kept and shown."""
+    """When: at any time, in the last N days, between two dates, since a date or before a date.
+    For "has not done it" (not_since) only "in the last N days" and "since a date" make sense."""
 
-    def __init__(self, parent: QWidget | None = None, allow_ever: bool = True):
+    MODES = (("ever", "at any time"), ("days", "in the last"), ("between", "between"), ("since", "since"),
+             ("before", "before"))
+
+    def __init__(self, today: date | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.kept: dict[str, Any] = {}
+        today = today or date.today()
+        self.op = ""
         self.mode = QComboBox(objectName="windowMode")
-        if allow_ever:
-            self.mode.addItem("at any time", "ever")
-        self.mode.addItem("in the last", "days")
         self.days = QSpinBox(objectName="windowDays", suffix=" days", minimum=1, maximum=10_000, value=30)
-        self.dates = QLabel(objectName="windowDates")
-        for w in (self.mode, self.days, self.dates):
+        self.start = DateEdit(today - timedelta(days=30))
+        self.start.edit.setObjectName("windowFrom")
+        self.and_label = QLabel("and")
+        self.end = DateEdit(today)
+        self.end.edit.setObjectName("windowTo")
+        for w in (self.mode, self.days, self.start, self.and_label, self.end):
             self.row.addWidget(w)
+        self.row.addStretch(1)
+        self._fill_modes("ever")
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.days.valueChanged.connect(lambda _v: self.changed.emit())
-        self._mode_changed()
+        self.start.changed.connect(self.changed)
+        self.end.changed.connect(self.changed)
+        self._show()
+
+    def _fill_modes(self, want: str) -> None:
+        allowed = ("days", "since") if self.op == "not_since" else [m for m, _ in self.MODES]
+        self.mode.blockSignals(True)
+        self.mode.clear()
+        for m, words in self.MODES:
+            if m in allowed:
+                self.mode.addItem(words, m)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(want if want in allowed else "days")))
+        self.mode.blockSignals(False)
+
+    def restrict(self, op: str) -> None:
+        """The operator changed: offer the windows it can use ("not since" needs days or a date)."""
+        was = self.mode.currentData()
+        self.op = op or ""
+        self._fill_modes(was if op != "not_since" or was in ("days", "since") else "days")
+        self._show()
+        if self.mode.currentData() != was:
+            self.changed.emit()
+
+    def _show(self) -> None:
+        m = self.mode.currentData()
+        self.days.setVisible(m == "days")
+        self.start.setVisible(m in ("between", "since"))
+        self.and_label.setVisible(m == "between")
+        self.end.setVisible(m in ("between", "before"))
 
     def _mode_changed(self) -> None:
-        self.days.setVisible(self.mode.currentData() == "days")
-        self.dates.setVisible(bool(self.kept) and self.mode.currentData() == "ever")
+        self._show()
         self.changed.emit()
 
     def load(self, cond: dict) -> None:
-        self.kept = {k: cond[k] for k in ("from", "to", "since") if cond.get(k) is not None}
-        self.dates.setText(" ".join(f"{k} {v}" for k, v in self.kept.items()))
+        self.op = cond.get("op") or ""
         if cond.get("days") is not None:
             self.days.setValue(int(cond["days"]))
-            self.mode.setCurrentIndex(self.mode.findData("days"))
-        elif self.mode.findData("ever") >= 0:
-            self.mode.setCurrentIndex(self.mode.findData("ever"))
-        self._mode_changed()
+            mode = "days"
+        elif cond.get("since") is not None or (cond.get("from") is not None and cond.get("to") is None):
+            self.start.set_value(cond.get("since") or cond.get("from"))
+            mode = "since"
+        elif cond.get("from") is not None:
+            self.start.set_value(cond["from"])
+            self.end.set_value(cond["to"])
+            mode = "between"
+        elif cond.get("to") is not None:  # "to" is the last day counted: "before" the day after
+            try:
+                self.end.set_value((date.fromisoformat(str(cond["to"])[:10]) + timedelta(days=1)).isoformat())
+            except ValueError:
+                pass  # the validator names the bad date beside the condition
+            mode = "before"
+        else:
+            mode = "ever"
+        self._fill_modes(mode)
+        self._show()
 
     def fill(self, cond: dict) -> None:
-        if self.mode.currentData() == "days":
+        m = self.mode.currentData()
+        if m == "days":
             cond["days"] = self.days.value()
-        else:
-            cond.update(self.kept)
+        elif m == "since":
+            cond["since" if cond.get("op") == "not_since" else "from"] = self.start.value()
+        elif m == "between":
+            cond["from"], cond["to"] = sorted((self.start.value(), self.end.value()))
+        elif m == "before":  # "before 1 Nov" = up to the day before
+            cond["to"] = (date.fromisoformat(self.end.value()) - timedelta(days=1)).isoformat()
 
 
 class OrderMeasurePart(Part):
@@ -114,63 +160,6 @@ class EventPart(Part):
 
     def fill(self, cond: dict) -> None:
         cond["event"] = self.event.currentData()
-
-
-class FiltersPart(Part):
-    """Order filters (payment, RTO, order value) or event filters (category); others are kept."""
-
-    def __init__(self, kind: str, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.kind, self.kept = kind, {}
-        self.row.addWidget(QLabel("counting" if kind == "orders" else "only"))
-        if kind == "orders":
-            self.payment = QComboBox(objectName="filterPayment")
-            for text, data in (("orders paid any way", None), ("cash-on-delivery orders", "cod"), ("prepaid orders", "prepaid")):
-                self.payment.addItem(text, data)
-            self.rto = QCheckBox("returned (RTO)", objectName="filterRto")
-            self.min_total = NumberEdit("₹")
-            self.min_total.spin.setSpecialValueText("any value")
-            self.row.addWidget(self.payment)
-            self.row.addWidget(self.rto)
-            self.row.addWidget(QLabel("worth at least"))
-            self.row.addWidget(self.min_total)
-            self.payment.currentIndexChanged.connect(lambda _i: self.changed.emit())
-            self.rto.toggled.connect(lambda _c: self.changed.emit())
-            self.min_total.changed.connect(self.changed)
-        else:
-            self.row.addWidget(QLabel("in category"))
-            self.category = TextEdit(as_list=True, hint="any category (e.g. skincare)")
-            self.category.changed.connect(self.changed)
-            self.row.addWidget(self.category)
-        self.other = QLabel(objectName="keptFilters")
-        self.other.setStyleSheet("color: #5b6b63;")
-        self.row.addWidget(self.other)
-        self.row.addStretch(1)
-
-    def load(self, cond: dict) -> None:
-        where = dict(cond.get("where") or {})
-        if self.kind == "orders":
-            self.payment.setCurrentIndex(max(0, self.payment.findData(where.pop("payment", None))))
-            self.rto.setChecked(bool(where.pop("rto", False)))
-            self.min_total.set_value(where.pop("min_total", 0))
-        else:
-            self.category.set_value(where.pop("category", None))
-        self.kept = where
-        self.other.setText(" · ".join(f"{FILTER_WORDS.get(k, k)}: {_words(v)}" for k, v in where.items()))
-
-    def fill(self, cond: dict) -> None:
-        where = dict(self.kept)
-        if self.kind == "orders":
-            if self.payment.currentData():
-                where["payment"] = self.payment.currentData()
-            if self.rto.isChecked():
-                where["rto"] = True
-            if self.min_total.value():
-                where["min_total"] = self.min_total.value()
-        elif self.category.value():
-            where["category"] = self.category.value()
-        if where:
-            cond["where"] = where
 
 
 class CampaignPart(Part):

@@ -15,7 +15,8 @@ OPS = {"=": "is", "!=": "is not", ">": "is more than", ">=": "is at least", "<":
        "at_least": "at least", "at_most": "at most", "exactly": "exactly"}
 GROUP_WORDS = {"all": "ALL of these", "any": "ANY of these", "none": "NONE of these"}
 MESSAGE_WORDS = {"received": "received", "not_received": "did not receive", "read": "read",
-                 "not_read": "did not read", "replied": "replied to", "failed": "failed to get"}
+                 "not_read": "did not read", "replied": "replied to", "clicked": "tapped a button in",
+                 "failed": "failed to get"}
 
 
 def value_words(v: Any, unit: str = "") -> str:
