@@ -101,6 +101,8 @@ def customer_for(session: Session, *, wa_id: str | None, user_id: str | None, na
     if wa_id and wa_id.isdigit():
         result = normalise_phone("+" + wa_id)
         phone = result.e164 if result.ok else None
+    if not phone and not user_id:
+        raise ValueError("a WhatsApp user with neither a valid number nor a user id cannot be told apart")
     customer = _find(session, phone, user_id)
     created = customer is None
     if customer is None:
