@@ -67,18 +67,19 @@ class TemplateDetail(QWidget):
         self.picker = CustomerPicker(services, self)
         self.picker.rendered.connect(self._show_customer)
         self.picker.reset.connect(self._show_examples)
+        self.picker.install_shortcuts(self)
         layout.addWidget(self.picker)
         self.picker.describe_mapping = False  # the editor below says how each blank is filled
+        self.problems = QLabel(objectName="previewProblems")  # right under the customer it is about
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b3261e;")
+        layout.addWidget(self.problems)
         self.mapping_editor = MappingEditor(services, self)
         self.mapping_editor.changed.connect(self.picker.set_mapping)
         layout.addWidget(self.mapping_editor)
         self.chat = WhatsAppChat(services.settings.shop_name)
         services.settings.updated.connect(lambda: self.chat.set_shop_name(services.settings.shop_name))
         layout.addWidget(self.chat)
-        self.problems = QLabel(objectName="previewProblems")
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b3261e;")
-        layout.addWidget(self.problems)
         self.json_toggle = QPushButton("Show the exact request sent to WhatsApp (JSON)", objectName="jsonToggle",
                                        checkable=True)
         self.json_toggle.toggled.connect(self._toggle_json)

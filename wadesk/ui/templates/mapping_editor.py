@@ -59,6 +59,9 @@ class VariableRow:
             self.format.addItem(words, key)
         self.format.setMaximumWidth(150)
         self.format.setCurrentIndex(max(self.format.findData(m.format), 0))
+        for combo in (self.source, self.name, self.format):  # long choices elide: the pane stays narrow
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(9)
         self.utm = QCheckBox("Tracking tags", objectName=f"utm:{var.key}", checked=m.utm)
         self.utm.setToolTip("Adds utm_source=whatsapp&utm_medium=campaign&utm_campaign=… so orders from "
                             "this link can be counted")

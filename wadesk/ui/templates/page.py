@@ -128,8 +128,8 @@ class TemplatesPage(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)  # the preview and the mapping editor need the room
         self.splitter.setCollapsible(0, False)
 
         layout = QVBoxLayout(self)
