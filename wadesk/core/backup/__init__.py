@@ -7,15 +7,15 @@ from wadesk.core.backup.config import BACKUP_SETTINGS, BackupConfig, Retention, 
 from wadesk.core.backup.restore import RestoreError, RestoreResult, check_backup_file, restore_backup
 from wadesk.core.backup.retention import choose_to_delete, choose_to_keep
 from wadesk.core.backup.sqlite_copy import DatabaseFacts, copy_database, inspect_database
-from wadesk.core.backup.status import (BackupHealth, backup_due, backup_health, changed_since_last_backup,
-                                       read_status)
+from wadesk.core.backup.status import BackupHealth, backup_due, backup_health, read_status
 from wadesk.core.backup.store import (BackupError, BackupInfo, BackupResult, create_backup, list_backups,
                                       prune_backups, read_backup)
+from wadesk.core.backup.watch import ChangeWatch
 
 __all__ = [
     "BACKUP_SETTINGS", "BackupConfig", "BackupError", "BackupHealth", "BackupInfo", "BackupResult",
-    "DatabaseFacts", "RestoreError", "RestoreResult", "Retention", "backup_due", "backup_health",
-    "changed_since_last_backup", "check_backup_file", "choose_to_delete", "choose_to_keep",
+    "ChangeWatch", "DatabaseFacts", "RestoreError", "RestoreResult", "Retention", "backup_due", "backup_health",
+    "check_backup_file", "choose_to_delete", "choose_to_keep",
     "copy_database", "create_backup", "inspect_database", "list_backups", "load_backup_config",
     "prune_backups", "read_backup", "read_status", "restore_backup",
 ]

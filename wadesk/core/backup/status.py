@@ -43,8 +43,8 @@ def _write(data_dir: DataDir, data: dict[str, Any]) -> None:
         log.warning("Could not record the backup status in %s: %s", path, exc)
 
 
-def record_success(data_dir: DataDir, info: "BackupInfo", *, source_mtime: float) -> None:
-    _write(data_dir, {"last_ok": {**info.as_json(), "source_mtime": source_mtime}, "last_failure": None})
+def record_success(data_dir: DataDir, info: "BackupInfo") -> None:
+    _write(data_dir, {"last_ok": info.as_json(), "last_failure": None})
 
 
 def record_failure(data_dir: DataDir, *, when: datetime, folder: Path, reason: str) -> None:
@@ -103,11 +103,3 @@ def backup_due(data_dir: DataDir, now: datetime, every: timedelta = DAILY) -> bo
     ok_at = _time((read_status(data_dir).get("last_ok") or {}).get("created_at"))
     return ok_at is None or now - ok_at >= every
 
-
-def changed_since_last_backup(data_dir: DataDir, db_file: Path) -> bool:
-    """True when the database changed on disk after the last good backup (the on-close backup
-    is skipped when nothing changed)."""
-    from wadesk.core.backup.store import source_mtime
-
-    last = (read_status(data_dir).get("last_ok") or {}).get("source_mtime")
-    return last is None or source_mtime(db_file) > float(last)

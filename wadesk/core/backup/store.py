@@ -120,7 +120,7 @@ def create_backup(db: Database, data_dir: DataDir, *, to: Path | None = None, ki
         if isinstance(exc, BackupError):
             raise
         raise BackupError(f"The backup failed: {reason}") from exc
-    record_success(data_dir, info, source_mtime=source_mtime(db.path))
+    record_success(data_dir, info)
     log.info("Backup %s made (%s customers, %s bytes)", info.path, info.customers, info.size)
     deleted: list[Path] = []
     if prune and folder == cfg.folder:
@@ -163,12 +163,6 @@ def _write_checked_copy(db_file: Path, folder: Path, cfg: BackupConfig, kind: st
             if leftover.exists() and not final.exists():
                 leftover.unlink(missing_ok=True)
         raise
-
-
-def source_mtime(db_file: Path) -> float:
-    """When the database last changed on disk (the file or its write-ahead log)."""
-    times = [p.stat().st_mtime for p in (db_file, db_file.with_name(db_file.name + "-wal")) if p.exists()]
-    return max(times, default=0.0)
 
 
 # -- listing ---------------------------------------------------------------------------------------
