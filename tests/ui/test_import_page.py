@@ -88,9 +88,9 @@ def test_shopify_orders_through_the_wizard(qtbot, page, services, db, tmp_path):
     with db.Session() as s:  # the mapping used is remembered for the next file with these columns
         assert find_saved_mapping(s, w.review.preview.table.headers) is not None
     qtbot.waitUntil(lambda: len(page.history.items) == 1, timeout=3000)
-    assert page.history.table.item(0, 1).text() == "orders_export.csv"
-    assert page.history.table.item(0, 2).text() == "Shopify orders"
-    assert page.history.table.item(0, 5).text() == "Imported"
+    assert page.history.table.item(0, 2).text() == "orders_export.csv"
+    assert page.history.table.item(0, 3).text() == "Shopify orders"
+    assert page.history.table.item(0, 6).text() == "Imported"
 
 
 def test_free_form_list_mapping_is_edited_and_remembered(qtbot, page, db, tmp_path):
@@ -204,7 +204,7 @@ def test_undo_from_the_history_removes_what_the_import_added(qtbot, page, servic
     assert asked and "orders_export.csv" in asked[0]
     assert count(db, Customer) == 0 and count(db, Order) == 0
     qtbot.waitUntil(lambda: h.items and h.items[0].status == "rolled_back", timeout=3000)
-    assert h.table.item(0, 5).text() == "Undone"
+    assert h.table.item(0, 6).text() == "Undone"
     h.table.selectRow(0)
     assert not h.undo_button.isEnabled()
 

@@ -166,7 +166,7 @@ def test_rollback_restores_and_removes(db, tmp_path):
     assert (r2.customers_created, r2.customers_updated) == (1, 1)
     hist = import_history(db)
     assert [h.can_roll_back for h in hist] == [True, False]
-    with pytest.raises(ValueError, match="most recent"):
+    with pytest.raises(ValueError, match="Undo import 2 first, then import 1"):
         rollback_import(db, hist[1].id)
     counts = rollback_import(db, r2.import_id)
     assert counts["customers_removed"] == 1 and counts["customers_restored"] == 1

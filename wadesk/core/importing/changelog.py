@@ -1,5 +1,6 @@
-"""The per-import change log: what an import created (as id ranges) and what it changed (values
-before), so the import can be rolled back. Stored in import_changes."""
+"""The per-import change log: what an import created (as id ranges), what it changed (values
+before) and which customers it touched, so the import can be rolled back and an older import's
+undo can tell whether this one built on it. Stored in import_changes."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -44,6 +45,7 @@ class ChangeLog:
         self.created: dict[str, list[int]] = {}
         self.pairs: list[list[int]] = []  # customer_tag links added
         self.updated: list[tuple[str, int, dict[str, Any]]] = []
+        self.touched: list[int] = []  # every customer the import matched, created, changed or gave orders
 
     def add_created(self, entity: str, ids: list[int]) -> None:
         self.created.setdefault(entity, []).extend(ids)
@@ -57,6 +59,9 @@ class ChangeLog:
         if self.pairs:
             out.append({"import_id": import_id, "entity": "customer_tag", "action": "created",
                         "entity_id": None, "data": {"pairs": self.pairs}})
+        if self.touched:  # what later undos check: may an earlier import's customers go?
+            out.append({"import_id": import_id, "entity": "customer", "action": "touched", "entity_id": None,
+                        "data": {"ranges": ranges(self.touched)}})
         out += [{"import_id": import_id, "entity": e, "action": "updated", "entity_id": i, "data": d}
                 for e, i, d in self.updated]
         return out

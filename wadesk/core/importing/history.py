@@ -1,7 +1,7 @@
 """Import history and rollback (remove what an import created, restore what it changed)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +13,7 @@ from wadesk.core.crm.totals import refresh_order_totals, refresh_tag_lists
 from wadesk.core.db.engine import Database
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, ImportRun, Order, Tag
-from wadesk.core.importing.changelog import expand, from_json
+from wadesk.core.importing.changelog import expand, from_json, ranges
 from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 
 _TABLES = {"customer": Customer, "order": Order, "event": Event, "consent_event": ConsentEvent, "tag": Tag}
@@ -30,25 +30,146 @@ class ImportSummary:
     rows: int
     counts: dict[str, Any]
     can_roll_back: bool
+    why_not: str = ""  # when it cannot be undone: the reason in plain words
 
 
 def import_history(db: Database, limit: int = 100) -> list[ImportSummary]:
-    """Newest first."""
+    """Newest first. Any import can be undone unless a later one built on what it added or changed."""
     with db.Session() as s:
         runs = s.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(limit)).all()
-        latest = _latest_done(s)
-        return [ImportSummary(r.id, r.file_name, r.format, r.status, r.started_at, r.finished_at, r.rows_total,
-                              dict(r.summary or {}), r.id == latest) for r in runs]
+        done = [r for r in runs if r.status == "done"]
+        prints = _footprints(s, min((r.id for r in done), default=0))
+        out = []
+        for r in runs:
+            why = _why_not(r, _blockers(s, r, prints)) if r.status == "done" else STATUS_WHY.get(r.status, "")
+            out.append(ImportSummary(r.id, r.file_name, r.format, r.status, r.started_at, r.finished_at,
+                                     r.rows_total, dict(r.summary or {}), not why, why))
+        return out
 
 
-def _latest_done(s: Session) -> int | None:
-    return s.scalar(select(ImportRun.id).where(ImportRun.status == "done").order_by(ImportRun.id.desc()).limit(1))
+STATUS_WHY = {"rolled_back": "This import was already undone.",
+              "running": "This import did not finish, so it left nothing to undo."}
+
+
+@dataclass
+class Footprint:
+    """What one import did, as id ranges: enough to tell whether a later import built on it."""
+
+    run: ImportRun
+    created: dict[str, list[list[int]]] = field(default_factory=dict)  # entity -> ranges
+    updated: dict[str, set[int]] = field(default_factory=dict)  # entity -> ids
+    touched: list[list[int]] | None = None  # customer ranges (None: an import from before this was kept)
+
+
+def _footprints(s: Session, first_id: int) -> dict[int, Footprint]:
+    """Footprints of every finished import from first_id on (the values-before are not loaded)."""
+    runs = s.scalars(select(ImportRun).where(ImportRun.id >= first_id, ImportRun.status == "done")).all()
+    prints = {r.id: Footprint(r) for r in runs}
+    if not prints:
+        return prints
+    q = select(ImportChange.import_id, ImportChange.entity, ImportChange.action, ImportChange.entity_id).where(
+        ImportChange.import_id >= first_id, ImportChange.action == "updated")
+    for iid, entity, _a, eid in s.execute(q):
+        if iid in prints:
+            prints[iid].updated.setdefault(entity, set()).add(eid)
+    q = select(ImportChange.import_id, ImportChange.entity, ImportChange.action, ImportChange.data).where(
+        ImportChange.import_id >= first_id, ImportChange.action != "updated")
+    for iid, entity, action, data in s.execute(q):
+        fp = prints.get(iid)
+        if fp is None:
+            continue
+        if action == "touched":
+            fp.touched = data["ranges"]
+        elif entity == "customer_tag":
+            fp.created.setdefault("customer_tag", []).extend([c, c] for c, _t in data.get("pairs", []))
+        else:
+            fp.created[entity] = data.get("ranges", [])
+    return prints
+
+
+def _touched(s: Session, fp: Footprint) -> list[list[int]]:
+    """Customers an import touched. Imports made before this was recorded: worked out from its rows."""
+    if fp.touched is not None:
+        return fp.touched
+    ids = set(fp.updated.get("customer", ())) | set(expand(fp.created.get("customer_tag", [])))
+    ids |= set(expand(fp.created.get("customer", [])))
+    for entity in ("order", "event", "consent_event"):
+        model = _TABLES[entity]
+        for a, b in fp.created.get(entity, []):
+            ids.update(s.scalars(select(model.customer_id).where(model.id.between(a, b), model.customer_id.is_not(None))))
+    for oid in fp.updated.get("order", ()):
+        ids.update(x for x in [s.scalar(select(Order.customer_id).where(Order.id == oid))] if x)
+    fp.touched = ranges(sorted(ids))
+    return fp.touched
+
+
+def _overlap(a: list[list[int]], b: list[list[int]]) -> int:
+    """How many ids two sorted lists of [first, last] ranges share."""
+    i = j = n = 0
+    a, b = sorted(a), sorted(b)
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo <= hi:
+            n += hi - lo + 1
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return n
+
+
+def _blockers(s: Session, run: ImportRun, prints: dict[int, Footprint]) -> list[tuple[ImportRun, dict[str, int]]]:
+    """Later finished imports that built on this one, with how many of its records each used:
+    customers it created that a later import matched, merged, tagged or gave orders and activities;
+    customers or orders it changed or created that a later import changed again."""
+    mine = prints.get(run.id)
+    if mine is None:
+        return []
+    out = []
+    for later in sorted((p for i, p in prints.items() if i > run.id), key=lambda p: p.run.id):
+        hits: dict[str, int] = {}
+        created_customers = mine.created.get("customer", [])
+        if created_customers and (n := _overlap(created_customers, _touched(s, later))):
+            hits["used"] = n
+        changed = ranges(sorted(later.updated.get("customer", ())))
+        if n := _overlap(ranges(sorted(mine.updated.get("customer", ()))), changed):
+            hits["changed"] = n
+        mine_orders = mine.created.get("order", []) + ranges(sorted(mine.updated.get("order", ())))
+        if mine_orders and (n := _overlap(mine_orders, ranges(sorted(later.updated.get("order", ()))))):
+            hits["orders"] = n
+        if hits:
+            out.append((later.run, hits))
+    return out
+
+
+_HITS = (("used", "customer", "{n} that import {a} added got orders, tags or details from import {b} ({file})"),
+         ("changed", "customer", "{n} that import {a} changed were changed again by import {b} ({file})"),
+         ("orders", "order", "{n} that import {a} added or changed were updated again by import {b} ({file})"))
+
+
+def _why_not(run: ImportRun, blockers: list[tuple[ImportRun, dict[str, int]]]) -> str:
+    """'Import 3 (list.xlsx) cannot be undone on its own: 12 customers that import 3 added got orders,
+    tags or details from import 5 (orders.csv, 28 Nov 2026). Undo import 5 first, then import 3.'"""
+    if not blockers:
+        return ""
+    parts = []
+    for later, hits in blockers[:3]:
+        when = f"{later.file_name}, {later.started_at:%d %b %Y}"
+        for key, noun, text in _HITS:
+            if key in hits:
+                n = f"{hits[key]:,} {noun}{'' if hits[key] == 1 else 's'}"
+                parts.append(text.format(n=n, a=run.id, b=later.id, file=when))
+    if len(blockers) > 3:
+        parts.append(f"{len(blockers) - 3} more later imports built on it too")
+    first = ", ".join(str(later.id) for later, _h in reversed(blockers))
+    return (f"Import {run.id} ({run.file_name}) cannot be undone on its own: {'; '.join(parts)}. "
+            f"Undo import{'s' if len(blockers) > 1 else ''} {first} first, then import {run.id}.")
 
 
 def rollback_import(db: Database, import_id: int, *, progress: ProgressFn = no_progress,
                     cancelled: CancelledFn = never_cancelled, clock: Clock | None = None) -> dict[str, int]:
-    """Undo one import in one transaction. Only the most recent import can be undone (undo later
-    ones first), so nothing built on top of it is lost. Raises ValueError with a plain reason."""
+    """Undo one import in one transaction. Refused (ValueError naming the later imports) when a
+    later import built on what this one added or changed, so nothing built on top of it is lost."""
     now = utc_naive((clock or SystemClock()).now())
     with db.session() as s:
         run = s.get(ImportRun, import_id)
@@ -56,9 +177,9 @@ def rollback_import(db: Database, import_id: int, *, progress: ProgressFn = no_p
             raise ValueError(f"There is no import number {import_id}.")
         if run.status != "done":
             raise ValueError(f"Import {import_id} ({run.file_name}) cannot be undone: it is {run.status.replace('_', ' ')}.")
-        latest = _latest_done(s)
-        if latest != import_id:
-            raise ValueError(f"Only the most recent import can be undone; undo import {latest} first.")
+        why = _why_not(run, _blockers(s, run, _footprints(s, import_id)))
+        if why:
+            raise ValueError(why)
         changes = s.scalars(select(ImportChange).where(ImportChange.import_id == import_id)).all()
         counts: dict[str, int] = {}
         affected: set[int] = set()

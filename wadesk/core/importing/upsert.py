@@ -213,10 +213,11 @@ class ImportWriter:
         self._write_consent()
         refresh_tag_lists(self.s, tagged)
         refresh_order_totals(self.s, sorted(self.orders.touched_customers))
+        self.touched = sorted({d.id for d in self.drafts.values()} | set(self.orders.touched_customers))
         if import_id is not None:
+            self.log.touched = self.touched
             self.bulk.insert(ImportChange, self.log.rows(import_id))
         self.counts["orders_created"], self.counts["orders_updated"] = self.orders.created, self.orders.updated
-        self.touched = sorted({d.id for d in self.drafts.values()} | set(self.orders.touched_customers))
         return dict(self.counts)
 
     def _write_tags(self) -> list[int]:

@@ -1,4 +1,4 @@
-"""Past imports: when, which file, what kind, what it did; undo the most recent one."""
+"""Past imports: when, which file, what kind, what it did; undo any one a later import did not build on."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -11,7 +11,7 @@ from wadesk.ui.customers.formatting import date_time
 from wadesk.ui.importing.wording import STATUS, format_label, history_counts
 from wadesk.ui.numbers import count_noun, group_indian
 
-COLUMNS = ("When", "File", "Kind of file", "Rows", "What it did", "Status")
+COLUMNS = ("No.", "When", "File", "Kind of file", "Rows", "What it did", "Status")
 
 
 class HistoryView(QWidget):
@@ -32,10 +32,10 @@ class HistoryView(QWidget):
         self.table.setShowGrid(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         header.setHighlightSections(False)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        self.empty = QLabel("No imports yet. Files you import appear here, and the most recent one can be undone.",
+        self.empty = QLabel("No imports yet. Files you import appear here, and each can be undone.",
                             objectName="muted")
         self.status = QLabel(objectName="importHistoryStatus")
         self.status.setWordWrap(True)
@@ -62,12 +62,12 @@ class HistoryView(QWidget):
         self.items = items
         self.table.setRowCount(len(items))
         for r, it in enumerate(items):
-            cells = (date_time(it.started_at), it.file_name, format_label(it.format), group_indian(it.rows),
+            cells = (str(it.id), date_time(it.started_at), it.file_name, format_label(it.format), group_indian(it.rows),
                      history_counts(it.counts), STATUS.get(it.status, it.status))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
-                if c == 5 and it.status == "rolled_back":
+                if c == 6 and it.status == "rolled_back":
                     item.setForeground(Qt.GlobalColor.darkGray)
                 self.table.setItem(r, c, item)
         self.empty.setVisible(not items)
@@ -93,12 +93,15 @@ class HistoryView(QWidget):
         self.undo_button.setEnabled(bool(it and it.can_roll_back))
         if it is None:
             self.undo_button.setToolTip("Select an import to undo it")
-        elif it.status == "rolled_back":
-            self.undo_button.setToolTip("This import was already undone")
         elif not it.can_roll_back:
-            self.undo_button.setToolTip("Only the most recent import can be undone; undo the newer ones first")
+            self.undo_button.setToolTip(it.why_not)
         else:
             self.undo_button.setToolTip("Remove what this import added and put back what it changed")
+        blocked = bool(it and it.status == "done" and not it.can_roll_back)
+        if blocked:  # which later import stands in the way, where staff can read it
+            self.status.setText(it.why_not)
+        elif self.status.text() in {i.why_not for i in self.items}:
+            self.status.setText("")
 
     def undo_selected(self) -> None:
         it = self.selected()
