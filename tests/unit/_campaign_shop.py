@@ -41,7 +41,7 @@ def phone(i: int) -> str:
 
 
 def build_shop(db, n: int = 20, *, clock, client, phones: dict[int, str] | None = None,
-               consent: dict[int, int] | None = None) -> None:
+               consent: dict[int, int] | None = None, sandbox: bool = False) -> None:
     """Customers 1..n with numbers and marketing opt-in (overrides by id), metrics, templates."""
     now = clock.now().replace(tzinfo=None)
     with db.session() as s:
@@ -52,7 +52,7 @@ def build_shop(db, n: int = 20, *, clock, client, phones: dict[int, str] | None 
                            consent_state=(consent or {}).get(i, 1), created_at=now - timedelta(days=30),
                            updated_at=now))
     refresh_profiles(db, clock=clock)
-    sync_templates(db, client, sandbox=False, clock=clock)
+    sync_templates(db, client, sandbox=sandbox, clock=clock)
 
 
 def request(db, name: str = "Test campaign", mapping: dict | None = None, rules: dict | None = None,
