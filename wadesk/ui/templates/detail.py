@@ -76,6 +76,7 @@ class TemplateDetail(QWidget):
         layout.addWidget(self.problems)
         self.mapping_editor = MappingEditor(services, self)
         self.mapping_editor.changed.connect(self.picker.set_mapping)
+        self.mapping_editor.changed.connect(lambda _m: None if self.picker.active else self._show_examples())
         layout.addWidget(self.mapping_editor)
         self.chat = WhatsAppChat(services.settings.shop_name)
         services.settings.updated.connect(lambda: self.chat.set_shop_name(services.settings.shop_name))
@@ -108,9 +109,9 @@ class TemplateDetail(QWidget):
             return
         self.title.setText(f"{spec.name}  ·  {LANGUAGES.get(spec.language, spec.language)}")
         self.components.setText(components_html(item))
+        self.mapping_editor.set_spec(spec, keep=True)
         if not self.picker.active:
             self._show_examples()
-        self.mapping_editor.set_spec(spec, keep=True)
         self.picker.custom_mapping = self.mapping_editor.mapping()
         self.picker.set_spec(spec)
 
@@ -118,7 +119,9 @@ class TemplateDetail(QWidget):
         if self.item is None:
             return
         spec = self.item.spec
-        self._show(preview_values(spec), [])
+        same = self.mapping_editor.spec is spec
+        media = self.mapping_editor.mapping().header_media if spec.media_header and same else None
+        self._show(preview_values(spec, header_media=media), [])
 
     def _show_customer(self, result: CustomerPreview) -> None:
         if self.item is not None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFrame, QGridL
 from wadesk.core.messaging.context import FIELDS, METRICS, PRODUCTS, RECOMMENDATIONS
 from wadesk.core.messaging.mapping import SOURCES, TemplateMapping, VariableMapping, check_mapping
 from wadesk.core.messaging.template_spec import TemplateSpec, Variable
+from wadesk.ui.templates.header_media_picker import HeaderMediaPicker
 
 FILE_FILTER = "Mapping files (*.json)"
 FORMAT_WORDS = {
@@ -152,6 +153,9 @@ class MappingEditor(QFrame):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #5b6b63;")
         layout.addWidget(self.hint)
+        self.media = HeaderMediaPicker(self)
+        self.media.changed.connect(self.edited)
+        layout.addWidget(self.media)
         grid_host = QWidget()
         self.grid = QGridLayout(grid_host)
         self.grid.setContentsMargins(0, 0, 0, 0)
@@ -205,6 +209,10 @@ class MappingEditor(QFrame):
 
     def set_mapping(self, mapping: TemplateMapping, emit: bool = True) -> None:
         self.base = mapping
+        media_kind = self.spec.media_header if self.spec else None
+        self.media.setVisible(bool(media_kind))
+        if media_kind:
+            self.media.set_source(media_kind, mapping.header_media)
         self._build_rows(mapping)
         if emit:
             self.changed.emit(self.mapping())
@@ -233,7 +241,8 @@ class MappingEditor(QFrame):
         base = self.base or TemplateMapping(self.spec.name if self.spec else "", self.spec.language if self.spec else "en")
         variables = dict(base.variables)
         variables.update({row.var.key: row.value() for row in self.rows})
-        return replace(base, variables=variables)
+        media = self.media.source() if self.spec is not None and self.spec.media_header else base.header_media
+        return replace(base, variables=variables, header_media=media)
 
     def edited(self) -> None:
         mapping = self.mapping()
@@ -249,12 +258,15 @@ class MappingEditor(QFrame):
                 words.append(f"{row.var.label}: type the text to send.")
             row.show_problems(words)
         keys = {row.var.key for row in self.rows}
-        other = [p.message for p in problems if p.key not in keys]
+        other = [p.message for p in problems if p.key not in keys and p.code != "missing_media"]  # the media row says
         self.general.setText("• " + "\n• ".join(other) if other else "")
         self.general.setVisible(bool(other))
 
     def problem_words(self) -> dict[str, str]:
-        return {row.var.key: row.problem.text() for row in self.rows if row.problem.text()}
+        words = {row.var.key: row.problem.text() for row in self.rows if row.problem.text()}
+        if self.media.isVisibleTo(self) and self.media.problem():
+            words["header_media"] = self.media.problem()
+        return words
 
     def row(self, key: str) -> VariableRow:
         return next(r for r in self.rows if r.var.key == key)
