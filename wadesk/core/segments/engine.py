@@ -73,6 +73,7 @@ class SegmentEngine:
         self.policy = policy or ReachPolicy()
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
+        self.builds = 0  # in-memory copies built (tests check that one edit costs one rebuild)
 
     # -- the in-memory copy --------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -82,6 +83,7 @@ class SegmentEngine:
                 if self._snap is None:
                     with self.db.engine.connect() as conn:
                         self._snap = Snapshot(self.db, conn)
+                    self.builds += 1
                 snap = self._snap
         return snap
 
@@ -91,6 +93,7 @@ class SegmentEngine:
             snap = Snapshot(self.db, conn)
         with self._lock:
             self._snap = snap
+            self.builds += 1
         return snap
 
     def invalidate(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
                                QVBoxLayout, QWidget)
@@ -25,7 +25,11 @@ from wadesk.ui.segments.live_counter import LiveCounter
 from wadesk.ui.segments.sample_panel import SamplePanel
 
 SAMPLE_SIZE = 20
+# Announcements this close together are one change: a manual edit says `customers`, then its
+# rescoring job says `profiles` (both are in the database before the copy is rebuilt once).
+REBUILD_DEBOUNCE_MS = 300
 DATA_TOPICS = (events.CUSTOMERS, events.ORDERS, events.EVENTS, events.TAGS, events.CAMPAIGNS, events.PROFILES)
+FINGERPRINT_BLIND = (events.ORDERS, events.EVENTS, events.CAMPAIGNS)  # may change rows in place
 
 
 def problem_rows(rules: dict, root: GroupBox) -> tuple[dict[QWidget, str], list[str]]:
@@ -61,6 +65,11 @@ class SegmentsPage(QWidget):
         self.sample_stage = "matched"
         self.remember_for: int | None = None  # saved segment whose members the next count records
         self.members_checked = 0  # how many times "what changed" was answered
+        self.recheck_after_build = False  # data changed while the copy was being built
+        self.force_after_build = False  # ... and the fingerprint may not show it
+        self.announced: set[str] = set()  # topics announced since the last rebuild decision
+        self.rebuild_timer = QTimer(self, singleShot=True, interval=REBUILD_DEBOUNCE_MS)
+        self.rebuild_timer.timeout.connect(self._rebuild)
         self._build()
         self.actions_ = SegmentActions(self)
         save = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
@@ -236,6 +245,12 @@ class SegmentsPage(QWidget):
             row.refresh_choices() if ready else None
         if not ready:
             self.funnel.show_counts(None, "Getting your customers ready…")
+        elif self.recheck_after_build:
+            # Something was announced while the copy was being built. Usually the copy already
+            # holds it (the rescoring ran on the database lane before the build): then only a
+            # change the data's fingerprint can't see (orders, events, messages) forces another.
+            force, self.recheck_after_build, self.force_after_build = self.force_after_build, False, False
+            self._start_rebuild() if force else self._check_for_new_data()
 
     def _counted(self, counts: Counts, rules: dict) -> None:
         note = ("Everyone matches: add conditions to narrow it down." if not self.builder.items else
@@ -311,17 +326,41 @@ class SegmentsPage(QWidget):
     # -- data changed ----------------------------------------------------------------------------
     def on_page_shown(self) -> None:
         """Data may have changed outside this window (the command line, an automation run)."""
-        if not self.counter.ready:
-            return
+        if self.counter.ready:
+            self._check_for_new_data()
+
+    def _check_for_new_data(self) -> None:
+        """Rebuild the copy only if the data's fingerprint moved since it was built."""
         engine = self.engine
         self.services.jobs.run(lambda ctx: engine.is_stale(), title="Checking for new data", parent=self,
                                progress_dialog=False, show_errors=False,
-                               on_result=lambda stale: stale and self._on_data_changed(frozenset({events.CUSTOMERS})))
+                               on_result=lambda stale: stale and self._start_rebuild())
 
     def _on_data_changed(self, what: frozenset[str]) -> None:
         if events.touches(what, *DATA_TOPICS):
-            self.counter.prepare()
-            self._edited()
+            self.announced |= set(what)
+            self.rebuild_timer.start()  # announcements in quick succession: one decision
         elif events.touches(what, events.SEGMENTS):
             self.actions_.reload_saved()
+
+    def _rebuild(self) -> None:
+        # Customer edits, tags and rescoring always move the fingerprint (updated_at, tag rows,
+        # the profile refresh id), so they are checked; orders, events and message statuses can
+        # change in place, so those announcements always rebuild.
+        force = events.touches(self.announced, *FINGERPRINT_BLIND)
+        self.announced = set()
+        if self.counter.preparing:
+            self.recheck_after_build = True
+            self.force_after_build |= force
+        elif force:
+            self._start_rebuild()
+        else:
+            self._check_for_new_data()
+
+    def _start_rebuild(self) -> None:
+        if self.counter.preparing:
+            self.recheck_after_build = True
+            return
+        self.counter.prepare()
+        self._edited()
 
