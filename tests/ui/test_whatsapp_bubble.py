@@ -93,3 +93,19 @@ def test_document_header_is_a_file_card(chat):
     chat.show_preview(preview_values(s), s.media_header)
     media = chat.bubble.media
     assert media.kind == "DOCUMENT" and media.height() == 64 and "invoice-sample.pdf" in media.toolTip()
+
+
+@pytest.mark.parametrize("name", ["new_arrivals_hi", "order_confirmed_hi", "cart_reminder"])
+def test_hindi_messages_keep_every_line_and_button_whole(chat, name):
+    """Devanagari (taller than Latin, with marks above and below) is never cut off: whatever font
+    the machine falls back to, each label is as tall as its wrapped text and buttons as wide."""
+    s = spec(name, "hi")
+    chat.show_preview(preview_values(s), s.media_header)
+    b = chat.bubble
+    assert "\u0900" <= b.body.text()[0] <= "\u097f" or "अदिति" in b.body.text()
+    for label in (b.body, b.footer):
+        if label is not None:
+            assert label.height() >= label.heightForWidth(label.width())
+    for row in chat.buttons:
+        assert row.label.width() >= row.label.sizeHint().width() and row.width() <= b.width()
+    assert b.height() >= b.sizeHint().height() - 1

@@ -186,3 +186,16 @@ def test_sandbox_media_endpoint_checks_like_meta(cloud_client, fake_cloud_api):
     assert fake_cloud_api.media == {}
     media_id = cloud_client.upload_media(b"\x89PNG ok", "image/png", "ok.png")
     assert list(fake_cloud_api.media) == [media_id]
+
+
+def test_a_hindi_template_falls_back_to_a_hindi_word(db, shop):
+    from wadesk.core.db.models import Customer
+
+    spec = SPECS[("new_arrivals_hi", "hi")]
+    m = default_mapping(spec)
+    assert m.variables["body.1"].fallback == "ग्राहक"
+    assert default_mapping(SPECS[("back_in_stock", "en_US")]).variables["body.1"].fallback == "there"
+    with db.session() as s:
+        nameless = s.get(Customer, shop[1])
+        m.header_media = spec.header.example
+        assert preview_for_customer(s, spec, m, nameless, now=NOW).rendered.body.startswith("नमस्ते ग्राहक!")

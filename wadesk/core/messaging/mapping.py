@@ -97,13 +97,21 @@ def check_mapping(spec: TemplateSpec, mapping: TemplateMapping) -> list[Problem]
     return out
 
 
+# What a template in this language says where the first name is missing: "Hi there", "नमस्ते ग्राहक".
+NAME_FALLBACKS = {"en": "there", "hi": "ग्राहक"}
+
+
+def name_fallback(language: str) -> str:
+    return NAME_FALLBACKS.get(language.split("_")[0].lower(), "there")
+
+
 def default_mapping(spec: TemplateSpec) -> TemplateMapping:
     """A starting point for the editor: first names where the example looks like one, else fixed
     text from Meta's example values (the owner then picks real sources)."""
     variables: dict[str, VariableMapping] = {}
     for v in spec.variables():
         if v.name in ("first_name", "name") or (v.component == "body" and v.name == "1"):
-            variables[v.key] = VariableMapping("field", "first_name", fallback="there")
+            variables[v.key] = VariableMapping("field", "first_name", fallback=name_fallback(spec.language))
         else:
             variables[v.key] = VariableMapping("fixed", v.example or "")
     return TemplateMapping(spec.name, spec.language, variables)
