@@ -31,6 +31,8 @@ CENT = Decimal("0.01")
 def _decimal(value: Any, what: str) -> Decimal:
     if isinstance(value, bool):
         raise SettingError(f"{what}: '{value}' is not a number.")
+    if str(value).strip() == "":
+        raise SettingError(f"{what} is empty: type a price (0 if it is free).")
     try:
         d = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", ""))
     except InvalidOperation:

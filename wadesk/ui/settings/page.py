@@ -6,6 +6,7 @@ from typing import Any, Callable
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from wadesk.ui.pages.placeholder import heading
+from wadesk.ui.settings.sending_section import SendingSection
 from wadesk.ui.settings.shop_section import ShopSection
 from wadesk.ui.settings.whatsapp_section import WhatsAppSection
 
@@ -21,12 +22,14 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(36, 28, 36, 28)
         layout.setSpacing(14)
-        for label in heading("Settings", "Your shop's details and your WhatsApp connection."):
+        for label in heading("Settings", "Your shop's details, your WhatsApp connection and how campaigns send."):
             layout.addWidget(label)
         self.shop = ShopSection(services)
         self.whatsapp = WhatsAppSection(services, sandbox)
         layout.addWidget(self.shop)
         layout.addWidget(self.whatsapp)
+        self.sending = SendingSection(services)
+        layout.addWidget(self.sending)
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -38,3 +41,4 @@ class SettingsPage(QWidget):
 
     def on_page_shown(self) -> None:
         self.whatsapp.reload()
+        self.sending.reload()
