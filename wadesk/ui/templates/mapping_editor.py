@@ -143,8 +143,12 @@ class MappingEditor(QFrame):
         self.load_button = QPushButton("Load mapping…", objectName="loadMapping")
         self.save_button = QPushButton("Save mapping…", objectName="saveMapping")
         self.save_button.setToolTip("Save these choices to a file (for campaigns or `wadesk campaign preflight`)")
+        self.codes_button = QPushButton("Import codes…", objectName="importCodes")
+        self.codes_button.setToolTip("Add a list of unique discount codes (.txt or .csv): each customer gets one")
         self.load_button.clicked.connect(self.load_file)
         self.save_button.clicked.connect(self.save_file)
+        self.codes_button.clicked.connect(self.import_codes)
+        top.addWidget(self.codes_button)
         top.addWidget(self.load_button)
         top.addWidget(self.save_button)
         layout.addLayout(top)
@@ -301,6 +305,18 @@ class MappingEditor(QFrame):
             f" It was made for the template “{mapping.template}”: check each blank.")
         self.set_mapping(replace(mapping, template=self.spec.name, language=self.spec.language))
         self._show_message(f"Loaded {path}.{note}", error=bool(note))
+
+    def import_codes(self) -> None:
+        from wadesk.ui.templates.code_import import import_codes_from_file
+
+        def done(words: str, error: bool) -> None:
+            self._show_message(words, error=error)
+            if not error and self.spec is not None:  # the new pool becomes a choice in the rows
+                self.services.jobs.run_in_session(self._read_pools, title="Reading discount code pools",
+                                                  parent=self, progress_dialog=False, on_result=self._got_pools,
+                                                  show_errors=False)
+
+        import_codes_from_file(self, self.services, done)
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
