@@ -27,6 +27,12 @@ ORDER_COLS = ("customer_id", "number", "placed_at", "total", "subtotal", "discou
 _FILL = ("number", "payment_method", "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content",
          "utm_term", "ship_city", "ship_state", "ship_pincode", "currency", "customer_id")
 _SUFFIX = re.compile(r"-[A-Z]{1,2}\d?$")
+COURIER = "shiprocket"  # source of orders first seen in a courier report
+# What a shop export says better than a courier report when it takes over a courier-only order.
+_SHOP_TRUTH = ("customer_id", "number", "placed_at", "total", "subtotal", "discount_total", "shipping_total",
+               "currency", "payment_method", "financial_status", "fulfillment_status", "cancelled_at",
+               "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
+               "ship_city", "ship_state", "ship_pincode")
 
 
 def order_values(o: OrderData, customer_id: int | None) -> dict[str, Any]:
@@ -40,6 +46,9 @@ def order_values(o: OrderData, customer_id: int | None) -> dict[str, Any]:
     }
     for k in ("source", "medium", "campaign", "content", "term"):
         v[f"utm_{k}"] = o.utm.get(k)
+    if (sh := o.shipping) is not None:  # an order only the courier knows
+        v.update(shipping_status=sh.shipping_status, is_rto=sh.is_rto, rto_at=sh.rto_at, delivered_at=sh.delivered_at,
+                 attributes={**o.attributes, **sh.attributes})
     return v
 
 
@@ -74,6 +83,7 @@ class OrderWriter:
         self.s, self.source, self.log, self.now, self.bulk = session, source, log, now, bulk
         self.known: dict[str, dict[str, Any]] | None = None  # external_id -> current values (+ "id")
         self.by_number: dict[str, list[dict[str, Any]]] | None = None
+        self.courier: dict[str, dict[str, Any]] | None = None  # courier-only orders by number
         self.created = self.updated = 0
         self.touched_customers: set[int] = set()
 
@@ -97,6 +107,9 @@ class OrderWriter:
                     extra_items += [(old["id"], it) for it in o.items]
                 continue
             vals = order_values(o, cid)
+            if old is None and (courier := self._courier_order(o)) is not None:
+                self._adopt(courier, o, vals)
+                continue
             if old is None:
                 vals.update(source=self.source, external_id=o.external_id, created_at=self.now, updated_at=self.now)
                 self.known[o.external_id] = vals
@@ -130,7 +143,50 @@ class OrderWriter:
                 {"order_id": oid, "product": p, "sku": sku, "quantity": q, "price": price, "category": cat}
                 for oid, (p, sku, q, price, cat) in extra_items])
 
+    # --- orders first known from a courier report ---------------------------------------------
+    def _courier_order(self, o: OrderData) -> dict[str, Any] | None:
+        """The courier-only order (source shiprocket) with this shop order's number, if any."""
+        if self.source == COURIER:
+            return None
+        if self.courier is None:
+            self.courier = {}
+            cols = [getattr(Order, c) for c in ORDER_COLS]
+            for row in self.s.execute(select(Order.id, Order.external_id, *cols).where(Order.source == COURIER)):
+                vals = {"id": row[0], "external_id": row[1], **dict(zip(ORDER_COLS, row[2:]))}
+                for key in {_num(row[1]), _SUFFIX.sub("", _num(row[1]))} - {""}:
+                    self.courier.setdefault(key, vals)
+        if not self.courier:
+            return None
+        return self.courier.get(_num(o.number or "")) or self.courier.get(_num(o.external_id))
+
+    def _adopt(self, old: dict[str, Any], o: OrderData, vals: dict[str, Any]) -> None:
+        """The shop's export of an order the courier report brought first: the shop's keys and figures
+        take over the same row (no second order); the courier's status, dates and items stay."""
+        ch: dict[str, Any] = {"source": self.source, "external_id": o.external_id}
+        for f in _SHOP_TRUTH:
+            if vals.get(f) is not None and vals[f] != old[f]:
+                ch[f] = vals[f]
+        if vals["is_cod"] and not old["is_cod"]:
+            ch["is_cod"] = True
+        ch["attributes"] = {**(vals.get("attributes") or {}), **(old["attributes"] or {})}
+        before = {k: old.get(k) for k in ch} | {"source": COURIER, "external_id": old["external_id"],
+                                               "updated_at": old["updated_at"]}
+        self.log.add_updated("order", old["id"], before)
+        self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
+        old.update(ch, updated_at=self.now)
+        for key in [k for k, v in self.courier.items() if v is old]:  # its other keys ("1741-C")
+            del self.courier[key]
+        self.known[o.external_id] = old  # repeats and line items of it in this file change nothing more
+        self.updated += 1
+        self.touched_customers.update(c for c in (old["customer_id"], before.get("customer_id")) if c)
+
     # --- courier updates -------------------------------------------------------------------------
+    def has_order(self, ref: str) -> bool:
+        if self.by_number is None:
+            self._load_numbers()
+        n = _num(ref)
+        return bool(self.by_number.get(n) or self.by_number.get(_SUFFIX.sub("", n)))
+
     def _load_numbers(self) -> None:
         self.by_number = {}
         cols = [getattr(Order, c) for c in ORDER_COLS]

@@ -86,6 +86,9 @@ class ImportWriter:
             if rec.error:
                 self.reject(rec, rec.error)
                 continue
+            if rec.shipment is not None and (why := self._courier_row(rec)):
+                self.reject(rec, why)
+                continue
             ident = None
             if rec.customer is not None:
                 ident, why = self._identity(rec)
@@ -114,6 +117,20 @@ class ImportWriter:
             self.orders.write([(o, self.drafts[k].id if k is not None else None) for o, k in orders])
         if events:
             self._insert_events(events)
+
+    def _courier_row(self, rec: Record) -> str | None:
+        """A courier row updates the shop order it names; without one it is an order of its own (with
+        its customer), or rejected when it lacks what an order needs."""
+        ship = rec.shipment
+        if self.orders.has_order(ship.order_ref):
+            rec.customer = rec.order = None  # the shop's order and customer stay the shop's
+            return None
+        rec.shipment = None  # the new order carries the courier's status (OrderData.shipping)
+        if rec.order is None:
+            why = (ship.why_no_order or "it has no order date and no order total").rstrip(".")
+            return (f"No order {ship.order_ref} in WaDesk, and this row cannot be added as an order of its own: "
+                    f"{why[:1].lower()}{why[1:]}.")
+        return None
 
     def _load(self, ids: list[int]) -> None:
         if not ids:

@@ -93,6 +93,7 @@ class OrderData:
     items: list[tuple[str, str | None, int, Decimal, str | None]] = field(default_factory=list)
     attributes: dict[str, Any] = field(default_factory=dict)
     continuation: bool = False  # only line items for an order met earlier in the file
+    shipping: "ShipmentUpdate | None" = None  # a courier's view, for an order only the courier knows
 
 
 @dataclass
@@ -116,6 +117,7 @@ class ShipmentUpdate:
     delivered_at: datetime | None = None
     is_cod: bool | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+    why_no_order: str | None = None  # why the row cannot be an order of its own (no date, no total ...)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Iterator
 from wadesk.core.importing.formats.base import (
     EventData, Format, Mapping, OrderData, ParseContext, Record, Row, ShipmentUpdate, customer_from,
 )
+from wadesk.core.importing.formats.orders import OrderFormat
 from wadesk.core.importing.readers.table import Table
 from wadesk.core.importing.values import parse_money
 from wadesk.core.importing.vocab import courier_status, shiprocket_is_cod
@@ -72,7 +73,12 @@ class Razorpay(Format):
         return rec
 
 
-class Shiprocket(Format):
+class Shiprocket(OrderFormat):
+    """A courier's report. A row whose Order ID is a shop order WaDesk has updates that order (status,
+    RTO, delivery, COD). A row with no such order is an order in its own right (shops also ship
+    orders they took on WhatsApp or Instagram, Shiprocket 'CUSTOM' channel): it is kept with its
+    customer, and a shop export of the same order number later takes it over (order_writer)."""
+
     name = "shiprocket"
     label = "Shiprocket orders (courier status, RTO)"
     source = "shiprocket"
@@ -81,28 +87,46 @@ class Shiprocket(Format):
         "order_number": ["Order ID"], "order_status": ["Status"], "payment_method": ["Payment Method"],
         "rto_initiated": ["RTO Initiated Date"], "rto_delivered": ["RTO Delivered Date"],
         "delivered": ["Order Delivered Date"], "awb": ["AWB Code"], "courier": ["Courier Company"],
-        "rto_reason": ["RTO Reason"], "phone": ["Customer Mobile"], "email": ["Customer Email"],
-        "name": ["Customer Name"],
+        "rto_reason": ["RTO Reason"], "phone": ["Customer Mobile", "Customer Alternate Phone"],
+        "email": ["Customer Email"], "name": ["Customer Name"],
+        "order_date": ["Channel Created At", "Shiprocket Created At"], "order_total": ["Order Total"],
+        "discount": ["Discount Value"], "shipping": ["Shipping Charges"], "order_tags": ["Order Tags"],
+        "item_name": ["Product Name"], "item_sku": ["Channel SKU", "Master SKU"], "item_qty": ["Product Quantity"],
+        "item_price": ["Product Price"], "item_category": ["Product Category"],
+        "city": ["Address City"], "state": ["Address State"], "pincode": ["Address Pincode"],
+        "sales_channel": ["Channel"],
     }
 
-    def record(self, row: Row, ctx: ParseContext) -> Record:
-        rec = Record(row.n, row.cells)
+    def status(self, row: Row) -> tuple[str | None, str | None, bool]:
+        return None, None, courier_status(row.get("order_status")) == "cancelled"
+
+    def order_record(self, row: Row, ctx: ParseContext) -> Record:
         ref = row.get("order_number")
         if not ref:
-            rec.error = "No Order ID in this row."
-            return rec
+            return Record(row.n, row.cells, error="No Order ID in this row.")
         status = courier_status(row.get("order_status"))
         try:
             rto_at = ctx.date(row.get("rto_delivered")) or ctx.date(row.get("rto_initiated"))
             delivered = ctx.date(row.get("delivered"))
         except ValueError as exc:
-            rec.error = str(exc)
-            return rec
+            return Record(row.n, row.cells, error=str(exc))
         attrs = {k: row.get(k) for k in ("awb", "courier", "rto_reason") if row.get(k)}
         attrs["courier_status"] = row.get("order_status")
-        rec.shipment = ShipmentUpdate(
+        if channel := row.get("sales_channel"):
+            attrs["sales_channel"] = channel
+        ship = ShipmentUpdate(
             order_ref=ref, shipping_status=status, is_rto=status == "rto" or rto_at is not None, rto_at=rto_at,
             delivered_at=delivered if status != "rto" else None, is_cod=shiprocket_is_cod(row.get("payment_method")),
             attributes=attrs,
         )
+        rec = super().order_record(row, ctx)  # the order and customer, used when no shop order matches
+        ship.why_no_order, rec.error = rec.error, None
+        if rec.order is not None:
+            o = rec.order
+            # The address columns feed the customer; the order keeps its own copy.
+            o.ship_city, o.ship_state = row.get("city") or None, row.get("state") or None
+            o.ship_pincode = row.get("pincode")[:12] or None
+            o.is_cod = bool(ship.is_cod)
+            o.shipping = ship
+        rec.shipment = ship
         return rec
