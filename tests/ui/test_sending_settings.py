@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QTime
+from PySide6.QtCore import Qt, QTime
 
 from wadesk.core.campaigns.policy import SendPolicy
 from wadesk.core.campaigns.pricing import RateCard
@@ -107,8 +107,26 @@ def test_bad_input_is_refused_and_nothing_is_written(qtbot, section, services, e
     assert stored(services) == {}
 
 
+def test_a_price_that_is_not_a_number_turns_red_at_once(section):
+    item = section.rate_card.table.item(0, 1)
+    item.setText("0,86 rupees")
+    assert item.foreground().color().name() == "#b3261e" and "Type a price" in item.toolTip()
+    item.setText("0.86")
+    assert item.foreground().color().name() != "#b3261e" and item.toolTip() == ""
+
+
+def test_ctrl_s_saves_from_inside_the_card(qtbot, section, services):
+    section.activateWindow()
+    section.holdout.setFocus()
+    qtbot.waitUntil(section.holdout.hasFocus, timeout=2000)
+    section.holdout.setValue(15)
+    qtbot.keyClick(section.holdout, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved(qtbot, section)
+    assert stored(services)["campaign_holdout_pct"] == 15
+
+
 def test_typed_time_zone_is_kept(qtbot, section, services):
-    section.zone.setEditText("Pacific/Auckland")
+    section.zone.setEditText("pacific/auckland")
     section.save_button.click()
     saved(qtbot, section)
     assert stored(services)["shop_timezone"] == "Pacific/Auckland"

@@ -83,6 +83,16 @@ def test_bad_values_are_refused_and_nothing_is_written(db, key, value, words):
         assert s.get(Setting, key) is None
 
 
+def test_time_zone_names_are_tidied():
+    from wadesk.core.campaigns.policy import parse_timezone
+
+    assert parse_timezone("  ") == ""
+    assert parse_timezone("America/New York") == "America/New_York"
+    assert parse_timezone("asia/kolkata") == "Asia/Kolkata"  # on a case-sensitive disk too
+    with pytest.raises(SettingError, match="'Asia/Mumbai' is not a time zone"):
+        parse_timezone("Asia/Mumbai")
+
+
 def test_save_settings_is_all_or_nothing(db):
     with db.session() as s:
         with pytest.raises(SettingError, match="sending speed"):

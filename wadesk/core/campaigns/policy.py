@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from datetime import time
 from typing import TYPE_CHECKING, Any, Callable, Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.orm import Session
 
@@ -63,15 +64,24 @@ def _clock_time(what: str) -> Callable[[Any], str]:
     return parse
 
 
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    return {z.lower(): z for z in available_timezones()}
+
+
 def parse_timezone(value: Any) -> str:
-    """'' (this computer's zone) or an IANA name like Asia/Kolkata."""
-    name = str(value or "").strip()
-    if name:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise SettingError(f"'{name}' is not a time zone WaDesk knows (use a name like Asia/Kolkata).") from None
-    return name
+    """'' (this computer's zone) or an IANA name like Asia/Kolkata ("asia/kolkata" is corrected)."""
+    name = str(value or "").strip().replace(" ", "_")
+    if not name:
+        return ""
+    try:
+        ZoneInfo(name)
+        return name
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    if name.lower() in _zone_names():  # typed in the wrong case (only searched when the name fails)
+        return _zone_names()[name.lower()]
+    raise SettingError(f"'{value}' is not a time zone WaDesk knows (use a name like Asia/Kolkata).")
 
 
 def _rate_card(value: Any) -> dict[str, Any]:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from decimal import Decimal, InvalidOperation
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from wadesk.core.campaigns.pricing import CATEGORIES, OTHER, RateCard
+from wadesk.core.campaigns.pricing import CATEGORIES, MAX_RATE, OTHER, RateCard
 from wadesk.core.settings import SettingError
 from wadesk.ui.widgets.country_combo import CountryCombo
 
 OTHER_TEXT = "All other countries"
+ERROR_COLOUR = "#b3261e"
 HEADERS = ("Country", "Marketing", "Utility", "Authentication")
 SUGGESTED = ("IN", "AE", "US", "GB", "SA", "SG", "NP", "BD", "LK", "AU", "CA")  # where Indian shops' customers live
 
@@ -37,6 +41,7 @@ class RateCardEditor(QWidget):
             self.table.setColumnWidth(col, 130)
         self.table.setToolTip("₹ per delivered message, before GST. Double-click a price to change it.")
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.itemChanged.connect(self._check_price)
         layout.addWidget(self.table)
 
         row = QHBoxLayout()
@@ -63,6 +68,17 @@ class RateCardEditor(QWidget):
         layout.addLayout(gst)
 
     # -- rows ------------------------------------------------------------------------------------
+    def _check_price(self, item: QTableWidgetItem) -> None:
+        """Mark a price that is not a number at once (saving says why in words)."""
+        if item.column() == 0:
+            return
+        try:
+            ok = 0 <= Decimal(item.text().strip().replace(",", "")) <= MAX_RATE
+        except InvalidOperation:
+            ok = False
+        item.setForeground(QColor("#15241c" if ok else ERROR_COLOUR))
+        item.setToolTip("" if ok else "Type a price per message, like 0.8631 (0 if it is free).")
+
     def _price_item(self, value: Any) -> QTableWidgetItem:
         item = QTableWidgetItem(str(value))
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

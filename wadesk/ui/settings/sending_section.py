@@ -12,15 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTime
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QTimeEdit, QVBoxLayout, QWidget)
 
 from wadesk.core.campaigns.policy import SendPolicy, save_settings, validate_settings
 from wadesk.core.settings import SettingError
 from wadesk.ui import events
-from wadesk.ui.settings.rate_card_editor import RateCardEditor
+from wadesk.ui.settings.rate_card_editor import ERROR_COLOUR, RateCardEditor
 
-ERROR_COLOUR = "#b3261e"
 WARNING_STYLE = "QLabel { background: #fff6dd; border: 1px solid #f0c95c; border-radius: 8px; padding: 8px; }"
 OPT_IN_WARNING = ("Only turn this off if customers agreed to WhatsApp marketing elsewhere — Meta can restrict "
                   "your number.")
@@ -127,7 +127,11 @@ class SendingSection(QFrame):
         buttons = QHBoxLayout()
         self.save_button = QPushButton("Save", objectName="saveSending")
         self.save_button.setProperty("primary", True)
+        self.save_button.setToolTip("Save the sending settings (Ctrl+S)")
         self.save_button.clicked.connect(self.save)
+        # Ctrl+S while typing anywhere in this card (not page-wide: other cards have their own Save).
+        QShortcut(QKeySequence.StandardKey.Save, self, self._save_if_ready,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         buttons.addWidget(self.save_button)
         self.result = QLabel(objectName="sendingResult")
         self.result.setWordWrap(True)
@@ -190,6 +194,10 @@ class SendingSection(QFrame):
                 "send_rate_per_second": self.rate.value(), "profit_margin_pct": round(self.margin.value(), 1),
                 "rate_card": self.rate_card.card_json(),
                 "rate_card_include_gst": self.rate_card.include_gst.isChecked()}
+
+    def _save_if_ready(self) -> None:
+        if self.save_button.isEnabled():
+            self.save()
 
     def save(self) -> None:
         try:
