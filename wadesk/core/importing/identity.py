@@ -3,7 +3,8 @@ says into what we know without destroying anything.
 
 Merge rules: blanks are filled; tags are a union; a differing value is replaced only when the row
 is dated later than what we hold (customer attribute `as_of`, else its `updated_at`); extra
-phones and emails are kept in attributes; an opt-out is never turned into an opt-in.
+phones, emails and store ids (a duplicate account merged in) are kept in attributes, so each still
+finds the customer next time; an opt-out is never turned into an opt-in.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ _PLAIN_DIGITS = re.compile(r"^\+?\d{8,15}$")
 FIELDS = ("phone", "phone_national", "email", "first_name", "last_name", "name", "name_key", "last_name_key",
           "city", "state", "pincode", "country", "channel", "attributes", "consent_state", "consent_source",
           "consent_at", "updated_at")
+# external_ids = {source: the store's id, ALSO: {source: [ids of duplicate accounts merged in]}}
+ALSO = "also"
 _SIMPLE = ("first_name", "last_name", "city", "state", "pincode", "country")
 _LIMITS = {"first_name": 100, "last_name": 100, "city": 100, "state": 100, "pincode": 12, "country": 2}
 
@@ -139,7 +142,12 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
         v["channel"] = c.channel
     if c.external_id:
         ext = dict(attrs.get("external_ids") or {})
-        ext.setdefault(source, c.external_id)
+        first = ext.setdefault(source, c.external_id)
+        if first != c.external_id:  # a duplicate account merged in: its id still finds this customer
+            also = {k: list(v) for k, v in (ext.get(ALSO) or {}).items()}
+            if c.external_id not in also.setdefault(source, []):
+                also[source].append(c.external_id)
+            ext[ALSO] = also
         attrs["external_ids"] = ext
     for k, val in c.attributes.items():
         if isinstance(val, dict):
@@ -194,6 +202,10 @@ class CustomerIndex:
             col = Customer.attributes["external_ids"][src].as_string()
             for cid, ext in session.execute(select(Customer.id, col).where(col.is_not(None))):
                 self.ext[(src, ext)] = cid
+            col = Customer.attributes["external_ids"][ALSO][src].as_json()
+            for cid, more in session.execute(select(Customer.id, col).where(col.is_not(None))):
+                for ext in more or ():
+                    self.ext.setdefault((src, ext), cid)
 
     def find(self, phone: str | None, email: str | None, source: str, ext: str | None) -> int | None:
         return ((phone and self.phone.get(phone)) or (email and self.email.get(email))
