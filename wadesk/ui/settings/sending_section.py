@@ -116,7 +116,8 @@ class SendingSection(QFrame):
         layout.addLayout(grid)
 
         rates_title = QLabel("What WhatsApp charges per delivered message")
-        rates_title.setStyleSheet("font-weight: bold; margin-top: 6px;")
+        rates_title.setStyleSheet("font-weight: bold;")
+        layout.addSpacing(6)
         layout.addWidget(rates_title)
         layout.addWidget(_hint("₹ per message, before GST. Meta changes prices on 1 January, April, July and "
                                "October: check them in WhatsApp Manager and edit them here. Undelivered messages "
