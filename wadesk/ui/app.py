@@ -151,11 +151,13 @@ def run_gui(argv: list[str] | None = None) -> int:
 def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log_path: Path,
          started: float, holder: dict[str, QWidget]) -> int:
     from wadesk.ui.main_window import MainWindow
+    from wadesk.ui.settings.auto_backup import AutoBackup
     from wadesk.ui.welcome import WelcomeDialog, check_first_run
     from wadesk.ui.whatsapp_env import stop_sandbox_if_started
 
     services = build_services(db, data_dir, log_path=log_path)
     app.aboutToQuit.connect(stop_sandbox_if_started)  # the WhatsApp simulator, if a page started it
+    auto_backup: AutoBackup | None = None
     try:
         problem = build_sample_before_start(services) if args.sample_shop else None
         window = MainWindow(services)
@@ -177,8 +179,11 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
                 WelcomeDialog(services, window).open()
 
         QTimer.singleShot(0, window, lambda: check_first_run(services, welcome_if_needed, window))
+        auto_backup = AutoBackup(services).start()  # daily while open, and on close (below)
         return app.exec()
     finally:
         services.jobs.shutdown()
+        if auto_backup is not None:
+            auto_backup.on_close()
         stop_sandbox_if_started()  # again after the jobs stopped (smoke tests never quit the app)
         holder.pop("window", None)

@@ -112,6 +112,17 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(page)
         return page
 
+    def reload_pages(self) -> None:
+        """After a restore: drop every built page; the shown one is rebuilt from the restored data."""
+        key = self.current_key or "home"
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        self.page_errors.clear()
+        self.show_page(key)
+        self.refresh_count()
+
     def _broken_page(self, key: str) -> QWidget:
         page = QWidget(objectName=f"page_{key}")
         layout = QVBoxLayout(page)

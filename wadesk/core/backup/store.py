@@ -37,8 +37,9 @@ _NAME = re.compile(r"^wadesk-backup-(\d{8}-\d{6})-([a-z-]+?)(?:-\d+)?\.sqlite3$"
 _BEFORE_UPDATE = re.compile(r"^wadesk-before-(\w+)-(\d{8}-\d{6})\.sqlite3$")  # engine.migrate's copies
 
 
-class BackupError(Exception):
-    """A backup could not be made or checked; said in plain words."""
+class BackupError(ValueError):
+    """A backup could not be made or checked; said in plain words (a ValueError, like every fault of
+    the input or the surroundings the app reports without a trace)."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from wadesk.ui.errors import show_error
 from wadesk.ui.numbers import group_indian, rupees
 from wadesk.ui.pages.placeholder import heading
 from wadesk.ui.services import AppServices
+from wadesk.ui.settings.backup_warning import BackupWarning
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class HomePage(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self._build_banner())
+        self.backup_warning = BackupWarning(services)  # the last backup failed, is missing or too old
+        layout.addWidget(self.backup_warning)
 
         grid = QGridLayout()
         grid.setSpacing(12)

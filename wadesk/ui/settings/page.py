@@ -6,6 +6,7 @@ from typing import Any, Callable
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from wadesk.ui.pages.placeholder import heading
+from wadesk.ui.settings.backups_section import BackupsSection
 from wadesk.ui.settings.sending_section import SendingSection
 from wadesk.ui.settings.shop_section import ShopSection
 from wadesk.ui.settings.whatsapp_section import WhatsAppSection
@@ -22,7 +23,8 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(36, 28, 36, 28)
         layout.setSpacing(14)
-        for label in heading("Settings", "Your shop's details, your WhatsApp connection and how campaigns send."):
+        for label in heading("Settings", "Your shop's details, your WhatsApp connection, how campaigns send, "
+                                        "and backups."):
             layout.addWidget(label)
         self.shop = ShopSection(services)
         self.whatsapp = WhatsAppSection(services, sandbox)
@@ -30,6 +32,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.whatsapp)
         self.sending = SendingSection(services)
         layout.addWidget(self.sending)
+        self.backups = BackupsSection(services)
+        layout.addWidget(self.backups)
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
