@@ -90,10 +90,13 @@ def open_excel(path: Path, sheet: str | int | None = None) -> Table:
         raise ImportFileError(f"{path.name} has no sheet called '{sheet}' (it has: {', '.join(names)}).")
     candidates = [sheet] if sheet is not None else names
     rows: list[list[str]] = []
+    merged: list = []
     for name in candidates:
         try:
-            raw = wb.get_sheet_by_name(name).to_python(skip_empty_area=True)
+            ws = wb.get_sheet_by_name(name)
+            raw = ws.to_python(skip_empty_area=True)
             rows = [[cell_text(v) for v in r] for r in raw]
+            merged = _merges(ws)
         except Exception as exc:
             if path.suffix.lower() not in (".xlsx", ".xlsm"):
                 raise _damaged(path, exc) from None
@@ -107,5 +110,15 @@ def open_excel(path: Path, sheet: str | int | None = None) -> Table:
     else:
         raise ImportFileError(f"{path.name} is empty (no sheet has any cells filled in).")
     return build_table(
-        path, "excel", rows[:200], lambda: rows, sheet=sheet, sheets=names, size_hint=len(rows)
+        path, "excel", rows[:200], lambda: rows, merged=merged, sheet=sheet, sheets=names, size_hint=len(rows)
     )
+
+
+def _merges(ws) -> list:
+    """Merged cell ranges, counted from the first row/column to_python returns (it skips blank ones)."""
+    try:
+        ranges = ws.merged_cell_ranges or []
+        r0, c0 = ws.start or (0, 0)
+    except Exception:  # noqa: BLE001 - some formats keep no merge list; the header is found without it
+        return []
+    return [((a - r0, b - c0), (c - r0, d - c0)) for (a, b), (c, d) in ranges]

@@ -111,11 +111,41 @@ class Table:
             return None
 
 
-def build_table(path: Path, kind: str, head: list[list[str]], source, **extra) -> Table:
+Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first col), (last row, last col)), 0-based
+
+
+def _known_headers(cells: list[str]) -> int:
+    from wadesk.core.importing.mapping import match_header
+
+    return sum(1 for c in cells if c and match_header(c)[1] >= 0.75)
+
+
+def merged_header(head: list[list[str]], h: int, merged: list[Merge]) -> tuple[int, list[str]]:
+    """A workbook header drawn with merged cells, e.g. 'Contact' spread over 'Mobile No.' and 'Email'
+    in the row below, and 'Name' merged down over both rows. -> (header row index, header cells).
+
+    The row under a row with a sideways merge is the real header when it names more known columns;
+    a cell merged down into it takes the merged text."""
+    header = list(head[h]) if head else []
+    below = h + 1
+    spans_sideways = any(r1 == h and c2 > c1 for (r1, c1), (_r2, c2) in merged)
+    if not spans_sideways or below >= len(head):
+        return h, header
+    candidate = list(head[below]) + [""] * max(0, len(header) - len(head[below]))
+    for (r1, c1), (r2, c2) in merged:
+        if r1 <= h < below <= r2 and c1 < len(candidate) and not candidate[c1]:
+            candidate[c1] = head[r1][c1] if c1 < len(head[r1]) else ""
+    if _header_score(candidate) >= 2 and _known_headers(candidate) > _known_headers(header):
+        return below, candidate
+    return h, header
+
+
+def build_table(path: Path, kind: str, head: list[list[str]], source, merged: list[Merge] | None = None,
+                **extra) -> Table:
     """Find the header in the first rows, drop blank columns, and wrap the source."""
     head = [[clean_cell(c) for c in r] for r in head]
     h = find_header_row(head)
-    header = head[h] if head else []
+    h, header = merged_header(head, h, merged or [])
     width = max((len(r) for r in head), default=0)
     header = header + [""] * (width - len(header))
     body = head[h + 1 :]
