@@ -20,7 +20,8 @@ from wadesk.core.messaging.mapping import TemplateMapping
 from wadesk.core.messaging.preview import Preview, preview_for_customer
 from wadesk.core.messaging.template_spec import TemplateSpec
 
-SCAN_CHUNK = 500  # customers checked per bulk query when looking for the next problem
+SCAN_CHUNK = 500  # customers in the first bulk check when looking for the next problem: it is usually near
+SCAN_CHUNK_MAX = 16_000  # chunks double up to this: a long clean stretch costs about one pre-flight
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,12 @@ def next_with_problem(session: Session, spec: TemplateSpec, mapping: TemplateMap
     pools = {m.name for m in mapping.variables.values() if m.source == "discount_code"}
     has_codes = {pool: available(session, pool) > 0 for pool in pools}
     keys = context_keys(mapping)
-    position = max(start, 0)
+    position, size = max(start, 0), SCAN_CHUNK
     while position < total:
         check_cancelled(cancelled)
         progress(position, total, "Looking for a message with a problem")
-        chunk = people.ids_at(session, position, SCAN_CHUNK)
+        chunk = people.ids_at(session, position, size)
+        size = min(size * 2, max(SCAN_CHUNK_MAX, SCAN_CHUNK))
         if not chunk:
             break
         codes = {pool: len(chunk) if free else 0 for pool, free in has_codes.items()}
