@@ -129,6 +129,12 @@ def _segments(services: AppServices) -> QWidget:
     return SegmentsPage(services)
 
 
+def _campaigns(services: AppServices) -> QWidget:
+    from wadesk.ui.campaigns.page import CampaignsPage
+
+    return CampaignsPage(services)
+
+
 def _placeholder(key: str) -> PageFactory:
     def make(services: AppServices) -> QWidget:
         from wadesk.ui.pages.placeholder import PlaceholderPage
@@ -146,4 +152,5 @@ def default_factories() -> dict[str, PageFactory]:
     factories["templates"] = _templates
     factories["segments"] = _segments
     factories["import"] = _import
+    factories["campaigns"] = _campaigns
     return factories
