@@ -30,7 +30,7 @@ from wadesk.core.importing.errors import ImportFileError
 from wadesk.core.importing.formats import FORMATS, FormatGuess, ParseContext, detect_formats, get_format
 from wadesk.core.importing.mapping import find_saved_mapping, save_mapping
 from wadesk.core.importing.readers import Table, list_sheets, open_table
-from wadesk.core.importing.rejects import write_rejects
+from wadesk.core.importing.rejects import prune_rejects, rejects_path, write_rejects
 from wadesk.core.importing.upsert import ImportWriter
 from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 from wadesk.core.settings import get_setting
@@ -186,8 +186,7 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
                 result.rejected_reasons[key] = result.rejected_reasons.get(key, 0) + 1
             if writer.rejects:
                 folder = Path(rejected_dir) if rejected_dir else path.parent
-                stamp = now.strftime("%Y%m%d-%H%M%S")
-                out = folder / f"{path.stem}-rejected-{stamp}.xlsx"
+                out = rejects_path(folder, path.stem, now, check=dry_run)
                 try:
                     result.rejected_file = str(write_rejects(out, table.headers, writer.rejects))
                 except OSError as exc:  # the import itself is still good
@@ -207,6 +206,9 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
         except BaseException:
             s.rollback()
             raise
+    if rejected_dir is not None:  # WaDesk's own folder: old files and a superseded check's file go
+        prune_rejects(Path(rejected_dir), imported_stem=None if dry_run else path.stem,
+                      keep=Path(result.rejected_file) if result.rejected_file else None)
     if not dry_run and writer.touched:
         refresh_scores_after_import(db, writer.touched, clock, progress)
     progress(result.rows, result.rows, "Done")
