@@ -145,6 +145,9 @@ class CampaignSender:
         self._stop_reason: str | None = None
         self._stop_state = L.STOPPED
         self._consecutive = Counter()
+        # Live figures kept in memory while running (the ledger is only re-read at the end).
+        self._tally: Counter = Counter()
+        self._reasons: Counter = Counter()
 
     # ---- public ------------------------------------------------------------------------------
     def run(self) -> RunOutcome:
@@ -198,6 +201,7 @@ class CampaignSender:
             log.warning("Campaign %s: %d message(s) were in flight at a crash; marked unknown", self.campaign_id,
                         recovered)
         self._set_state(L.RUNNING)
+        self._load_tally()
         conn = self.db.engine.connect()
         if self.db.engine.dialect.name == "sqlite":
             # A claim must survive a power cut too: a lost `sending` row would be sent again.
@@ -211,7 +215,7 @@ class CampaignSender:
                 inflight -= self._drain(conn, block=inflight > 0)
                 now = self.clock.now()
                 if time.monotonic() - last_report > 0.25:
-                    self._report(self._progress(L.RUNNING))
+                    self._report(self._progress(L.RUNNING, live=True))
                     last_report = time.monotonic()
                 stopping = self._stop_reason is not None or self.control.pause.is_set() or self.control.cancel.is_set()
                 if stopping:
@@ -220,9 +224,11 @@ class CampaignSender:
                         continue
                     outcome = self._finish_stopped(conn)
                     break
+                # Claim in batches (one durable commit each) once half the pipeline has drained.
+                if inflight > self.n_workers:
+                    continue
                 quiet_until = self._quiet_until(now)
-                capacity = self.n_workers * 2 - inflight
-                claimed = self._claim(conn, now, capacity) if capacity > 0 and quiet_until is None else []
+                claimed = self._claim(conn, now, self.n_workers * 2 - inflight) if quiet_until is None else []
                 for job in claimed:
                     pool.submit(self._work, job)
                 inflight += len(claimed)
@@ -288,21 +294,22 @@ class CampaignSender:
     # ---- claiming ------------------------------------------------------------------------------
     def _claim(self, conn: Any, now: datetime, limit: int) -> list[_Job]:
         stamp = utc_naive(now)
-        ids: list[int] = []
+        was: dict[int, str] = {}  # id -> queued | deferred (for the live tally)
         for status in (L.QUEUED, L.DEFERRED):
-            if len(ids) >= limit:
+            if len(was) >= limit:
                 break
-            ids += conn.execute(
-                select(Message.id).where(Message.campaign_id == self.campaign_id, Message.status == status,
-                                         Message.next_attempt_at <= stamp)
-                .order_by(Message.next_attempt_at, Message.id).limit(limit - len(ids))).scalars().all()
-        if not ids:
+            for mid in conn.execute(
+                    select(Message.id).where(Message.campaign_id == self.campaign_id, Message.status == status,
+                                             Message.next_attempt_at <= stamp)
+                    .order_by(Message.next_attempt_at, Message.id).limit(limit - len(was))).scalars():
+                was[mid] = status
+        if not was:
             conn.rollback()
             return []
         rows = conn.execute(
             select(Message.id, Message.customer_id, Message.to_phone, Message.payload, Message.attempts,
                    Customer.consent_state)
-            .outerjoin(Customer, Customer.id == Message.customer_id).where(Message.id.in_(ids))).all()
+            .outerjoin(Customer, Customer.id == Message.customer_id).where(Message.id.in_(list(was)))).all()
         blocked = self._blocked_customers(conn, [r.customer_id for r in rows if r.customer_id is not None])
         jobs, skipped = [], []
         for r in rows:
@@ -322,6 +329,9 @@ class CampaignSender:
                 conn.rollback()
                 raise RuntimeError("The send ledger changed under the sender; sending stopped to be safe.")
         conn.commit()  # `sending` is on disk before any HTTP call
+        self._tally.subtract(was.values())
+        self._tally[L.SKIPPED] += len(skipped)
+        self._tally[L.SENDING] += len(jobs)
         return jobs
 
     def _blocked_customers(self, conn: Any, customer_ids: list[int]) -> set[int]:
@@ -381,9 +391,17 @@ class CampaignSender:
         now = self.clock.now()
         stamp = utc_naive(now)
         opt_outs: list[int] = []
+        shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # one executemany per kind of outcome
         for job, result in got:
             values = self._outcome(job, result, now, opt_outs)
-            conn.execute(update(Message).where(Message.id == job.id).values(**values))
+            shapes.setdefault(tuple(sorted(values)), []).append({"_id": job.id, **values})
+            self._tally[L.SENDING] -= 1
+            self._tally[L.ACCEPTED if values["status"] == L.ACCEPTED else values["status"]] += 1
+            if values["status"] == L.FAILED:
+                self._reasons[values.get("error_title") or "Other"] += 1
+        for keys, params in shapes.items():
+            conn.execute(update(Message).where(Message.id == bindparam("_id"))
+                         .values({k: bindparam(k) for k in keys}), params)
         if opt_outs:
             self._record_opt_outs(conn, opt_outs, stamp)
         conn.commit()
@@ -469,20 +487,28 @@ class CampaignSender:
             s.flush()
 
     # ---- progress ------------------------------------------------------------------------------
-    def _progress(self, state: str, next_due: datetime | None = None) -> SendProgress:
+    def _load_tally(self) -> None:
         with self.db.session() as s:
             counts = L.status_counts(s, self.campaign_id)
             reasons = s.execute(select(Message.error_title, text("count(*)")).where(
                 Message.campaign_id == self.campaign_id, Message.purpose == "campaign",
                 Message.status == L.FAILED).group_by(Message.error_title)).all()
+        self._tally = Counter({k: counts[k] for k in L.STATUS_KEYS})
+        self._reasons = Counter({r or "Other": n for r, n in reasons})
+
+    def _progress(self, state: str, next_due: datetime | None = None, live: bool = False) -> SendProgress:
+        """Figures for the screen: from memory while running, re-read from the ledger at the end."""
+        if not live:
+            self._load_tally()
+        t = self._tally
         now = time.monotonic()
         while self._accept_times and self._accept_times[0] < now - 5:
             self._accept_times.popleft()
         rate = len(self._accept_times) / 5.0
-        remaining = counts["queued"] + counts["deferred"] + counts["sending"]
+        remaining = t[L.QUEUED] + t[L.DEFERRED] + t[L.SENDING]
         return SendProgress(
-            state=state, total=self.total, accepted=counts["accepted"], failed=counts["failed"],
-            deferred=counts["deferred"], unknown=counts["unknown"], cancelled=counts["cancelled"],
-            skipped=counts["skipped"], remaining=remaining, failures={r or "Other": n for r, n in reasons},
-            rate=rate, target_rate=self.pacer.rate, eta_s=remaining / max(rate, self.pacer.rate * 0.5) if remaining else 0,
+            state=state, total=self.total, accepted=t[L.ACCEPTED], failed=t[L.FAILED], deferred=t[L.DEFERRED],
+            unknown=t[L.UNKNOWN], cancelled=t[L.CANCELLED], skipped=t[L.SKIPPED], remaining=remaining,
+            failures=dict(self._reasons), rate=rate, target_rate=self.pacer.rate,
+            eta_s=remaining / max(rate, self.pacer.rate * 0.5) if remaining else 0.0,
             next_due=next_due, stop_reason=self._stop_reason)

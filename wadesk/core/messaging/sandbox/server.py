@@ -66,8 +66,7 @@ class SandboxServer:
         if self.state_path:
             self.events.load(self.state_path)
         handler = type("Handler", (_Handler,), {"sandbox": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="wadesk-sandbox",
                                         daemon=True)  # short poll: a quick stop()
         self._thread.start()
@@ -228,6 +227,11 @@ def _quick_replies(template: dict[str, Any], body: dict[str, Any]) -> list[dict[
 
 def _trace() -> str:
     return "A" + uuid.uuid4().hex[:22]
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # the send engine opens dozens of connections at once, like Meta expects
 
 
 class _Handler(BaseHTTPRequestHandler):
