@@ -216,6 +216,16 @@ def test_outcome_unknown_is_never_resent(shop, clock, fake_cloud_api, client):
     assert status(shop, cid)["failed"] == 1
 
 
+def test_owner_may_resend_unknown_messages(shop, clock, client, fake_cloud_api):
+    fake_cloud_api.faults.append(Fault.timeout(1.0, path="messages"))
+    cid = freeze(shop, clock)
+    sender(shop, client, cid, clock, workers=1).run()
+    with shop.session() as s:
+        assert L.resolve_unknown(s, cid, resend=True, now=clock.now()) == 1
+    assert sender(shop, client, cid, clock).run().state == L.DONE
+    assert status(shop, cid)["accepted"] == 20 and status(shop, cid)["unknown"] == 0
+
+
 def test_crash_leftovers_become_unknown_and_are_not_resent(shop, clock, client, fake_cloud_api):
     cid = freeze(shop, clock)
     with shop.session() as s:

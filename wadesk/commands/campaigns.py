@@ -290,6 +290,4 @@ def _unknown(args: argparse.Namespace, db: Database, cid: int) -> dict[str, Any]
         if c is None:
             raise CliError(f"There is no campaign {cid} (see `wadesk campaign list`).")
         n = L.resolve_unknown(s, cid, resend=args.resend, now=SystemClock().now())
-        if args.resend and n and c.status == L.DONE:
-            c.status = L.READY
     return {"campaign_id": cid, "changed": n, "resend": bool(args.resend)}

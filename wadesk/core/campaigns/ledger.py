@@ -113,11 +113,15 @@ def resolve_unknown(session: Session, campaign_id: int, *, resend: bool, now: da
     which the owner was warned about) or give them up as failed."""
     where = and_(Message.campaign_id == campaign_id, Message.status == UNKNOWN)
     if resend:
-        values: dict[str, Any] = {"status": QUEUED, "next_attempt_at": None, "error_title": None}
+        values: dict[str, Any] = {"status": QUEUED, "next_attempt_at": utc_naive(now), "error_title": None}
     else:
         values = {"status": FAILED, "failed_at": utc_naive(now),
                   "error_title": "Given up by the owner: it is not known whether this message went out."}
-    return session.execute(update(Message).where(where).values(**values)).rowcount or 0
+    n = session.execute(update(Message).where(where).values(**values)).rowcount or 0
+    if resend and n:
+        session.execute(update(Campaign).where(Campaign.id == campaign_id, Campaign.status == DONE)
+                        .values(status=READY, finished_at=None))
+    return n
 
 
 def active_campaigns(session: Session) -> list[Campaign]:

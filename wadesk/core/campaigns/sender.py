@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, or_, select, text, update
 
 from wadesk.core.campaigns import ledger as L
 from wadesk.core.campaigns.lease import CampaignLease
@@ -300,7 +300,7 @@ class CampaignSender:
                 break
             for mid in conn.execute(
                     select(Message.id).where(Message.campaign_id == self.campaign_id, Message.status == status,
-                                             Message.next_attempt_at <= stamp)
+                                             or_(Message.next_attempt_at <= stamp, Message.next_attempt_at.is_(None)))
                     .order_by(Message.next_attempt_at, Message.id).limit(limit - len(was))).scalars():
                 was[mid] = status
         if not was:
