@@ -299,3 +299,25 @@ def test_an_export_pasted_twice_does_not_double_line_items(db, tmp_path):
     assert (r.orders_created, r.rows) == (4, 12)
     with db.Session() as s:
         assert len(s.scalars(select(Order).where(Order.number == "OD1768")).one().items) == 2
+
+
+def test_a_big_first_import_rebuilds_the_indexes_it_dropped_and_a_cancel_keeps_them(db, tmp_path, monkeypatch):
+    from wadesk.core.importing import indexes
+
+    def names():
+        with db.engine.connect() as c:
+            return sorted(r[0] for r in c.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'")))
+
+    before = names()
+    monkeypatch.setattr(indexes, "MIN_ROWS", 1)  # this small file counts as big
+    dropped = []
+    real = indexes.SecondaryIndexes.drop_for_import
+    monkeypatch.setattr(indexes.SecondaryIndexes, "drop_for_import",
+                        lambda self, n: dropped.extend(real(self, n)) or dropped)
+    r = run_import(db, DATA / "shopify_orders_india_gokwik_cod_razorpay_75col.csv")
+    assert set(dropped) == {"customers", "orders", "order_items"} and r.orders_created == 4
+    assert names() == before
+    with pytest.raises(Cancelled):  # cancelled after the drop: the indexes come back with the rollback
+        run_import(db, csv(tmp_path / "list.csv", "Name,Mobile\n" + "".join(f"P{i},98{i:08d}\n" for i in range(1200))),
+                   cancelled=lambda: True)
+    assert dropped.count("customers") == 2 and names() == before

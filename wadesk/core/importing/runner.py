@@ -9,10 +9,12 @@ The whole import is one transaction: a cancel or an error leaves the database as
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -126,11 +128,35 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+@contextmanager
+def paused_gc():
+    """Python's cycle collector off while an import runs. An import allocates millions of small
+    objects that live until it ends (drafts, rows, order values) and makes no reference cycles worth
+    collecting; each full collection walks all of them, which cost ~30% of a 100,000-row import.
+    Memory is still freed by reference counting; one collection runs at the end."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+            gc.collect(0)
+
+
 def run_import(db: Database, path: str | Path, options: ImportOptions | None = None, *, dry_run: bool = False,
                progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled,
                clock: Clock | None = None, rejected_dir: str | Path | None = None) -> ImportResult:
     """Import one file in one transaction. Raises ImportFileError (unreadable file), ValueError
     (bad options) or Cancelled; in every such case the database is unchanged."""
+    with paused_gc():
+        return _run_import(db, path, options, dry_run=dry_run, progress=progress, cancelled=cancelled,
+                           clock=clock, rejected_dir=rejected_dir)
+
+
+def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *, dry_run: bool,
+                progress: ProgressFn, cancelled: CancelledFn, clock: Clock | None,
+                rejected_dir: str | Path | None) -> ImportResult:
     started = time.perf_counter()
     opts = options or ImportOptions()
     path = Path(path)
@@ -166,7 +192,7 @@ def run_import(db: Database, path: str | Path, options: ImportOptions | None = N
                             status="running", started_at=now, summary={})
             s.add(run)
             s.flush()
-            writer = ImportWriter(s, fmt, path.name, _region(opts.country, s), now)
+            writer = ImportWriter(s, fmt, path.name, _region(opts.country, s), now, rows_expected=table.size_hint)
             dates = decide_dates(table, mapping, opts.date_order, s)
             ctx = ParseContext(path.name, dayfirst=dates.dayfirst)
             for rec in fmt.records(table, fmt.compile(table.headers, mapping), ctx):

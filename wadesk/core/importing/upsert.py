@@ -21,6 +21,7 @@ from wadesk.core.importing.formats.base import Format, Record
 from wadesk.core.importing.identity import (
     FIELDS, CustomerIndex, Draft, PhoneBook, apply_consent, blank_values, load_drafts, merge,
 )
+from wadesk.core.importing.indexes import SecondaryIndexes
 from wadesk.core.importing.order_writer import OrderWriter
 from wadesk.core.importing.values import normalise_email
 
@@ -31,7 +32,8 @@ CHANNELS = {"shopify": "shopify", "woocommerce": "website", "razorpay": "website
 
 
 class ImportWriter:
-    def __init__(self, session: Session, fmt: Format, file_name: str, region: str, now: datetime):
+    def __init__(self, session: Session, fmt: Format, file_name: str, region: str, now: datetime,
+                 rows_expected: int = 0):
         self.s, self.fmt, self.source, self.now = session, fmt, fmt.source, now
         self.consent_source = f"import:{file_name}"[:64]
         self.index = CustomerIndex(session, [fmt.source])
@@ -47,6 +49,8 @@ class ImportWriter:
         self._buffer: list[Record] = []
         self._new: list[Draft] = []  # created since the last flush
         self._event_keys: set[tuple[int, str, datetime]] = set()
+        self.indexes = SecondaryIndexes(session)  # dropped for a file much bigger than the shop
+        self.indexes.drop_for_import(rows_expected)
 
     # --- intake ----------------------------------------------------------------------------------
     def add(self, rec: Record) -> None:
@@ -228,6 +232,7 @@ class ImportWriter:
         self.bulk.update(Customer, updates)
         tagged = self._write_tags()
         self._write_consent()
+        self.indexes.rebuild()  # before the totals, which read orders by customer
         refresh_tag_lists(self.s, tagged)
         refresh_order_totals(self.s, sorted(self.orders.touched_customers))
         self.touched = sorted({d.id for d in self.drafts.values()} | set(self.orders.touched_customers))
