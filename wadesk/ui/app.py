@@ -174,6 +174,10 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
 
             return smoke_test(app, window, services, shown_ms, since_launch, problem)
 
+        from wadesk.ui.campaigns.app_hooks import install_campaign_hooks
+
+        install_campaign_hooks(window, services)  # resume unfinished sends, start scheduled ones, ask on close
+
         def welcome_if_needed(needed: bool) -> None:
             if needed:
                 WelcomeDialog(services, window).open()

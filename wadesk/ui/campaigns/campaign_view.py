@@ -160,6 +160,8 @@ class CampaignView(QWidget):
         self.facts.setStyleSheet("color: #3a4a42;")
         layout.addWidget(self.facts)
         layout.addStretch(1)
+        for w in (self.stop_box, self.unknown_box, self.failures, self.rate_note):
+            w.hide()  # until a campaign is shown
 
     # -- content ---------------------------------------------------------------------------------
     def set_detail(self, detail: CampaignDetail, running: bool, live: Any = None) -> None:

@@ -147,9 +147,11 @@ class PersonaliseStep(Step):
     def _checked(self, mapping: Any, review: Any) -> None:
         self.checking = False
         self.check_button.setEnabled(True)
-        if mapping is self.state.mapping:
-            self.state.preflight = review
-            self.state.exclude_ids = frozenset()
+        if mapping is not self.state.mapping:  # edited meanwhile: check the new blanks
+            self.run_check()
+            return
+        self.state.preflight = review
+        self.state.exclude_ids = frozenset()
         self._show_result()
         self.changed.emit()
 
