@@ -154,7 +154,9 @@ def clean_name(text: str) -> str:
 
     Placeholders ('.', '-', 'NA') and phone numbers typed into a name cell become ''. An all-lower
     or ALL-UPPER Latin name is title-cased (it is printed in greetings); other scripts are untouched."""
-    t = " ".join(unicodedata.normalize("NFC", text or "").split()).strip(" .,-_")
+    if not text:
+        return ""
+    t = " ".join((text if text.isascii() else unicodedata.normalize("NFC", text)).split()).strip(" .,-_")
     if t.lower() in BLANKS or _HAS_DIGIT_ONLY.match(t or "x"):
         return ""
     if t.isascii() and (t.islower() or t.isupper()):

@@ -232,41 +232,53 @@ class Format:
 
 
 def customer_from(row: Row, ctx: ParseContext) -> CustomerData:
-    """The customer fields every format shares."""
+    """The customer fields every format shares. Only mapped fields are read (a Shopify orders row
+    maps a dozen of the fields below; this runs once per order of a million-line file)."""
     c = CustomerData()
-    c.phones = split_phones(*row.all("phone"))
-    c.email = row.get("email")
-    first, last = clean_name(row.get("first_name")), clean_name(row.get("last_name"))
-    if not first and not last:
-        first, last = split_name(row.get("name"))
+    m = row.m
+    get = row.get
+    if "phone" in m:
+        c.phones = split_phones(*row.all("phone"))
+    if "email" in m:
+        c.email = get("email")
+    first = clean_name(get("first_name")) if "first_name" in m else ""
+    last = clean_name(get("last_name")) if "last_name" in m else ""
+    if not first and not last and "name" in m:
+        first, last = split_name(get("name"))
     c.first_name, c.last_name = first, last
-    c.city = clean_name(row.get("city"))
-    c.state = row.get("state")
-    c.pincode = row.get("pincode")
-    c.country = row.get("country")
-    c.tags = split_tags(*row.all("tags"))
-    c.external_id = row.get("customer_id") or None
-    channel = row.get("channel")
-    c.channel = channel.lower().replace(" ", "_")[:32] if channel else None
+    if "city" in m:
+        c.city = clean_name(get("city"))
+    if "state" in m:
+        c.state = get("state")
+    if "pincode" in m:
+        c.pincode = get("pincode")
+    if "country" in m:
+        c.country = get("country")
+    if "tags" in m:
+        c.tags = split_tags(*row.all("tags"))
+    c.external_id = (get("customer_id") or None) if "customer_id" in m else None
+    if "channel" in m and (channel := get("channel")):
+        c.channel = channel.lower().replace(" ", "_")[:32]
     for f in ("whatsapp_consent", "sms_consent"):
-        v = parse_consent(row.get(f))
+        if f not in m:
+            continue
+        v = parse_consent(get(f))
         if v == "out" or (v == "in" and c.consent != "out"):
             c.consent = v
         elif v == "no" and c.consent is None:
             c.consent = "no"
     for f, key in (("email_consent", "accepts_email_marketing"), ("note", "note")):
-        if v := row.get(f):
+        if f in m and (v := get(f)):
             c.attributes[key] = v
-    for f, key in (("store_total_spent", "store_total_spent"), ("store_order_count", "store_order_count")):
-        if v := row.get(f):
+    for f in ("store_total_spent", "store_order_count"):
+        if f in m and (v := get(f)):
             try:
-                c.attributes[key] = str(parse_money(v))
+                c.attributes[f] = str(parse_money(v))
             except ValueError:
                 pass
-    m = row.m
     attr_fields = m.attr_fields if isinstance(m, FieldMap) else [f for f in m if f.startswith("attr:")]
     for f in attr_fields:
-        if v := row.get(f):
+        if v := get(f):
             c.attributes.setdefault("custom", {})[f[5:]] = v
     return c
 
