@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from wadesk.core.campaigns import ledger as L
 from wadesk.core.db.models import Campaign, Message
@@ -83,22 +83,12 @@ def read_detail(session: Any, campaign_id: int) -> CampaignDetail | None:
 
 
 def resolve_unknown(db: Any, campaign_id: int, resend: bool, now: datetime) -> int:
-    """The owner's decision on messages whose outcome is unknown (under the campaign's lease)."""
+    """The owner's decision on messages whose outcome is unknown (under the campaign's lease, so a
+    sender elsewhere can't be holding them)."""
     from wadesk.core.campaigns.lease import CampaignLease
-    from wadesk.core.clock import utc_naive
 
     with CampaignLease(db, campaign_id), db.session() as s:
-        changed = L.resolve_unknown(s, campaign_id, resend=resend, now=now)
-        if resend and changed:
-            # resolve_unknown leaves next_attempt_at empty, which the sender's claim (next_attempt_at
-            # <= now) never matches: make the rows due now so they really go again.
-            s.execute(update(Message).where(Message.campaign_id == campaign_id, Message.status == L.QUEUED,
-                                            Message.next_attempt_at.is_(None))
-                      .values(next_attempt_at=utc_naive(now)))
-            c = s.get(Campaign, campaign_id)
-            if c.status in (L.DONE, L.STOPPED, L.WAITING_STATE):
-                c.status = L.READY
-        return changed
+        return L.resolve_unknown(s, campaign_id, resend=resend, now=now)
 
 
 def cancel_campaign(db: Any, campaign_id: int) -> int:
