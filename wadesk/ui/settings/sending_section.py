@@ -74,8 +74,9 @@ class SendingSection(QFrame):
                 line.addWidget(QLabel(item) if isinstance(item, str) else item)
             if hint:
                 line.addSpacing(8)
-                line.addWidget(QLabel(hint, objectName="muted"))
-            line.addStretch(1)
+                line.addWidget(_hint(hint), 1)  # wraps in a narrow window
+            else:
+                line.addStretch(1)
             r = grid.rowCount()
             grid.addWidget(QLabel(label), r, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addLayout(line, r, 1)
