@@ -115,6 +115,29 @@ def test_a_price_that_is_not_a_number_turns_red_at_once(section):
     assert item.foreground().color().name() != "#b3261e" and item.toolTip() == ""
 
 
+def test_example_cost_follows_the_card(section):
+    editor = section.rate_card
+    assert editor.example.text() == "For example, 1,000 marketing messages to India cost ₹1,018 (₹863 + ₹155 GST)."
+    editor.include_gst.setChecked(False)
+    assert editor.example.text() == "For example, 1,000 marketing messages to India cost ₹863 before GST."
+    editor.table.item(0, 1).setText("1")
+    assert "cost ₹1,000 before GST" in editor.example.text()
+    editor.table.item(0, 1).setText("one")
+    assert editor.example.text() == ""
+
+
+def test_quiet_hours_say_what_they_mean_now(section, services):
+    # The test clock says 10:00 UTC: 15:30 in Kolkata, 05:00 in New York.
+    section.zone.setCurrentIndex(section.zone.findData("Asia/Kolkata"))
+    assert section.quiet_now.text().startswith("It is 15:30 there now: messages can go out.")
+    section.zone.setCurrentIndex(section.zone.findData("America/New_York"))
+    assert section.quiet_now.text().startswith("It is 05:00 there now: quiet hours, so messages wait until 09:00.")
+    section.no_quiet.setChecked(True)
+    assert "messages can go out" in section.quiet_now.text()
+    section.zone.setEditText("Nowhere/Atlantis")
+    assert "Pick a time zone" in section.quiet_now.text()
+
+
 def test_ctrl_s_saves_from_inside_the_card(qtbot, section, services):
     section.activateWindow()
     section.holdout.setFocus()

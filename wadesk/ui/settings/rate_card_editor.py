@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from wadesk.core.campaigns.pricing import CATEGORIES, MAX_RATE, OTHER, RateCard
+from wadesk.core.campaigns.pricing import CATEGORIES, MAX_RATE, OTHER, RateCard, estimate_cost, money_words
 from wadesk.core.settings import SettingError
 from wadesk.ui.widgets.country_combo import CountryCombo
 
@@ -66,6 +66,12 @@ class RateCardEditor(QWidget):
         gst.addWidget(self.include_gst)
         gst.addStretch(1)
         layout.addLayout(gst)
+        self.example = QLabel(objectName="rateExample")
+        self.example.setWordWrap(True)
+        layout.addWidget(self.example)
+        self.table.itemChanged.connect(self._show_example)
+        self.gst.valueChanged.connect(self._show_example)
+        self.include_gst.toggled.connect(self._show_example)
 
     # -- rows ------------------------------------------------------------------------------------
     def _check_price(self, item: QTableWidgetItem) -> None:
@@ -78,6 +84,21 @@ class RateCardEditor(QWidget):
             ok = False
         item.setForeground(QColor("#15241c" if ok else ERROR_COLOUR))
         item.setToolTip("" if ok else "Type a price per message, like 0.8631 (0 if it is free).")
+
+    def _show_example(self) -> None:
+        """'1,000 marketing messages to India cost ₹1,018 (₹863 + ₹155 GST).' from what the table holds."""
+        try:
+            card = RateCard.from_json(self.card_json())
+        except SettingError:
+            self.example.setText("")
+            return
+        where = "IN" if "IN" in card.rates else OTHER
+        est = estimate_cost(card, {where: 1000}, "MARKETING", self.include_gst.isChecked())
+        gst = (f" ({money_words(est.subtotal, card.currency)} + {money_words(est.gst, card.currency)} GST)"
+               if est.gst else " before GST")
+        to = "India" if where == "IN" else "other countries"
+        self.example.setText(f"For example, 1,000 marketing messages to {to} cost "
+                             f"{money_words(est.total, card.currency)}{gst}.")
 
     def _price_item(self, value: Any) -> QTableWidgetItem:
         item = QTableWidgetItem(str(value))
@@ -95,6 +116,7 @@ class RateCardEditor(QWidget):
         else:
             combo = CountryCombo()
             combo.set_code(country)
+            combo.currentIndexChanged.connect(self._show_example)
             self.table.setCellWidget(r, 0, combo)
         for col, cat in enumerate(CATEGORIES, start=1):
             self.table.setItem(r, col, self._price_item(prices.get(cat, "")))
@@ -149,6 +171,7 @@ class RateCardEditor(QWidget):
         self.gst.setValue(float(card.gst_pct))
         self.include_gst.setChecked(include_gst)
         self._update_buttons()
+        self._show_example()
 
     def card_json(self) -> dict[str, Any]:
         """What the table holds, as RateCard JSON; prices are whatever was typed (core checks them)."""

@@ -8,7 +8,8 @@ the settings it was made with, so changes here apply to new campaigns.
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import datetime, time
+from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTime
@@ -16,7 +17,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QTimeEdit, QVBoxLayout, QWidget)
 
-from wadesk.core.campaigns.policy import SendPolicy, save_settings, validate_settings
+from wadesk.core.campaigns.policy import SendPolicy, parse_timezone, save_settings, validate_settings
+from wadesk.core.campaigns.schedule import in_quiet_hours, next_send_time, to_local
 from wadesk.core.settings import SettingError
 from wadesk.ui import events
 from wadesk.ui.settings.rate_card_editor import ERROR_COLOUR, RateCardEditor
@@ -93,8 +95,12 @@ class SendingSection(QFrame):
         self.zone.setMinimumWidth(340)
         self.zone.setToolTip("Quiet hours follow this clock. Pick one, or type a name like Asia/Kolkata.")
         row("Shop time zone", self.zone)
-        grid.addWidget(_hint("Messages due during quiet hours wait until they end; none are dropped."),
-                       grid.rowCount(), 1)
+        self.quiet_now = _hint("")
+        self.quiet_now.setObjectName("quietNow")
+        grid.addWidget(self.quiet_now, grid.rowCount(), 1)
+        for signal in (self.quiet_start.timeChanged, self.quiet_end.timeChanged, self.no_quiet.toggled,
+                       self.zone.currentTextChanged):
+            signal.connect(self._show_quiet_now)
 
         self.cap_messages = QSpinBox(objectName="capMessages", minimum=0, maximum=50)
         self.cap_days = QSpinBox(objectName="capDays", minimum=1, maximum=90, suffix=" days")
@@ -145,6 +151,27 @@ class SendingSection(QFrame):
         self.quiet_start.setEnabled(not none)
         self.quiet_end.setEnabled(not none)
 
+    def _show_quiet_now(self) -> None:
+        """What the quiet hours mean right now on the chosen clock: proof the zone is the right one."""
+        start, end = self.quiet_start.time(), self.quiet_end.time()
+        window = SimpleNamespace(quiet_start=time(start.hour(), start.minute()),
+                                 quiet_end=time(end.hour(), end.minute()) if not self.no_quiet.isChecked()
+                                 else time(start.hour(), start.minute()), timezone="")
+        try:
+            window.timezone = parse_timezone(self._zone_value())
+        except SettingError:
+            self.quiet_now.setText("Pick a time zone from the list or type a name like Asia/Kolkata.")
+            return
+        now = self.services.clock.now()
+        clock = to_local(now, window.timezone).strftime("%H:%M")
+        if not in_quiet_hours(now, window):
+            self.quiet_now.setText(f"It is {clock} there now: messages can go out. "
+                                   "Messages due during quiet hours wait until they end; none are dropped.")
+        else:
+            until = to_local(next_send_time(now, window), window.timezone).strftime("%H:%M")
+            self.quiet_now.setText(f"It is {clock} there now: quiet hours, so messages wait until {until}. "
+                                   "None are dropped.")
+
     def _opt_in_toggled(self, required: bool) -> None:
         self.opt_in_warning.setVisible(not required)
 
@@ -178,6 +205,7 @@ class SendingSection(QFrame):
         self.rate.setValue(policy.rate_per_second)
         self.margin.setValue(policy.margin_pct)
         self.rate_card.set_card(policy.rate_card, policy.include_gst)
+        self._show_quiet_now()
         self.save_button.setEnabled(True)
 
     def _zone_value(self) -> str:
