@@ -21,13 +21,22 @@ from wadesk.core.messaging.sandbox.faults import Fault
 from wadesk.core.segments.engine import SegmentEngine
 
 
+def _client(server, read_timeout):
+    return CloudClient(access_token=FAKE_TOKEN, phone_number_id=server.phone_number_id, waba_id=server.waba_id,
+                       base_url=server.url, timeout=(2.0, read_timeout), max_retries=0, sleep=lambda s: None)
+
+
 @pytest.fixture
 def client(fake_cloud_api):
-    c = CloudClient(access_token=FAKE_TOKEN, phone_number_id=fake_cloud_api.phone_number_id,
-                    waba_id=fake_cloud_api.waba_id, base_url=fake_cloud_api.url, timeout=(1.0, 0.5),
-                    max_retries=0, sleep=lambda s: None)
-    yield c
-    c.close()
+    with _client(fake_cloud_api, 10.0) as c:  # generous: a busy test machine must not cause "unknown"
+        yield c
+
+
+@pytest.fixture
+def impatient(fake_cloud_api):
+    """A client that gives up waiting for an answer after 0.3 s (the fake is told to take 1 s)."""
+    with _client(fake_cloud_api, 0.3) as c:
+        yield c
 
 
 @pytest.fixture
@@ -156,7 +165,7 @@ def test_throughput_errors_slow_down_and_every_message_still_goes_once(shop, clo
     snd = sender(shop, client, cid, clock)
     out = snd.run()
     assert out.state == L.DONE
-    assert status(shop, cid)["accepted"] == 20
+    assert status(shop, cid)["accepted"] == 20, status(shop, cid)
     assert snd.pacer.rate < snd.pacer.target  # 130429 halved the rate
     counts = Counter(x["payload"]["biz_opaque_callback_data"] for x in fake_cloud_api.sent)
     assert len(counts) == 20 and max(counts.values()) == 1
@@ -202,10 +211,10 @@ def test_account_problem_stops_and_template_problem_fails(shop, clock, client, f
     assert status(shop, cid)["failures"] == {"132001": 1}
 
 
-def test_outcome_unknown_is_never_resent(shop, clock, fake_cloud_api, client):
-    fake_cloud_api.faults.append(Fault.timeout(1.0, path="messages"))  # longer than the 0.5 s read timeout
+def test_outcome_unknown_is_never_resent(shop, clock, fake_cloud_api, client, impatient):
+    fake_cloud_api.faults.append(Fault.timeout(1.0, path="messages"))
     cid = freeze(shop, clock)
-    out = sender(shop, client, cid, clock, workers=1).run()
+    out = sender(shop, impatient, cid, clock, workers=1).run()
     assert out.state == L.DONE
     st = status(shop, cid)
     assert st["unknown"] == 1 and st["accepted"] == 19
@@ -216,10 +225,10 @@ def test_outcome_unknown_is_never_resent(shop, clock, fake_cloud_api, client):
     assert status(shop, cid)["failed"] == 1
 
 
-def test_owner_may_resend_unknown_messages(shop, clock, client, fake_cloud_api):
+def test_owner_may_resend_unknown_messages(shop, clock, client, impatient, fake_cloud_api):
     fake_cloud_api.faults.append(Fault.timeout(1.0, path="messages"))
     cid = freeze(shop, clock)
-    sender(shop, client, cid, clock, workers=1).run()
+    sender(shop, impatient, cid, clock, workers=1).run()
     with shop.session() as s:
         assert L.resolve_unknown(s, cid, resend=True, now=clock.now()) == 1
     assert sender(shop, client, cid, clock).run().state == L.DONE
@@ -293,6 +302,22 @@ def test_schedule_and_daily_tier_plan(shop, clock, client, fake_cloud_api):
     clock.advance(hours=24)
     assert sender(shop, client, cid, clock, max_idle_s=0).run().state == L.DONE
     assert len(fake_cloud_api.sent) == 20
+
+
+def test_the_live_tier_window_counts_sends_the_plan_did_not_know_about(shop, clock, client, fake_cloud_api):
+    import dataclasses
+
+    late = freeze(shop, clock, name="planned first", daily_limit=10)  # plan: 10 today, 10 tomorrow
+    other = dataclasses.replace(request(shop, name="sent first"), exclude_ids=frozenset(range(7, 21)))
+    first, _ = freeze_campaign(shop, SegmentEngine(shop, clock), other, sandbox=False, clock=clock)
+    assert sender(shop, client, first, clock).run().state == L.DONE  # 6 customers messaged now
+    out = sender(shop, client, late, clock, max_idle_s=0).run()
+    assert out.state == L.WAITING_STATE and "limit of 10" in out.stop_reason
+    assert status(shop, late)["accepted"] == 4
+    assert out.next_due == clock.now() + timedelta(hours=24)
+    clock.advance(hours=24, seconds=1)
+    sender(shop, client, late, clock, max_idle_s=0).run()
+    assert status(shop, late)["accepted"] == 14  # the window freed 10 places; 6 more wait for the plan
 
 
 def test_opt_out_after_freeze_is_respected(shop, clock, client, fake_cloud_api):

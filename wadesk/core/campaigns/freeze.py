@@ -238,6 +238,7 @@ def freeze_campaign(db: Any, engine: SegmentEngine, req: CampaignRequest, *, san
             estimated_cost=plan.cost.total,
             settings={"policy": req.policy.as_json(), "key": key, "endpoint": endpoint, "category": spec.category,
                       "audience": req.audience.label, "funnel": plan.funnel, "plan": plan.plan.sentence(),
+                      "daily_limit": req.daily_limit,
                       "template": {"name": spec.name, "language": spec.language},
                       "preflight": plan.preflight.as_json()})
         s.add(camp)

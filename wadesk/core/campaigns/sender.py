@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from sqlalchemy import bindparam, or_, select, text, update
+from sqlalchemy import bindparam, func, or_, select, text, update
 
 from wadesk.core.campaigns import ledger as L
 from wadesk.core.campaigns.lease import CampaignLease
@@ -147,6 +147,7 @@ class CampaignSender:
         self._consecutive = Counter()
         # Live figures kept in memory while running (the ledger is only re-read at the end).
         self._tally: Counter = Counter()
+        self._used = 0  # customers messaged in the moving 24 h window (the tier limit)
         self._reasons: Counter = Counter()
 
     # ---- public ------------------------------------------------------------------------------
@@ -170,6 +171,7 @@ class CampaignSender:
             self.name = c.name
             self.policy = SendPolicy.from_json(settings.get("policy") or {})
             self.endpoint = settings.get("endpoint", "messages")
+            self.daily_limit = settings.get("daily_limit")  # the account's tier when frozen
             self.marketing = str(settings.get("category", "MARKETING")).upper() == "MARKETING"
             self.total = s.scalar(select(text("count(*)")).select_from(Message).where(
                 Message.campaign_id == self.campaign_id, Message.purpose == "campaign",
@@ -202,6 +204,7 @@ class CampaignSender:
                         recovered)
         self._set_state(L.RUNNING)
         self._load_tally()
+        self._used = self._count_used(self.clock.now()) if self.daily_limit is not None else 0
         conn = self.db.engine.connect()
         if self.db.engine.dialect.name == "sqlite":
             # A claim must survive a power cut too: a lost `sending` row would be sent again.
@@ -227,14 +230,17 @@ class CampaignSender:
                 # Claim in batches (one durable commit each) once half the pipeline has drained.
                 if inflight > self.n_workers:
                     continue
-                quiet_until = self._quiet_until(now)
-                claimed = self._claim(conn, now, self.n_workers * 2 - inflight) if quiet_until is None else []
+                hold = self._hold(conn, now, inflight)
+                room = self.n_workers * 2 - inflight
+                if self.daily_limit is not None:
+                    room = min(room, self.daily_limit - self._used - inflight)
+                claimed = self._claim(conn, now, room) if hold is None and room > 0 else []
                 for job in claimed:
                     pool.submit(self._work, job)
                 inflight += len(claimed)
                 if inflight or claimed:
                     continue
-                outcome = self._idle(conn, now, quiet_until)
+                outcome = self._idle(conn, now, hold)
         finally:
             self._stop.set()
             pool.shutdown(wait=True)
@@ -246,27 +252,46 @@ class CampaignSender:
         self._report(outcome.progress)
         return outcome
 
-    def _quiet_until(self, now: datetime) -> datetime | None:
+    def _hold(self, conn: Any, now: datetime, inflight: int) -> tuple[datetime, str] | None:
+        """Why nothing may be claimed now, and until when: quiet hours or the daily tier limit."""
         nxt = next_send_time(now, self.policy)
-        return nxt if nxt > now else None
+        if nxt > now:
+            return nxt, "Quiet hours: sending resumes at the end of them."
+        if self.daily_limit is not None and self._used + inflight >= self.daily_limit and not inflight:
+            oldest = conn.execute(select(func.min(Message.sent_at)).where(*self._window(now))).scalar()
+            conn.rollback()
+            until = (_aware(oldest) or now) + timedelta(hours=24)
+            return until, (f"Your WhatsApp number has reached its limit of {self.daily_limit:,} new customers in "
+                           "24 hours; the rest go as the limit frees up.")
+        return None
 
-    def _idle(self, conn: Any, now: datetime, quiet_until: datetime | None) -> RunOutcome | None:
+    def _window(self, now: datetime) -> list[Any]:
+        """Messages that count toward the moving 24-hour tier window."""
+        return [Message.direction == "out", Message.is_sandbox == self.sandbox, Message.status.in_(L.TAKEN),
+                Message.sent_at >= utc_naive(now) - timedelta(hours=24)]
+
+    def _idle(self, conn: Any, now: datetime, hold: tuple[datetime, str] | None) -> RunOutcome | None:
         """Nothing in flight and nothing claimable now: finished, or wait (in process when soon)."""
         with self.db.session() as s:
             due = _aware(L.next_due(s, self.campaign_id))
         if due is None:
             self._set_state(L.DONE, finished=True)
             return RunOutcome(L.DONE, self._progress(L.DONE))
-        if quiet_until is not None:
-            due = max(due, quiet_until)
+        reason = self._stop_reason
+        if hold is not None and hold[0] >= due:
+            due, reason = hold[0], reason or hold[1]
         wait = (due - now).total_seconds()
         if wait <= self.max_idle_s and not self.control.pause.is_set() and not self.control.cancel.is_set():
             self._wait(max(wait, 0.01))
+            if hold is not None and hold[1].startswith("Your WhatsApp number"):
+                self._used = self._count_used(self.clock.now())
             return None
-        reason = self._stop_reason or ("Quiet hours: sending resumes at the end of them."
-                                       if quiet_until is not None and due == quiet_until else None)
         self._set_state(L.WAITING_STATE, reason)
         return RunOutcome(L.WAITING_STATE, self._progress(L.WAITING_STATE, next_due=due), reason, due)
+
+    def _count_used(self, now: datetime) -> int:
+        with self.db.session() as s:
+            return s.scalar(select(func.count(func.distinct(Message.to_phone))).where(*self._window(now))) or 0
 
     def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
@@ -414,6 +439,7 @@ class CampaignSender:
         if isinstance(result, SendResult):
             self._consecutive.clear()
             self._accept_times.append(time.monotonic())
+            self._used += 1
             return {"status": L.ACCEPTED, "wamid": result.wamid, "sent_at": stamp, "next_attempt_at": None,
                     "error_code": None, "error_title": None, "error_detail": None}
         err: E.CloudApiError = result
