@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wadesk.core.crm.bookkeeping import CHUNK
 from wadesk.core.db.models import Message
 from wadesk.core.messaging.errors import classify
 from wadesk.core.webhooks.parse import STATUS_RANK, StatusEvent
+from wadesk.core.webhooks.sqlwrite import DriverWrites
 
 RANK_NAME = {v: k for k, v in STATUS_RANK.items()}
 # Rows a status can settle through the callback data: no wamid stored yet, outcome not known.
@@ -60,24 +61,27 @@ class StatusOutcome:
     customer_ids: set[int] = field(default_factory=set)
 
 
-def _earliest(*times: datetime | None) -> datetime | None:
-    known = [t for t in times if t is not None]
-    return min(known) if known else None
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None:
+        return b
+    return a if b is None or a <= b else b
 
 
 def _merge(events: Iterable[StatusEvent], now: datetime) -> dict[str, _Merged]:
     merged: dict[str, _Merged] = {}
+    get, ranks = merged.get, STATUS_RANK
     for ev in events:
-        m = merged.get(ev.wamid)
+        m = get(ev.wamid)
         if m is None:
             m = merged[ev.wamid] = _Merged()
         at = ev.at or now
         if ev.status == "failed":
-            if m.failed is None or (ev.at or now) < (m.failed.at or now):
+            if m.failed is None or at < (m.failed.at or now):
                 m.failed = ev
         else:
-            rank = STATUS_RANK[ev.status]
-            m.rank = max(m.rank, rank)
+            rank = ranks[ev.status]
+            if rank > m.rank:
+                m.rank = rank
             if rank == 1:
                 m.sent_at = _earliest(m.sent_at, at)
             elif rank == 2:
@@ -112,19 +116,10 @@ def apply_statuses(session: Session, events: list[StatusEvent], now: datetime) -
         for r in _rows_by(session, Message.id, sorted(missing), Message.wamid.is_(None),
                           Message.status.in_(SETTLEABLE)):
             rows[missing[r.id]] = r
-    params: list[dict[str, Any]] = []
-    for wamid, m in merged.items():
-        row = rows.get(wamid)
-        if row is None or row.is_holdout:
-            continue
-        params.append(_new_values(row, wamid, m, now, out))
-    if params:
-        stmt = (update(Message.__table__).where(Message.__table__.c.id == bindparam("_id"))
-                .values(wamid=bindparam("_wamid"), status=bindparam("_status"), category=bindparam("_category"),
-                        sent_at=bindparam("_sent"), delivered_at=bindparam("_delivered"), read_at=bindparam("_read"),
-                        failed_at=bindparam("_failed"), error_code=bindparam("_code"),
-                        error_title=bindparam("_title"), error_detail=bindparam("_detail")))
-        session.connection().execute(stmt, params)
+    w = DriverWrites(session)
+    changes = [_new_values(row, wamid, m, now, out, w) for wamid, m in merged.items()
+               if (row := rows.get(wamid)) is not None and not row.is_holdout]
+    w.update_by_id("messages", _WRITTEN, changes)  # one executemany for every row
     matched = {w for w, r in rows.items() if not r.is_holdout}
     for ev in events:
         if ev.wamid in matched:
@@ -134,27 +129,27 @@ def apply_statuses(session: Session, events: list[StatusEvent], now: datetime) -
     return out
 
 
-def _new_values(row: Any, wamid: str, m: _Merged, now: datetime, out: StatusOutcome) -> dict[str, Any]:
-    p: dict[str, Any] = {"_id": row.id, "_wamid": wamid, "_code": row.error_code, "_title": row.error_title,
-                         "_detail": row.error_detail}
-    p["_sent"] = _earliest(row.sent_at, m.sent_at)
-    p["_delivered"] = _earliest(row.delivered_at, m.delivered_at, m.read_at)
-    p["_read"] = _earliest(row.read_at, m.read_at)
-    p["_failed"] = _earliest(row.failed_at, (m.failed.at or now) if m.failed else None)
-    p["_category"] = m.category or row.category
+_WRITTEN = ("wamid", "status", "category", "sent_at", "delivered_at", "read_at", "failed_at", "error_code",
+            "error_title", "error_detail")
+
+
+def _new_values(row: Any, wamid: str, m: _Merged, now: datetime, out: StatusOutcome,
+                w: DriverWrites) -> tuple[Any, ...]:
+    """The row's _WRITTEN columns after this batch, then its id (every column: one UPDATE fits all)."""
+    code, title, detail = row.error_code, row.error_title, row.error_detail
+    failed_at = _earliest(row.failed_at, (m.failed.at or now) if m.failed else None)
     if row.customer_id is not None:
         out.customer_ids.add(row.customer_id)
     if row.status == "failed":
-        p["_status"] = "failed"
+        status = "failed"
     elif m.failed is not None:
         f = m.failed
-        p["_status"] = "failed"
-        p["_code"], p["_title"] = f.error_code, classify(f.error_code).plain[:255]
-        p["_detail"] = f.error_detail
+        status = "failed"
+        code, title, detail = f.error_code, classify(f.error_code).plain[:255], f.error_detail
         if f.error_code == OPT_OUT_CODE and row.customer_id is not None:
-            out.opt_outs.append((row.customer_id, p["_failed"]))
+            out.opt_outs.append((row.customer_id, failed_at))
     else:
-        current = STATUS_RANK.get(row.status, 0)
-        p["_status"] = row.status if current >= m.rank else RANK_NAME[m.rank]
-    return p
-
+        status = row.status if STATUS_RANK.get(row.status, 0) >= m.rank else RANK_NAME[m.rank]
+    return (wamid, status, m.category or row.category, w.time(_earliest(row.sent_at, m.sent_at)),
+            w.time(_earliest(_earliest(row.delivered_at, m.delivered_at), m.read_at)),
+            w.time(_earliest(row.read_at, m.read_at)), w.time(failed_at), code, title, detail, row.id)
