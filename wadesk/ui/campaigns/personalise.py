@@ -10,10 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from wadesk.ui.campaigns.steps import MUTED, Step, heading
-from wadesk.ui.campaigns.words import n
+from wadesk.ui.campaigns.words import EVERYONE_RULES, n
 from wadesk.ui.templates.customer_picker import CustomerPicker
 from wadesk.ui.templates.mapping_editor import MappingEditor
 from wadesk.ui.widgets.whatsapp_bubble import WhatsAppChat
+
+
+EVERYONE_NAME = "All customers who can get it"
 
 
 class PersonaliseStep(Step):
@@ -92,12 +95,14 @@ class PersonaliseStep(Step):
             self.picker.custom_mapping = self.state.mapping
             self.picker.set_spec(spec)
             self.state.preflight = None
-        self.picker.audience.set_saved(self.state.setup.saved if self.state.setup else [])
+        # Step through the campaign's own recipients; "all customers" as a list of those who can get it.
+        saved = list(self.state.setup.saved if self.state.setup else [])
         name = self.state.audience_name
         if name is None:
-            self.picker.audience.setCurrentIndex(0)
-        else:
-            self.picker.audience.choose(name)
+            name = EVERYONE_NAME
+            saved.insert(0, (0, name, EVERYONE_RULES))
+        self.picker.audience.set_saved(saved)
+        self.picker.audience.choose(name)
         self.picker.next() if not self.picker.active else self.picker.show_position(self.picker.position)
         if self.state.preflight is None and not self.checking:
             self.run_check()

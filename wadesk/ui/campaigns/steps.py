@@ -285,6 +285,10 @@ class ScheduleStep(Step):
         row.addWidget(self.when)
         row.addStretch(1)
         layout.addLayout(row)
+        self.when_note = QLabel(objectName="sendAtNote")
+        self.when_note.setStyleSheet("color: #7a5200; margin-left: 22px;")
+        self.when_note.hide()
+        layout.addWidget(self.when_note)
         self.quiet = QLabel(objectName="quietHours")
         self.quiet.setWordWrap(True)
         self.quiet.setStyleSheet(MUTED)
@@ -315,7 +319,12 @@ class ScheduleStep(Step):
         self.quiet.setText(f"Quiet hours: no messages from {start} to {end} ({zone}); messages that fall in them "
                            f"wait until {end}. Change this in Settings → Sending." if policy.has_quiet_hours
                            else "No quiet hours are set (Settings → Sending).")
-        local = (now + timedelta(hours=1)).astimezone().replace(minute=0, second=0, microsecond=0)
+        from wadesk.core.campaigns.schedule import next_send_time
+
+        self.policy = policy
+        # The next whole hour, moved out of quiet hours: a sensible time to start.
+        nxt = next_send_time((now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0), policy)
+        local = nxt.astimezone()
         self.when.setDateTime(QDateTime(local.date(), local.time()))
         self._changed()
 
@@ -323,6 +332,16 @@ class ScheduleStep(Step):
         self.when.setEnabled(self.later.isChecked())
         self.state.at = self.chosen_time() if self.later.isChecked() else None
         self.state.time_sensitive = self.time_sensitive.isChecked()
+        note = ""
+        policy = getattr(self, "policy", None)
+        if self.state.at is not None and policy is not None:
+            from wadesk.core.campaigns.schedule import next_send_time
+
+            start = next_send_time(self.state.at, policy)
+            if start > self.state.at:
+                note = (f"That is in quiet hours: the first messages go at {start.astimezone():%H:%M on %a %d %b}.")
+        self.when_note.setText(note)
+        self.when_note.setVisible(bool(note))
         self.changed.emit()
 
     def chosen_time(self) -> datetime:
