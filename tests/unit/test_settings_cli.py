@@ -151,3 +151,24 @@ def test_keychain_wins_over_the_environment(capsys, monkeypatch, data_dir, memor
     code, shown, _ = wadesk(capsys, data_dir, "account", "show")
     assert shown["token_source"] == "keychain" and shown["access_token"].endswith(fake_cloud_api.token[-4:])
     assert wadesk(capsys, data_dir, "account", "test")[0] == 0  # the keychain's (right) token was used
+
+
+def test_a_locked_keychain_falls_back_to_the_environment(monkeypatch):
+    from tests.conftest import MemoryKeyring
+    from wadesk.core.messaging.secrets import KeychainError, SecretStore
+
+    class Locked(MemoryKeyring):
+        def get_password(self, service, username):
+            raise keyring.errors.KeyringLocked("locked")
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Locked())
+    try:
+        with pytest.raises(KeychainError, match="locked"):
+            SecretStore("scope").access_token()
+        monkeypatch.setenv("WADESK_ACCESS_TOKEN", "  token-from-cron-env-1234  ")
+        assert SecretStore("scope").lookup("access_token") == ("token-from-cron-env-1234", "environment")
+        with pytest.raises(KeychainError):  # no WADESK_APP_SECRET: the locked keychain is reported
+            SecretStore("scope").app_secret()
+    finally:
+        keyring.set_keyring(previous)

@@ -113,7 +113,10 @@ def _show(db: Database) -> dict[str, Any]:
         cfg, mode = load_account(s), resolve_mode(s)
         store = secret_store(s)
         token, token_source = store.lookup(ACCESS_TOKEN)
-        secret, secret_source = store.lookup(APP_SECRET)
+        try:
+            secret, secret_source = store.lookup(APP_SECRET)
+        except KeychainError:  # a locked keychain with the token in the environment: still show the rest
+            secret, secret_source = None, "keychain locked"
     usable, keychain = keychain_status()
     return {"phone_number_id": cfg.phone_number_id, "waba_id": cfg.waba_id, "api_version": cfg.api_version,
             "base_url": cfg.base_url, "sandbox": mode.sandbox, "sandbox_chosen": cfg.sandbox_chosen,
