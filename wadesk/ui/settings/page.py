@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 from wadesk.ui.pages.placeholder import heading
 from wadesk.ui.settings.backups_section import BackupsSection
 from wadesk.ui.settings.sending_section import SendingSection
+from wadesk.ui.settings.receive_section import ReceiveSection
 from wadesk.ui.settings.shop_section import ShopSection
 from wadesk.ui.settings.whatsapp_section import WhatsAppSection
 
@@ -30,6 +31,8 @@ class SettingsPage(QWidget):
         self.whatsapp = WhatsAppSection(services, sandbox)
         layout.addWidget(self.shop)
         layout.addWidget(self.whatsapp)
+        self.receive = ReceiveSection(services, sandbox)
+        layout.addWidget(self.receive)
         self.sending = SendingSection(services)
         layout.addWidget(self.sending)
         self.backups = BackupsSection(services)
