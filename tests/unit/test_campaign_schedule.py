@@ -73,11 +73,19 @@ def test_daylight_saving_starts_in_new_york():
     saturday_night = local(NY, 2026, 3, 7, 22, 0)  # EST, 03:00 UTC
     assert in_quiet_hours(saturday_night, ny)
     assert next_send_time(saturday_night, ny) == datetime(2026, 3, 8, 13, 0, tzinfo=UTC)  # 09:00 EDT
-    # A window ending in the skipped hour (02:30 does not exist) ends on the new clock's 03:30.
+    # A window ending in the skipped hour (02:30 does not exist) ends when the clock jumps to 03:00.
     gap = replace(ny, quiet_start=time(1, 0), quiet_end=time(2, 30))
     at = datetime(2026, 3, 8, 6, 45, tzinfo=UTC)  # 01:45 EST
     out = next_send_time(at, gap)
-    assert out == datetime(2026, 3, 8, 7, 30, tzinfo=UTC) and not in_quiet_hours(out, gap)
+    assert out == datetime(2026, 3, 8, 7, 0, tzinfo=UTC) and not in_quiet_hours(out, gap)
+    # Found by a random search: a 23-hour window ending in the gap must not end at its own start.
+    st_johns = replace(NIGHT, quiet_start=time(3, 45), quiet_end=time(2, 45), timezone="America/St_Johns")
+    out = next_send_time(datetime(2026, 3, 7, 8, 47, 51, tzinfo=UTC), st_johns)
+    assert out == datetime(2026, 3, 8, 5, 30, tzinfo=UTC) and not in_quiet_hours(out, st_johns)
+    # Open only 02:15-03:00: on the day clocks jump from 02:00 to 03:00 there is no open time at all.
+    narrow = replace(ny, quiet_start=time(3, 0), quiet_end=time(2, 15))
+    out = next_send_time(datetime(2026, 3, 7, 23, 21, tzinfo=UTC), narrow)
+    assert out == datetime(2026, 3, 9, 6, 15, tzinfo=UTC)  # 02:15 EDT the day after
 
 
 def test_daylight_saving_ends_in_new_york():
@@ -112,6 +120,11 @@ def test_empty_zone_means_this_computers_zone(computer_in_new_york):
     assert in_quiet_hours(at, here)
     assert not in_quiet_hours(at, NIGHT)  # 09:30 in Kolkata
     assert next_send_time(at, here) == datetime(2026, 3, 8, 13, 0, tzinfo=UTC)  # 09:00 EDT, DST included
+    # The computer's clock shifts a skipped time the other way from zoneinfo: same answer regardless.
+    gap = replace(here, quiet_start=time(1, 0), quiet_end=time(2, 30))
+    assert next_send_time(datetime(2026, 3, 8, 6, 45, tzinfo=UTC), gap) == datetime(2026, 3, 8, 7, 0, tzinfo=UTC)
+    back = replace(here, quiet_start=time(0, 0), quiet_end=time(1, 30))  # 01:30 happens twice on 1 Nov
+    assert next_send_time(datetime(2026, 11, 1, 6, 10, tzinfo=UTC), back) == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
 
 
 # -- the tier plan ---------------------------------------------------------------------------------
@@ -173,3 +186,29 @@ def test_eta_and_duration_words():
     assert duration_words(125) == "about 2 minutes"
     assert duration_words(3 * 3600 + 600) == "about 3 hours 10 minutes"
     assert duration_words(0) == "a moment"
+
+
+# -- any window, any zone, any moment ---------------------------------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+ZONES = ["Asia/Kolkata", "America/New_York", "Europe/London", "Australia/Lord_Howe", "America/St_Johns",
+         "Pacific/Chatham", "Asia/Kathmandu", "UTC"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(zone=st.sampled_from(ZONES),
+       start=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+       end=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+       at=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)))
+def test_next_send_time_is_never_quiet_and_never_early(zone, start, end, at):
+    policy = replace(NIGHT, quiet_start=start, quiet_end=end, timezone=zone)
+    at = at.replace(tzinfo=UTC)
+    out = next_send_time(at, policy)
+    assert out >= at and out.utcoffset() == timedelta(0)
+    assert not in_quiet_hours(out, policy)
+    if not in_quiet_hours(at, policy):
+        assert out == at
+    else:  # and no earlier minute would do: the minute before is still quiet (or before `at`) ...
+        assert out - timedelta(hours=50) < at  # 26 h, or 50 when a clock change skipped the open window
+        before = out - timedelta(minutes=1)
+        assert before < at or in_quiet_hours(before, policy)

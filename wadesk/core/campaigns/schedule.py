@@ -42,9 +42,8 @@ def to_local(at: datetime, zone_name: str) -> datetime:
 
 
 def _wall_to_aware(wall: datetime, zone_name: str, fold: int = 0) -> datetime:
-    """A naive wall-clock time in the shop's zone made aware. A time that does not exist (the hour
-    skipped when clocks go forward) is read with the offset before the change, i.e. an hour later
-    on the new clock; a time that happens twice is the first one (fold=0) or the second (fold=1)."""
+    """A naive wall-clock time in the shop's zone made aware: a time that happens twice is the first
+    one (fold=0) or the second (fold=1); one that does not exist comes out shifted (caller checks)."""
     zone = _zone(zone_name)
     wall = wall.replace(fold=fold)
     return wall.replace(tzinfo=zone) if zone else wall.astimezone()
@@ -60,8 +59,15 @@ def in_quiet_hours(at: datetime, policy: QuietHours) -> bool:
 
 def next_send_time(at: datetime, policy: QuietHours) -> datetime:
     """`at` if a message may go out then, else the end of that quiet period; in UTC."""
-    if not in_quiet_hours(at, policy):
-        return at.astimezone(timezone.utc)
+    t = at
+    for _ in range(3):  # a further round only when a clock change skipped the whole open window
+        if not in_quiet_hours(t, policy):
+            break
+        t = _end_of_quiet(t, policy)
+    return t.astimezone(timezone.utc)
+
+
+def _end_of_quiet(at: datetime, policy: QuietHours) -> datetime:
     local = to_local(at, policy.timezone)
     day = local.date()
     if policy.quiet_start > policy.quiet_end and local.time().replace(tzinfo=None) >= policy.quiet_start:
@@ -70,7 +76,18 @@ def next_send_time(at: datetime, policy: QuietHours) -> datetime:
     end = _wall_to_aware(wall_end, policy.timezone)
     if end <= at:  # the clocks went back and the end time comes round a second time
         end = _wall_to_aware(wall_end, policy.timezone, fold=1)
-    return max(end, at).astimezone(timezone.utc)
+    end = end.astimezone(timezone.utc)  # normalised: reading it back shows the wall time it really is
+    if to_local(end, policy.timezone).replace(tzinfo=None) == wall_end:
+        return max(end, at)
+    # The end fell in the hour skipped when clocks go forward (each zone library shifts such a time
+    # its own way): the quiet period ends when the clock jumps past it. Find that minute nearby (a gap
+    # is at most an hour; offsets are whole minutes).
+    t = max(at, end - timedelta(hours=3)).replace(second=0, microsecond=0)
+    while t < end + timedelta(hours=3):
+        if t >= at and not in_quiet_hours(t, policy):
+            return t
+        t += timedelta(minutes=1)
+    return t
 
 
 # -- the daily tier plan --------------------------------------------------------------------------
