@@ -151,3 +151,39 @@ def test_sandbox_round_trip(fresh_db, fake_cloud_api, cloud_client, clock):
     assert len(replies) == sum(_bucket(p.lstrip("+"), "reply") < 15 for p in phones[:60]) > 0
     assert all(r.is_sandbox and r.purpose == "reply" for r in replies)
     assert rest.opt_outs == sum(_bucket(p.lstrip("+"), "reply") < 8 for p in phones[:60])
+
+
+def test_cli_serve_receives_until_told_to_stop(capsys, data_dir, migrated_db_file, monkeypatch):
+    import shutil
+    import socket
+    import threading
+
+    import requests
+
+    from wadesk.core.messaging.sandbox import sign
+
+    shutil.copy(migrated_db_file, data_dir.db_path)
+    monkeypatch.setenv("WADESK_APP_SECRET", "cli-serve-secret-3b1f")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    body = json.dumps(B).encode()
+    answers: list[int] = []
+
+    def post_when_up():
+        for _ in range(100):
+            try:
+                answers.append(requests.post(f"http://127.0.0.1:{port}/", data=body, timeout=2, headers={
+                    "X-Hub-Signature-256": sign(body, "cli-serve-secret-3b1f")}).status_code)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.05)
+
+    poster = threading.Thread(target=post_when_up)
+    poster.start()
+    code, out, err = _cli(capsys, "webhook", "serve", "--port", str(port), "--seconds", "2", "--json",
+                          "--data-dir", str(data_dir.root))
+    poster.join()
+    assert code == 0 and answers == [200]
+    assert f"http://127.0.0.1:{port}/" in err and "verify token" in err
+    assert (out["accepted"], out["messages"], out["left_in_inbox"]) == (1, 1, 0)

@@ -86,7 +86,8 @@ def _serve(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict[st
     except OSError as exc:
         raise CliError(str(exc)) from None
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    main = threading.current_thread() is threading.main_thread()  # signals can only be caught there
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set()) if main else None
     print(f"Receiving WhatsApp webhooks at {receiver.url} (verify token: {token}). "
           "Point your tunnel here; Ctrl-C stops.", file=sys.stderr, flush=True)
     try:
@@ -94,6 +95,7 @@ def _serve(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict[st
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main:
+            signal.signal(signal.SIGTERM, previous)
         receiver.stop()
     return {**receiver.stats.as_json(), "port": receiver.port, "left_in_inbox": len(receiver.inbox.pending())}
