@@ -11,6 +11,7 @@ from wadesk.core.db import open_database
 from wadesk.core.messaging.cloud_client import CloudClient
 from wadesk.core.messaging.sandbox import SandboxServer
 from wadesk.core.segments import save_segment
+from wadesk.core.settings import set_setting
 
 
 @pytest.fixture
@@ -26,6 +27,9 @@ def shop(data_dir, migrated_db_file, clock, tmp_path):
         client.close()
     with db.session() as s:
         save_segment(s, "Everyone", EVERYONE)
+        # The test must not depend on the time of day it runs at: no quiet hours.
+        set_setting(s, "quiet_hours_start", "09:00")
+        set_setting(s, "quiet_hours_end", "09:00")
     db.dispose()
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps(CART_MAPPING), encoding="utf-8")

@@ -31,12 +31,14 @@ def lock_dir(db: Any) -> Path:
     return Path(tempfile.gettempdir()) / f"wadesk-locks-{digest}"
 
 
-class CampaignLease:
-    def __init__(self, db: Any, campaign_id: int):
-        self.path = lock_dir(db) / f"campaign-{campaign_id}.lock"
+class SendLease:
+    """The lock for one sender's rows ("campaign-12", "automations")."""
+
+    def __init__(self, db: Any, key: str):
+        self.path = lock_dir(db) / f"{key}.lock"
         self._fh: IO[str] | None = None
 
-    def acquire(self) -> "CampaignLease":
+    def acquire(self) -> "SendLease":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+", encoding="utf-8")
         try:
@@ -49,7 +51,8 @@ class CampaignLease:
             fh.seek(0)
             holder = fh.read().strip() or "another program"
             fh.close()
-            raise CampaignBusy(f"This campaign is already being sent by another WaDesk window or command "
+            what = "This campaign is" if self.path.stem.startswith("campaign-") else "These messages are"
+            raise CampaignBusy(f"{what} already being sent by another WaDesk window or command "
                                f"(process {holder}). Wait for it to finish or close it first.") from None
         fh.seek(0)
         fh.truncate()
@@ -70,8 +73,13 @@ class CampaignLease:
                 self._fh.close()
                 self._fh = None
 
-    def __enter__(self) -> "CampaignLease":
+    def __enter__(self) -> "SendLease":
         return self.acquire()
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+class CampaignLease(SendLease):
+    def __init__(self, db: Any, campaign_id: int):
+        super().__init__(db, f"campaign-{campaign_id}")

@@ -41,6 +41,16 @@ ACTIVE_STATES = (READY, SCHEDULED, RUNNING, WAITING_STATE)  # resumed at start /
 STATUS_KEYS = ("queued", "sending", "accepted", "failed", "deferred", "unknown", "cancelled", "holdout", "skipped")
 
 
+Scope = Any  # a campaign id, or a list of SQL filters selecting a sender's rows (e.g. a flow's)
+
+
+def scope_filters(scope: Scope) -> list[Any]:
+    """The rows one sender owns: a campaign's recipients, or whatever filters a caller gives."""
+    if isinstance(scope, int):
+        return [Message.campaign_id == scope, Message.purpose == "campaign"]
+    return list(scope)
+
+
 def idempotency_key(campaign_id: int, customer_id: int) -> str:
     return f"campaign:{campaign_id}:{customer_id}"
 
@@ -56,55 +66,45 @@ def message_id_from_callback(data: str | None) -> int | None:
     return None
 
 
-def status_counts(session: Session, campaign_id: int) -> dict[str, Any]:
+def status_counts(session: Session, scope: Scope) -> dict[str, Any]:
     """`wadesk campaign status` numbers: every ledger state (accepted includes what was delivered
     or read since) and failures by Meta error code."""
-    rows = session.execute(
-        select(Message.status, func.count()).where(Message.campaign_id == campaign_id, Message.purpose == "campaign")
-        .group_by(Message.status)).all()
+    where = scope_filters(scope)
+    rows = session.execute(select(Message.status, func.count()).where(*where).group_by(Message.status)).all()
     by = Counter({status: n for status, n in rows})
     out = {k: by.get(k, 0) for k in STATUS_KEYS}
     out["accepted"] = sum(by.get(s, 0) for s in TAKEN)
     out["delivered"] = by.get(DELIVERED, 0) + by.get(READ, 0)
     out["read"] = by.get(READ, 0)
     failures = session.execute(
-        select(Message.error_code, func.count()).where(
-            Message.campaign_id == campaign_id, Message.purpose == "campaign", Message.status == FAILED)
+        select(Message.error_code, func.count()).where(*where, Message.status == FAILED)
         .group_by(Message.error_code)).all()
     out["failures"] = {str(code if code is not None else "other"): n for code, n in failures}
     return out
 
 
-def remaining(session: Session, campaign_id: int) -> int:
-    return session.scalar(select(func.count()).where(
-        Message.campaign_id == campaign_id, Message.purpose == "campaign", Message.status.in_(WAITING))) or 0
-
-
-def next_due(session: Session, campaign_id: int) -> datetime | None:
+def next_due(session: Session, scope: Scope) -> datetime | None:
     """When the earliest waiting row may go (None: nothing waiting; naive UTC)."""
     return session.scalar(select(func.min(func.coalesce(Message.next_attempt_at, Message.created_at))).where(
-        Message.campaign_id == campaign_id, Message.purpose == "campaign", Message.status.in_(WAITING)))
+        *scope_filters(scope), Message.status.in_(WAITING)))
 
 
-def recover_in_flight(session: Session, campaign_id: int | None = None) -> int:
+def recover_in_flight(session: Session, scope: Scope) -> int:
     """Rows left in `sending` by a crash become `unknown` (their outcome can't be known here).
 
-    Call only while holding the campaign's send lease (lease.py): another live sender's in-flight
+    Call only while holding the scope's send lease (lease.py): another live sender's in-flight
     rows must not be touched."""
-    q = update(Message).where(Message.status == SENDING, Message.direction == "out")
-    if campaign_id is not None:
-        q = q.where(Message.campaign_id == campaign_id)
+    q = update(Message).where(*scope_filters(scope), Message.status == SENDING, Message.direction == "out")
     res = session.execute(q.values(
         status=UNKNOWN, error_title="WaDesk stopped while this message was being sent; it may or may not "
                                     "have gone out. A delivery status from WhatsApp will settle it."))
     return res.rowcount or 0
 
 
-def cancel_waiting(session: Session, campaign_id: int) -> int:
+def cancel_waiting(session: Session, scope: Scope) -> int:
     """Cancel never leaves half-sent rows: only rows not yet claimed are cancelled."""
-    res = session.execute(update(Message).where(
-        Message.campaign_id == campaign_id, Message.purpose == "campaign", Message.status.in_(WAITING))
-        .values(status=CANCELLED, next_attempt_at=None))
+    res = session.execute(update(Message).where(*scope_filters(scope), Message.status.in_(WAITING))
+                          .values(status=CANCELLED, next_attempt_at=None))
     return res.rowcount or 0
 
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from wadesk.core.campaigns import ledger as L
-from wadesk.core.campaigns.lease import CampaignLease
+from wadesk.core.campaigns.lease import SendLease
 from wadesk.core.campaigns.pacing import PAIR_GAP, Pacer, PairGap
 from wadesk.core.campaigns.policy import SendPolicy
 from wadesk.core.campaigns.schedule import next_send_time
@@ -107,19 +107,26 @@ class _Job:
     phone: str
     payload: dict[str, Any]
     attempts: int
+    category: str | None = None
 
 
 def _aware(dt: datetime | None) -> datetime | None:
     return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
 
 
-class CampaignSender:
+class LedgerSender:
+    """Sends the due rows of one part of the ledger (`scope`: SQL filters). Subclasses say which
+    rows, which policy, and where the run's state is shown: `CampaignSender` for a campaign; the
+    automations pass uses the same engine for its flows' rows (never a second sender)."""
+
     def __init__(
         self,
         db: Any,
         client: CloudClient,
-        campaign_id: int,
         *,
+        scope: list[Any],
+        lease_key: str,
+        policy: SendPolicy | None = None,
         sandbox: bool = False,
         clock: Clock | None = None,
         control: SendControl | None = None,
@@ -129,8 +136,16 @@ class CampaignSender:
         pair_gap: PairGap = PAIR_GAP,
         sleep: Callable[[float], None] | None = None,
         rate: float | None = None,
+        daily_limit: int | None = None,
+        marketing_endpoint: bool = False,
     ):
-        self.db, self.client, self.campaign_id, self.sandbox = db, client, campaign_id, sandbox
+        self.db, self.client, self.sandbox = db, client, sandbox
+        self.scope, self.lease_key = list(scope), lease_key
+        self.policy = policy or SendPolicy()
+        self.daily_limit = daily_limit  # the account's unique-customer tier; None = not limited here
+        self.marketing_endpoint = marketing_endpoint
+        self.final_state: str | None = None
+        self.total = 0
         self.clock = clock or SystemClock()
         self.control = control or SendControl()
         self._report = progress or (lambda p: None)
@@ -152,11 +167,36 @@ class CampaignSender:
 
     # ---- public ------------------------------------------------------------------------------
     def run(self) -> RunOutcome:
-        with CampaignLease(self.db, self.campaign_id):
+        with SendLease(self.db, self.lease_key):
             return self._run_locked()
 
-    # ---- set-up ------------------------------------------------------------------------------
+    # ---- hooks ---------------------------------------------------------------------------------
     def _load(self) -> None:
+        """Read what the run needs (subclasses: policy, limits, whether it is finished)."""
+        with self.db.session() as s:
+            self.total = s.scalar(select(func.count()).select_from(Message).where(
+                *self.scope, Message.status != L.HOLDOUT)) or 0
+
+    def _set_state(self, state: str, reason: str | None = None, finished: bool = False) -> None:
+        """Show the run's state (a campaign keeps it on its row)."""
+
+    def _setup_pacing(self) -> None:
+        rate = self._rate_override or self.policy.rate_per_second
+        self.pacer = Pacer(rate)
+        self.n_workers = self._workers or int(max(4, min(64, rate // 8)))
+
+    def _endpoint(self, category: str | None) -> str:
+        marketing = str(category or "").upper() == "MARKETING"
+        return "marketing_messages" if self.marketing_endpoint and marketing else "messages"
+
+
+class CampaignSender(LedgerSender):
+    def __init__(self, db: Any, client: CloudClient, campaign_id: int, **kw: Any):
+        super().__init__(db, client, scope=L.scope_filters(campaign_id), lease_key=f"campaign-{campaign_id}", **kw)
+        self.campaign_id = campaign_id
+
+    def _load(self) -> None:
+        super()._load()
         with self.db.session() as s:
             c = s.get(Campaign, self.campaign_id)
             if c is None:
@@ -168,21 +208,10 @@ class CampaignSender:
                 raise ValueError(f"Campaign '{c.name}' was prepared for {where}; switch WhatsApp back to it "
                                  "(Settings → WhatsApp) or create the campaign again.")
             settings = c.settings or {}
-            self.name = c.name
             self.policy = SendPolicy.from_json(settings.get("policy") or {})
-            self.endpoint = settings.get("endpoint", "messages")
+            self.marketing_endpoint = settings.get("endpoint") == "marketing_messages"
             self.daily_limit = settings.get("daily_limit")  # the account's tier when frozen
-            self.marketing = str(settings.get("category", "MARKETING")).upper() == "MARKETING"
-            self.total = s.scalar(select(text("count(*)")).select_from(Message).where(
-                Message.campaign_id == self.campaign_id, Message.purpose == "campaign",
-                Message.status != L.HOLDOUT)) or 0
-            if c.status in (L.DONE, L.CAMPAIGN_CANCELLED):
-                self.final_state = c.status
-            else:
-                self.final_state = None
-        rate = self._rate_override or self.policy.rate_per_second
-        self.pacer = Pacer(rate)
-        self.n_workers = self._workers or int(max(4, min(64, rate // 8)))
+            self.final_state = c.status if c.status in (L.DONE, L.CAMPAIGN_CANCELLED) else None
 
     def _set_state(self, state: str, reason: str | None = None, finished: bool = False) -> None:
         with self.db.session() as s:
@@ -195,13 +224,13 @@ class CampaignSender:
     # ---- the loop ------------------------------------------------------------------------------
     def _run_locked(self) -> RunOutcome:
         self._load()
+        self._setup_pacing()
         if self.final_state:
             return RunOutcome(self.final_state, self._progress(self.final_state))
         with self.db.session() as s:
-            recovered = L.recover_in_flight(s, self.campaign_id)
+            recovered = L.recover_in_flight(s, self.scope)
         if recovered:
-            log.warning("Campaign %s: %d message(s) were in flight at a crash; marked unknown", self.campaign_id,
-                        recovered)
+            log.warning("%s: %d message(s) were in flight at a crash; marked unknown", self.lease_key, recovered)
         self._set_state(L.RUNNING)
         self._load_tally()
         self._used = self._count_used(self.clock.now()) if self.daily_limit is not None else 0
@@ -209,7 +238,7 @@ class CampaignSender:
         if self.db.engine.dialect.name == "sqlite":
             # A claim must survive a power cut too: a lost `sending` row would be sent again.
             conn.exec_driver_sql("PRAGMA synchronous=FULL")
-        pool = ThreadPoolExecutor(self.n_workers, thread_name_prefix=f"wadesk-send-{self.campaign_id}")
+        pool = ThreadPoolExecutor(self.n_workers, thread_name_prefix=f"wadesk-send-{self.lease_key}")
         inflight = 0
         outcome: RunOutcome | None = None
         last_report = 0.0
@@ -273,7 +302,7 @@ class CampaignSender:
     def _idle(self, conn: Any, now: datetime, hold: tuple[datetime, str] | None) -> RunOutcome | None:
         """Nothing in flight and nothing claimable now: finished, or wait (in process when soon)."""
         with self.db.session() as s:
-            due = _aware(L.next_due(s, self.campaign_id))
+            due = _aware(L.next_due(s, self.scope))
         if due is None:
             self._set_state(L.DONE, finished=True)
             return RunOutcome(L.DONE, self._progress(L.DONE))
@@ -304,13 +333,13 @@ class CampaignSender:
     def _finish_stopped(self, conn: Any) -> RunOutcome:
         if self.control.cancel.is_set():
             with self.db.session() as s:
-                L.cancel_waiting(s, self.campaign_id)
+                L.cancel_waiting(s, self.scope)
             self._set_state(L.CAMPAIGN_CANCELLED, finished=True)
             return RunOutcome(L.CAMPAIGN_CANCELLED, self._progress(L.CAMPAIGN_CANCELLED))
         if self._stop_reason is not None:
             self._set_state(self._stop_state, self._stop_reason)
             with self.db.session() as s:
-                due = _aware(L.next_due(s, self.campaign_id))
+                due = _aware(L.next_due(s, self.scope))
             return RunOutcome(self._stop_state, self._progress(self._stop_state, next_due=due),
                               self._stop_reason, due if self._stop_state == L.WAITING_STATE else None)
         self._set_state(L.PAUSED)
@@ -324,7 +353,7 @@ class CampaignSender:
             if len(was) >= limit:
                 break
             for mid in conn.execute(
-                    select(Message.id).where(Message.campaign_id == self.campaign_id, Message.status == status,
+                    select(Message.id).where(*self.scope, Message.status == status,
                                              or_(Message.next_attempt_at <= stamp, Message.next_attempt_at.is_(None)))
                     .order_by(Message.next_attempt_at, Message.id).limit(limit - len(was))).scalars():
                 was[mid] = status
@@ -333,7 +362,7 @@ class CampaignSender:
             return []
         rows = conn.execute(
             select(Message.id, Message.customer_id, Message.to_phone, Message.payload, Message.attempts,
-                   Customer.consent_state)
+                   Message.category, Customer.consent_state)
             .outerjoin(Customer, Customer.id == Message.customer_id).where(Message.id.in_(list(was)))).all()
         blocked = self._blocked_customers(conn, [r.customer_id for r in rows if r.customer_id is not None])
         jobs, skipped = [], []
@@ -342,7 +371,7 @@ class CampaignSender:
             if reason:
                 skipped.append({"mid": r.id, "reason": reason})
             else:
-                jobs.append(_Job(r.id, r.customer_id, r.to_phone, dict(r.payload or {}), r.attempts + 1))
+                jobs.append(_Job(r.id, r.customer_id, r.to_phone, dict(r.payload or {}), r.attempts + 1, r.category))
         if skipped:
             conn.execute(update(Message).where(Message.id == bindparam("mid")).values(
                 status=L.SKIPPED, error_title=bindparam("reason"), next_attempt_at=None), skipped)
@@ -359,24 +388,31 @@ class CampaignSender:
         self._tally[L.SENDING] += len(jobs)
         return jobs
 
-    def _blocked_customers(self, conn: Any, customer_ids: list[int]) -> set[int]:
-        """Customers a send has told us since freezing are undeliverable or stopped marketing."""
+    def _blocked_customers(self, conn: Any, customer_ids: list[int]) -> dict[int, set[int]]:
+        """What sends have told us since the rows were written: undeliverable (131026) or
+        stopped marketing (131050), per customer."""
         if not customer_ids:
-            return set()
-        codes = [131026, 131050] if self.marketing else [131026]
-        return set(conn.execute(select(Message.customer_id).where(
-            Message.customer_id.in_(customer_ids), Message.direction == "out",
-            Message.error_code.in_(codes)).distinct()).scalars())
+            return {}
+        out: dict[int, set[int]] = {}
+        for cid, code in conn.execute(select(Message.customer_id, Message.error_code).where(
+                Message.customer_id.in_(customer_ids), Message.direction == "out",
+                Message.error_code.in_([131026, 131050])).distinct()):
+            out.setdefault(cid, set()).add(code)
+        return out
 
-    def _skip_reason(self, row: Any, blocked: set[int]) -> str | None:
+    def _skip_reason(self, row: Any, blocked: dict[int, set[int]]) -> str | None:
+        marketing = str(row.category or "").upper() == "MARKETING"
+        codes = blocked.get(row.customer_id, set())
         if not row.to_phone:
             return "No WhatsApp number."
-        if row.customer_id in blocked:
-            return "The number can't receive WhatsApp messages or the customer stopped marketing."
-        if self.marketing and row.consent_state == -1:
-            return "The customer opted out after the campaign was prepared."
-        if self.marketing and self.policy.require_opt_in and row.consent_state is not None and row.consent_state != 1:
-            return "The customer's marketing opt-in was withdrawn after the campaign was prepared."
+        if 131026 in codes:
+            return "WhatsApp said this number can't receive messages."
+        if marketing and 131050 in codes:
+            return "The customer stopped marketing messages in WhatsApp."
+        if marketing and row.consent_state == -1:
+            return "The customer opted out after the message was prepared."
+        if marketing and self.policy.require_opt_in and row.consent_state is not None and row.consent_state != 1:
+            return "The customer's marketing opt-in was withdrawn after the message was prepared."
         return None
 
     # ---- the workers ---------------------------------------------------------------------------
@@ -394,7 +430,7 @@ class CampaignSender:
                 return
             payload = dict(job.payload, biz_opaque_callback_data=L.callback_data(job.id))
             try:
-                self._results.put((job, self.client.send_template(payload, endpoint=self.endpoint)))
+                self._results.put((job, self.client.send_template(payload, endpoint=self._endpoint(job.category))))
             except E.CloudApiError as exc:
                 self._results.put((job, exc))
         except BaseException as exc:  # noqa: BLE001 - anything after the call started: outcome unknown
@@ -507,7 +543,7 @@ class CampaignSender:
             for cid in dict.fromkeys(customer_ids):
                 try:
                     record_opt_out(s, cid, source="whatsapp_131050", at=stamp, now=stamp,
-                                   note=f"Meta refused a marketing message of campaign {self.campaign_id} (131050).")
+                                   note=f"Meta refused a marketing message ({self.lease_key}, 131050).")
                 except ValueError:  # the customer was deleted meanwhile; the failed row says enough
                     log.info("Opt-out for deleted customer %s not recorded", cid)
             s.flush()
@@ -515,10 +551,9 @@ class CampaignSender:
     # ---- progress ------------------------------------------------------------------------------
     def _load_tally(self) -> None:
         with self.db.session() as s:
-            counts = L.status_counts(s, self.campaign_id)
-            reasons = s.execute(select(Message.error_title, text("count(*)")).where(
-                Message.campaign_id == self.campaign_id, Message.purpose == "campaign",
-                Message.status == L.FAILED).group_by(Message.error_title)).all()
+            counts = L.status_counts(s, self.scope)
+            reasons = s.execute(select(Message.error_title, func.count()).where(
+                *self.scope, Message.status == L.FAILED).group_by(Message.error_title)).all()
         self._tally = Counter({k: counts[k] for k in L.STATUS_KEYS})
         self._reasons = Counter({r or "Other": n for r, n in reasons})
 
