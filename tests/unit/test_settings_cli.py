@@ -7,9 +7,12 @@ import json
 import shutil
 import sys
 
+from pathlib import Path
+
 import keyring
 import pytest
 
+import wadesk.core as core_package
 from wadesk.cli import run
 from wadesk.core.settings import SETTINGS, SettingDef, register_settings
 
@@ -27,7 +30,11 @@ def wadesk(capsys, data_dir, *argv):
 
 def test_get_lists_every_registered_setting(capsys, data_dir):
     code, out, _ = wadesk(capsys, data_dir, "settings", "get")
-    assert code == 0 and set(out) == set(SETTINGS)
+    assert code == 0 and set(out) == set(SETTINGS)  # every area's settings were loaded first
+    root = Path(core_package.__file__).parent.parent
+    sources = [p for p in (root / "core").rglob("*.py") if "register_settings(" in p.read_text(encoding="utf-8")]
+    assert len(sources) >= 4
+    assert all(".".join(("wadesk", *p.relative_to(root).with_suffix("").parts)) in sys.modules for p in sources)
     assert out["default_region"] == "IN" and out["backup_keep_daily"] == 7
     code, out, _ = wadesk(capsys, data_dir, "settings", "get", "whatsapp_api_version")
     assert out == {"key": "whatsapp_api_version", "value": "v25.0", "default": "v25.0", "label": "Cloud API version"}

@@ -1,8 +1,9 @@
 """`wadesk settings get [KEY]` and `wadesk settings set KEY VALUE`, for every registered setting.
 
-Works over whatever the areas register with `settings.register_settings` (the command modules are
-all imported before a command runs, so their settings are known); each value is checked by its
-setting's own `parse`, so the command line accepts exactly what the app accepts.
+Works over whatever the areas register with `settings.register_settings`: before answering, every
+core module that registers settings is imported (found by reading the package's sources, so a new
+area's settings appear without touching this file); each value is checked by its setting's own
+`parse`, so the command line accepts exactly what the app accepts.
 
     wadesk settings get --json               → {key: value, ...}
     wadesk settings get KEY --json           → {"key", "value", "default", "label"}
@@ -12,13 +13,38 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import importlib
 import json
+import logging
+from pathlib import Path
 from typing import Any
+
+import wadesk.core
 
 from wadesk.cli import CliError, command
 from wadesk.core.db import Database
 from wadesk.core.paths import DataDir
 from wadesk.core.settings import SETTINGS, SettingError, all_settings, get_setting, set_setting
+
+
+log = logging.getLogger(__name__)
+
+
+def load_all_settings() -> None:
+    """Import every wadesk.core module that calls register_settings (a few ms of reading sources).
+    In a frozen build without sources, the settings of the modules already imported remain."""
+    root = Path(wadesk.core.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        try:
+            if "register_settings(" not in path.read_text(encoding="utf-8") or path.name == "settings.py":
+                continue
+        except OSError:
+            continue
+        module = ".".join(("wadesk", "core", *path.relative_to(root).with_suffix("").parts))
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # noqa: BLE001 - one broken area must not hide the other settings
+            log.warning("Could not load the settings of %s: %s", module, exc)
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -55,12 +81,15 @@ def parse_value(key: str, raw: str) -> Any:
         except (SettingError, ValueError, TypeError):
             pass
     if isinstance(error, SettingError):
-        raise CliError(f"{setting.label} ({key}): {error}") from None
+        said = str(error)
+        where = key if setting.label.lower() in said.lower() else f"{setting.label} ({key})"
+        raise CliError(f"{where}: {said}") from None
     raise CliError(f"'{raw}' is not a valid value for {setting.label} ({key}).") from None
 
 
 @command("settings", "show or change the shop's settings", _configure)
 def settings(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict[str, Any]:
+    load_all_settings()
     if args.action == "get":
         if args.key is None:
             with db.session() as s:
