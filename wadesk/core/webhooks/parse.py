@@ -217,39 +217,50 @@ def split(payloads: Iterable[Any]) -> Pieces:
     return out
 
 
+_BAD_PIECE = (AttributeError, TypeError, ValueError, OverflowError, OSError)
+
+
 def _split_change(change: Any, out: Pieces) -> None:
     value = change.get("value") if isinstance(change, dict) else None
     if not isinstance(value, dict):
         out.events += 1
         out.rejected += 1
         return
-    pieces = [("status", s) for s in _lenient(value.get("statuses"), out)]
-    pieces += [("message", m) for m in _lenient(value.get("messages"), out)]
-    pieces += [("preference", p) for p in _lenient(value.get("user_preferences"), out)]
-    if not pieces and change.get("field") not in (None, "messages", "user_preferences"):
+    statuses = _lenient(value.get("statuses"), out)
+    messages = _lenient(value.get("messages"), out)
+    prefs = _lenient(value.get("user_preferences"), out)
+    if not (statuses or messages or prefs) and change.get("field") not in (None, "messages", "user_preferences"):
         out.events += 1
         out.ignored += 1  # template status updates, quality changes ...: not the send ledger
         return
-    contacts = _contacts(value) if value.get("contacts") else {}
-    for kind, item in pieces:
-        out.events += 1
+    out.events += len(statuses) + len(messages) + len(prefs)
+    append = out.statuses.append  # the hot loop: up to 1,000 statuses per change
+    for item in statuses:
         try:
-            if kind == "status":
-                ev = _status(item)
-                if ev is None:
-                    out.ignored += 1
-                else:
-                    out.statuses.append(ev)
-            elif kind == "message":
-                out.messages.append(_message(item, contacts))
-            else:
-                pref = _preference(item, contacts)
-                if pref is None:
-                    out.ignored += 1
-                else:
-                    out.preferences.append(pref)
-        except (AttributeError, TypeError, ValueError, OverflowError, OSError):
+            ev = _status(item)
+        except _BAD_PIECE:
             out.rejected += 1
+            continue
+        if ev is None:
+            out.ignored += 1
+        else:
+            append(ev)
+    contacts = _contacts(value) if value.get("contacts") else {}
+    for item in messages:
+        try:
+            out.messages.append(_message(item, contacts))
+        except _BAD_PIECE:
+            out.rejected += 1
+    for item in prefs:
+        try:
+            pref = _preference(item, contacts)
+        except _BAD_PIECE:
+            out.rejected += 1
+            continue
+        if pref is None:
+            out.ignored += 1
+        else:
+            out.preferences.append(pref)
 
 
 def _lenient(items: Any, out: Pieces) -> list[Any]:
