@@ -84,10 +84,12 @@ class CampaignView(QWidget):
 
         self.summary = QLabel(objectName="campaignSummary")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setStyleSheet("color: #5b6b63;")
         layout.addWidget(self.summary)
         self.meaning = QLabel(objectName="campaignMeaning")
         self.meaning.setWordWrap(True)
+        self.meaning.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.meaning)
 
         buttons = QHBoxLayout()
@@ -112,7 +114,7 @@ class CampaignView(QWidget):
         grid.setSpacing(8)
         self.numbers: dict[str, QLabel] = {}
         for i, (key, caption) in enumerate((
-                ("accepted", "sent (WhatsApp accepted them)"), ("failed", "failed — reasons below"),
+                ("accepted", "sent (WhatsApp accepted them)"), ("failed", "failed (reasons below, if any)"),
                 ("deferred", "waiting 24 h (WhatsApp asked to try later)"), ("remaining", "still to send"),
                 ("rate", "messages a second now"), ("eta", "time left"))):
             card, label = number_card(caption, key)
