@@ -8,6 +8,7 @@ finds the customer next time; an opt-out is never turned into an opt-in.
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -193,23 +194,45 @@ class CustomerIndex:
         self.phone: dict[str, int] = {}
         self.email: dict[str, int] = {}
         self.ext: dict[tuple[str, str], int] = {}
-        for cid, phone, email in session.execute(select(Customer.id, Customer.phone, Customer.email)):
+        ids = Customer.attributes["external_ids"]
+        # One pass over the table; the store ids come as one JSON text per customer that has any.
+        q = select(Customer.id, Customer.phone, Customer.email, ids.as_string())
+        for cid, phone, email, ext in _rows(session, q):
             if phone:
                 self.phone[phone] = cid
             if email:
                 self.email.setdefault(email.lower(), cid)
+            if ext:
+                self._add_ids(cid, ext, sources)
+
+    def _add_ids(self, cid: int, text: str, sources: list[str]) -> None:
+        try:
+            ext = json.loads(text)
+        except ValueError:
+            return
+        if not isinstance(ext, dict):
+            return
         for src in sources:
-            col = Customer.attributes["external_ids"][src].as_string()
-            for cid, ext in session.execute(select(Customer.id, col).where(col.is_not(None))):
-                self.ext[(src, ext)] = cid
-            col = Customer.attributes["external_ids"][ALSO][src].as_json()
-            for cid, more in session.execute(select(Customer.id, col).where(col.is_not(None))):
-                for ext in more or ():
-                    self.ext.setdefault((src, ext), cid)
+            if isinstance(ext.get(src), str):
+                self.ext[(src, ext[src])] = cid
+        for src, more in (ext.get(ALSO) or {}).items():
+            if src in sources:
+                for i in more or ():
+                    self.ext.setdefault((src, i), cid)
 
     def find(self, phone: str | None, email: str | None, source: str, ext: str | None) -> int | None:
         return ((phone and self.phone.get(phone)) or (email and self.email.get(email))
                 or (ext and self.ext.get((source, ext))) or None)
+
+
+def _rows(session: Session, query):
+    """Rows of a plain column query; on SQLite straight from the driver (no per-row result
+    processing: the query reads every customer). Columns must need no type conversion."""
+    if session.get_bind().dialect.name != "sqlite":
+        return session.execute(query)
+    compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    cur = session.connection().connection.driver_connection.cursor()
+    return cur.execute(str(compiled))
 
 
 def load_drafts(session: Session, ids: list[int]) -> dict[int, Draft]:
