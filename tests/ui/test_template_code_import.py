@@ -47,6 +47,10 @@ def test_imported_codes_become_a_pool_to_choose(qtbot, page, db, tmp_path, monke
     row = editor.row("body.code")
     row.source.setCurrentIndex(row.source.findData("discount_code"))
     qtbot.waitUntil(lambda: editor.row("body.code").name.findData("DIWALI15CODES") >= 0, timeout=3000)
+    name = editor.row("body.code").name
+    assert name.itemText(name.findData("DIWALI15CODES")) == "DIWALI15CODES · 3 left"
+    name.setCurrentIndex(name.findData("DIWALI15CODES"))
+    assert editor.mapping().variables["body.code"].name == "DIWALI15CODES"
 
 
 def test_an_empty_or_cancelled_import_changes_nothing(qtbot, page, db, tmp_path, monkeypatch):

@@ -28,10 +28,12 @@ NAME_HINTS = {
 }
 
 
-def catalogue(source: str, code_pools: list[str]) -> dict[str, str]:
-    """The choices for a source: name -> words (custom attributes and fixed text are typed)."""
+def catalogue(source: str, code_pools: dict[str, int]) -> dict[str, str]:
+    """The choices for a source: name -> words (custom attributes and fixed text are typed); code
+    pools say how many codes are left."""
+    pools = {p: f"{p} · {left:,} left" if left else f"{p} · none left" for p, left in code_pools.items()}
     return {"field": FIELDS, "metric": METRICS, "product": PRODUCTS, "recommendation": RECOMMENDATIONS,
-            "discount_code": {p: p for p in code_pools}}.get(source, {})
+            "discount_code": pools}.get(source, {})
 
 
 class VariableRow:
@@ -131,7 +133,7 @@ class MappingEditor(QFrame):
         self.spec: TemplateSpec | None = None
         self.base: TemplateMapping | None = None
         self.rows: list[VariableRow] = []
-        self.code_pools: list[str] = []
+        self.code_pools: dict[str, int] = {}  # pool -> codes not handed out yet
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -199,15 +201,15 @@ class MappingEditor(QFrame):
                                           progress_dialog=False, on_result=self._got_pools, show_errors=False)
 
     @staticmethod
-    def _read_pools(session, _ctx) -> list[str]:
+    def _read_pools(session, _ctx) -> dict[str, int]:
         from wadesk.core.messaging.discount_codes import pools
 
-        return [p.pool for p in pools(session)]
+        return {p.pool: p.available for p in pools(session)}
 
-    def _got_pools(self, names: list[str]) -> None:
-        if names == self.code_pools or self.spec is None:
+    def _got_pools(self, found: dict[str, int]) -> None:
+        if found == self.code_pools or self.spec is None:
             return
-        self.code_pools = names
+        self.code_pools = found
         current = self.mapping()
         self._build_rows(current)  # the pool choices are refreshed; nothing the owner chose changes
 
