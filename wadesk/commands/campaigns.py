@@ -19,6 +19,7 @@ import threading
 from datetime import datetime, timezone
 from typing import Any
 
+import wadesk.core.campaigns.policy  # noqa: F401  (registers the sending settings for `wadesk settings`)
 from wadesk.cli import CliError, command
 from wadesk.commands.templates import _plain_errors, _sandbox_if_needed
 from wadesk.core.db import Database

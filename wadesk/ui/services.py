@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
+import wadesk.core.campaigns.policy  # noqa: F401  (registers the sending settings before the cache is built)
 from wadesk.core.clock import Clock, SystemClock
 from wadesk.core.db import Database
 from wadesk.core.paths import DataDir

@@ -90,13 +90,14 @@ class CampaignPlan:
     start: datetime
     category: str
     warnings: list[str] = field(default_factory=list)
+    zone: str = ""  # the shop's time zone for day names ("" = this computer's)
     # Each passing recipient's phone and personalisation data, for the freeze (not shown).
     keep: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {"funnel": self.funnel, "preflight": self.preflight.as_json(), "holdout": int(len(self.holdout_ids)),
                 "recipients": len(self.send_ids), "estimated_cost": float(self.cost.total),
-                "currency": self.cost.currency, "plan": self.plan.sentence(), "days": self.plan.days,
+                "currency": self.cost.currency, "plan": self.plan.sentence(zone_name=self.zone), "days": self.plan.days,
                 "duration_s": round(self.plan.duration_s, 1), "break_even": self.break_even.sentence(self.cost.currency),
                 "start": self.start.isoformat(), "warnings": self.warnings}
 
@@ -176,7 +177,7 @@ def plan_campaign(db: Any, engine: SegmentEngine, req: CampaignRequest, *, sandb
     if countries.get("US"):
         warnings.append(f"{countries['US']:,} US numbers: Meta does not deliver marketing templates to +1 numbers.")
     return CampaignPlan(funnel, pre, ok[held], send_ids, cost, plan, break_even(cost.total, aov, req.policy.margin_pct),
-                        start, spec.category, warnings, keep)
+                        start, spec.category, warnings, req.policy.timezone, keep)
 
 
 def _preflight(session: Any, spec: Any, mapping: TemplateMapping, ids: list[int], now: datetime,
@@ -237,7 +238,7 @@ def freeze_campaign(db: Any, engine: SegmentEngine, req: CampaignRequest, *, san
             scheduled_at=utc_naive(plan.start), frozen_at=stamp, created_at=stamp, updated_at=stamp,
             estimated_cost=plan.cost.total,
             settings={"policy": req.policy.as_json(), "key": key, "endpoint": endpoint, "category": spec.category,
-                      "audience": req.audience.label, "funnel": plan.funnel, "plan": plan.plan.sentence(),
+                      "audience": req.audience.label, "funnel": plan.funnel, "plan": plan.plan.sentence(zone_name=req.policy.timezone),
                       "daily_limit": req.daily_limit,
                       "template": {"name": spec.name, "language": spec.language},
                       "preflight": plan.preflight.as_json()})
