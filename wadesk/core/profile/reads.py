@@ -29,6 +29,11 @@ def _in(col, ids):
     return col.in_(ids) if ids is not None else (col + 0).isnot(None)
 
 
+def _in_indexed(col, ids):
+    """Like _in, but leaves the column bare so an index on it can serve everyone in order."""
+    return col.in_(ids) if ids is not None else col.isnot(None)
+
+
 def _key(col, ids):
     """The customer column to group by. For everyone it is `customer_id + 0`, which no index
     matches: SQLite then scans the table in order and sorts (measured 5x faster at 5M orders
@@ -116,23 +121,42 @@ def _category_purchases_sql(conn: Connection, ids: Ids) -> pd.DataFrame:
         .group_by(_key(Order.customer_id, i), OrderItem.category), ids, ["customer_id", "category", "purchases"])
 
 
-def events(conn: Connection, ids: Ids) -> pd.DataFrame:
-    """One pass over events: (customer, type, category) groups with count, latest time and the
-    longest product-page read; per-customer figures and per-category views come from these."""
+def event_totals(conn: Connection, ids: Ids) -> pd.DataFrame:
+    """Per customer: product views, carts, checkouts, visits and the latest event (stored value and
+    epoch). Every column is in the (customer_id, type, occurred_at) index, so SQLite walks that
+    index in customer order: no table rows read, no sort (for 3.5M events: 2.7 s CPU, against
+    14 s for the old per-(customer, type, category) group-by that also read every row)."""
+    t = Event.type
+    latest = func.max(Event.occurred_at)
+    cols = ["customer_id", "views", "carts", "checkouts", "sessions", "last_seen_at", "last_s"]
+    return read_chunked(conn, lambda i: select(
+        Event.customer_id, _flag(t == "product_viewed"), _flag(t == "added_to_cart"), _flag(t == "checkout_started"),
+        _flag(t == "session"), latest, extract("epoch", latest),
+    ).where(_in_indexed(Event.customer_id, i)).group_by(Event.customer_id), ids, cols)
+
+
+def page_views(conn: Connection, ids: Ids) -> pd.DataFrame:
+    """Product-page events (product_viewed, pdp_time), one row each: the customer, whether it is a
+    product view, its category and the seconds on the page. Per-category views and the longest
+    page read are counted from these in numpy. For everyone it is a plain table scan: going
+    through the type index would fetch a million rows one by one (3x the CPU)."""
     t = Event.type
     pdp = case((t == "product_viewed", Event.properties["pdp_seconds"].as_float()),
                (t == "pdp_time", Event.properties["seconds"].as_float()))
-    cols = ["customer_id", "type", "category", "n", "last_at", "last_s", "max_pdp"]
+    kinds = ("product_viewed", "pdp_time")
     return read_chunked(conn, lambda i: select(
-        _key(Event.customer_id, i), t, Event.category, func.count(), func.max(Event.occurred_at),
-        extract("epoch", func.max(Event.occurred_at)), func.max(pdp),
-    ).where(_in(Event.customer_id, i)).group_by(_key(Event.customer_id, i), t, Event.category), ids, cols)
+        Event.customer_id, cast(t == "product_viewed", Integer), Event.category, pdp,
+    ).where(_in(Event.customer_id, i), (t.in_(kinds) if i is not None else (t + "").in_(kinds))),
+        ids, ["customer_id", "viewed", "category", "pdp"])
 
 
 def sessions(conn: Connection, ids: Ids) -> pd.DataFrame:
-    """Visit times (unsorted: numpy sorts faster than SQLite's temp b-tree)."""
-    return read_chunked(conn, lambda i: select(Event.customer_id, extract("epoch", Event.occurred_at))
-                        .where(Event.type == "session", _in(Event.customer_id, i)), ids, ["customer_id", "at_s"])
+    """Visit times. For everyone, `type || ''` keeps SQLite off the (type, time) index, which would
+    fetch each visit's row for its customer; it scans the covering (customer, type, time) index
+    instead (less than half the CPU)."""
+    return read_chunked(conn, lambda i: select(Event.customer_id, extract("epoch", Event.occurred_at)).where(
+        (Event.type if i is not None else Event.type + "") == "session", _in(Event.customer_id, i)),
+        ids, ["customer_id", "at_s"])
 
 
 def messages(conn: Connection, ids: Ids) -> pd.DataFrame:

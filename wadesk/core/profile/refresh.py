@@ -64,8 +64,8 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
     cids = cust["customer_id"].to_numpy(dtype=np.int64)
     n = len(cids)
     o = _aligned(cids, reads.orders(conn, ids))
-    ev = reads.events(conn, ids)
-    e = _event_figures(cids, ev)
+    e = _aligned(cids, reads.event_totals(conn, ids))
+    pages = reads.page_views(conn, ids)
     msg = _aligned(cids, reads.messages(conn, ids))
     orders = _num(o["orders"])
     spent = _num(o["total_spent"]).round(2)
@@ -83,7 +83,7 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
     df["rto_rate"] = _share(df["rto_count"].to_numpy(), orders).round(4)
     df["discount_share"] = _share(df["discount_orders"].to_numpy(), orders).round(4)
 
-    cats = _category_stats(conn, ids, ev)
+    cats = _category_stats(conn, ids, pages)
     df["favourite_category"] = _favourite(cats, cids)
     df["product_views"] = _num(e["views"]).astype(np.int64)
     df["last_seen_at"] = _latest(e["last_seen_at"], _num(e["last_s"], np.nan), msg["last_replied_at"],
@@ -99,7 +99,7 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
     repeat = funnel.repeat_visit_flags(pos[order], at_s[order], n)
     cod_pending_only = buyers & (_num(o["cod_settled"]) == 0)
     df["funnel_stage"] = funnel.stages(orders, days_since, cod_pending_only, _num(e["views"]), _num(e["carts"]),
-                                       _num(e["checkouts"]), _num(e["sessions"]), _num(e["max_pdp"]), repeat)
+                                       _num(e["checkouts"]), _num(e["sessions"]), _longest_read(cids, pages), repeat)
 
     b_days, b_orders, b_spent = days_since[buyers], orders[buyers], spent[buyers]
     exact = None
@@ -121,24 +121,21 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
     return df[METRIC_COLUMNS], cats, thresholds
 
 
-def _event_figures(cids: np.ndarray, ev: pd.DataFrame) -> pd.DataFrame:
-    """Per customer: views, carts, checkouts, sessions, last event time, longest page read."""
-    kinds = {"product_viewed": "views", "added_to_cart": "carts", "checkout_started": "checkouts",
-             "session": "sessions"}
-    counts = (ev[ev["type"].isin(list(kinds))].groupby(["customer_id", "type"])["n"].sum()
-              .unstack("type").reindex(columns=list(kinds)).rename(columns=kinds))
-    # Latest event by epoch (a groupby max over strings would run in Python, per customer).
-    latest = (ev.sort_values("last_s", kind="stable").drop_duplicates("customer_id", keep="last")
-              .set_index("customer_id")[["last_at", "last_s"]])
-    pdp = pd.to_numeric(ev["max_pdp"], errors="coerce").groupby(ev["customer_id"]).max()
-    out = counts.join(latest, how="outer").join(pdp, how="outer")
-    return out.reindex(cids).rename(columns={"last_at": "last_seen_at"})
+def _longest_read(cids: np.ndarray, pages: pd.DataFrame) -> np.ndarray:
+    """Per customer: the most seconds spent on one product page (NaN = none recorded)."""
+    out = np.full(len(cids), np.nan)
+    secs = pd.to_numeric(pages["pdp"], errors="coerce").to_numpy(dtype=float)
+    pos = np.searchsorted(cids, pages["customer_id"].to_numpy(dtype=np.int64))
+    ok = ~np.isnan(secs) & (pos < len(cids))
+    ok[ok] = cids[pos[ok]] == pages["customer_id"].to_numpy(dtype=np.int64)[ok]
+    np.fmax.at(out, pos[ok], secs[ok])
+    return out
 
 
-def _category_stats(conn: Connection, ids: Sequence[int] | None, ev: pd.DataFrame) -> pd.DataFrame:
+def _category_stats(conn: Connection, ids: Sequence[int] | None, pages: pd.DataFrame) -> pd.DataFrame:
     bought = reads.category_purchases(conn, ids)
-    pv = ev[(ev["type"] == "product_viewed") & ev["category"].notna()]
-    viewed = pv.groupby(["customer_id", "category"], as_index=False)["n"].sum().rename(columns={"n": "views"})
+    pv = pages[(pages["viewed"] == 1) & pages["category"].notna()]
+    viewed = pv.groupby(["customer_id", "category"], as_index=False).size().rename(columns={"size": "views"})
     cats = bought.merge(viewed, on=["customer_id", "category"], how="outer")
     cats["purchases"] = _num(cats["purchases"]).astype(np.int64)
     cats["views"] = _num(cats["views"]).astype(np.int64)
