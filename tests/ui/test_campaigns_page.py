@@ -296,3 +296,31 @@ def test_test_send_goes_to_my_number_and_is_remembered(qtbot, page, shop, fake_c
     assert remembered_numbers() == "98765 43210, 12"
     assert counts(shop, cid)["accepted"] == 0  # a test is not part of the campaign's numbers
     dlg.close()
+
+
+def test_a_campaign_the_command_line_is_sending_gives_a_plain_error(qtbot, page, shop):
+    from PySide6.QtWidgets import QMessageBox
+
+    from wadesk.core.campaigns.lease import CampaignLease
+
+    cid = freeze(shop, page.services.clock)
+    with CampaignLease(shop, cid):  # as `wadesk campaign send` would hold it
+        page.send(cid)
+        qtbot.waitUntil(lambda: page.findChild(QMessageBox, "errorBox") is not None, timeout=5000)
+    box = page.findChild(QMessageBox, "errorBox")
+    assert "already being sent by another WaDesk window or command" in box.text()
+    assert counts(shop, cid)["accepted"] == 0 and state(shop, cid) == L.READY
+    box.close()
+
+
+def test_a_scheduled_campaign_has_no_send_button(qtbot, page, shop):
+    cid = freeze(shop, page.services.clock)
+    with shop.session() as s:
+        s.get(Campaign, cid).status = L.SCHEDULED
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
+    page.select(cid)
+    assert not page.send_button.isEnabled() and page.cancel_button.isEnabled()
+    page.open_campaign(cid)
+    qtbot.waitUntil(lambda: page.view.state.text() == "Scheduled", timeout=3000)
+    assert not page.view.send_button.isVisibleTo(page.view) and "by itself" in page.view.meaning.text()

@@ -49,6 +49,9 @@ class CampaignHooks(QObject):
         self.checking = False
         self.timer = QTimer(self, interval=check_ms)
         self.timer.timeout.connect(self.check_due)
+        self.started: set[int] = set()  # sends these hooks started (they report their failures)
+        self.runner.failed.connect(self._failed)
+        self.runner.finished.connect(lambda cid, _o: self.started.discard(cid))
         window.installEventFilter(self)
 
     def start(self, delay_ms: int = START_DELAY_MS) -> None:
@@ -77,7 +80,7 @@ class CampaignHooks(QObject):
                 "on with the customers who have not had it yet.</p>")
         if ask(self.window, "WaDesk — Unfinished campaigns", text, "Resume sending", "Not now"):
             for cid, _name, _state in unfinished:
-                self.runner.start(cid)
+                self._start(cid)
         else:
             self.declined.update(cid for cid, _n, _s in unfinished)
         self.check_due()
@@ -102,7 +105,17 @@ class CampaignHooks(QObject):
             if states.get(cid) == L.READY or cid in self.declined or self.runner.is_running(cid):
                 continue  # ready campaigns start when the owner says so (start-up offer, Send)
             log.info("Starting campaign %s: its time has come", cid)
-            self.runner.start(cid)
+            self._start(cid)
+
+    def _start(self, campaign_id: int) -> None:
+        if self.runner.start(campaign_id):
+            self.started.add(campaign_id)
+
+    def _failed(self, campaign_id: int, message: str) -> None:
+        if campaign_id in self.started:
+            from wadesk.ui.errors import show_error
+
+            show_error(self.window, "WaDesk — Sending", f"A campaign could not send. {message}")
 
     # -- closing -----------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt

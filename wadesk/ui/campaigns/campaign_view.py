@@ -262,7 +262,8 @@ class CampaignView(QWidget):
         active = state == L.RUNNING
         finished = state in (L.DONE, L.CAMPAIGN_CANCELLED)
         self.send_button.setText("Resume" if state in (L.PAUSED, L.STOPPED, L.WAITING_STATE) else "Send now")
-        self.send_button.setVisible(not finished and not active)
+        # A scheduled campaign starts by itself at its time (its messages are not due before).
+        self.send_button.setVisible(not finished and not active and state != L.SCHEDULED)
         self.pause_button.setVisible(not finished)
         self.pause_button.setEnabled(active)
         self.cancel_button.setVisible(not finished)

@@ -40,6 +40,7 @@ class CampaignsPage(QWidget):
         self.open_id: int | None = None  # the campaign shown in the campaign view
         self.wizard = None
         self.test_dialog: TestSendDialog | None = None
+        self.started: set[int] = set()  # sends this page started (it reports their failures)
         self.model = CampaignTableModel(self)
         self._build()
         services.bus.changed.connect(self._on_data_changed)
@@ -173,11 +174,15 @@ class CampaignsPage(QWidget):
         state = L.RUNNING if row and self.runner.is_running(row.id) else (row.state if row else None)
         finished = state in (L.DONE, L.CAMPAIGN_CANCELLED)
         self.open_button.setEnabled(row is not None)
-        self.send_button.setEnabled(row is not None and not finished and state != L.RUNNING)
+        self.send_button.setEnabled(row is not None and not finished and state not in (L.RUNNING, L.SCHEDULED))
         self.send_button.setText("Resume" if state in (L.PAUSED, L.STOPPED, L.WAITING_STATE) else "Send")
         self.pause_button.setEnabled(state == L.RUNNING and row is not None and self.runner.is_running(row.id))
         self.cancel_button.setEnabled(row is not None and not finished)
         self.test_button.setEnabled(row is not None and state != L.CAMPAIGN_CANCELLED)
+
+    def on_page_shown(self) -> None:
+        if self.rows_loaded:
+            self.refresh()
 
     def _on_data_changed(self, what: frozenset[str]) -> None:
         if events.touches(what, events.CAMPAIGNS, events.SETTINGS):
@@ -243,7 +248,7 @@ class CampaignsPage(QWidget):
             self.show_list()
             return
         if send_now:
-            self.runner.start(campaign_id)
+            self.send(campaign_id)
         self.open_campaign(campaign_id)
 
     # -- actions ---------------------------------------------------------------------------------
@@ -263,6 +268,7 @@ class CampaignsPage(QWidget):
         if campaign_id is None:
             return
         if self.runner.start(campaign_id):
+            self.started.add(campaign_id)
             if campaign_id == self.open_id:
                 self.view.set_running(True)
         self._update_buttons()
@@ -323,12 +329,13 @@ class CampaignsPage(QWidget):
         if campaign_id == self.open_id and self.stack.currentWidget() is self.view:
             self.view.show_progress(progress)
 
-    def _on_finished(self, campaign_id: int, _outcome: Any) -> None:
-        self.status.setText("")
-        self._update_buttons()
-
     def _on_failed(self, campaign_id: int, message: str) -> None:
         from wadesk.ui.errors import show_error
 
-        if self.isVisible():
+        if campaign_id in self.started:  # sends started elsewhere (start-up, schedule) report there
             show_error(self, "WaDesk — Sending", f"The campaign could not send. {message}")
+
+    def _on_finished(self, campaign_id: int, _outcome: Any) -> None:
+        self.started.discard(campaign_id)
+        self.status.setText("")
+        self._update_buttons()
