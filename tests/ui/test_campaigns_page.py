@@ -3,7 +3,6 @@ the wizard end to end, pre-flight exclusions, GST, schedules, pause / resume / c
 messages, stop reasons and test sends."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt

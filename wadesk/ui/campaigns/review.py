@@ -147,7 +147,8 @@ class ReviewStep(Step):
         limit = self.state.daily_limit
         limit_words = (f"Your number may message {n(limit)} new customers a day. " if limit
                        else "Your number has no daily limit. ")
-        self.rows["plan"].setText(html.escape(limit_words + plan.plan.sentence(zone_name=self.state.setup.policy.timezone))
+        sentence = plan.plan.sentence(zone_name=self.state.setup.policy.timezone)
+        self.rows["plan"].setText(html.escape(limit_words + sentence)
                                   + (f"<br><span style='{MUTED}'>{html.escape(self.state.daily_limit_note)}</span>"
                                      if self.state.daily_limit_note else ""))
         now = self.services.clock.now()

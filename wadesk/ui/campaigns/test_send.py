@@ -44,8 +44,8 @@ class TestSendDialog(QDialog):
                        + where)
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.numbers = QLineEdit(remembered_numbers(), objectName="testNumbers",
-                                 placeholderText="Your WhatsApp number, e.g. 98765 43210 (several: separate with commas)")
+        self.numbers = QLineEdit(remembered_numbers(), objectName="testNumbers")
+        self.numbers.setPlaceholderText("Your WhatsApp number, e.g. 98765 43210 (several: separate with commas)")
         layout.addWidget(self.numbers)
         self.result = QLabel(objectName="testResult")
         self.result.setWordWrap(True)
