@@ -3,7 +3,7 @@
     wadesk-backup-20261128-100000-daily.sqlite3   the database (one self-contained SQLite file)
     wadesk-backup-20261128-100000-daily.json      when, which shop, counts, size, sha256, check result
 
-The copy is written as `.partial`, checked (PRAGMA integrity_check, row counts), noted, and only then
+The copy is written as `.partial`, checked (PRAGMA quick_check, row counts), noted, and only then
 given its real name, so a backup that is listed is a backup that passed its check. Secrets are never
 in a backup: they live in the OS keychain, never in the database.
 """
@@ -155,7 +155,7 @@ def _write_checked_copy(db_file: Path, folder: Path, cfg: BackupConfig, kind: st
                           profile=cfg.profile_id, shop_name=cfg.shop_name, verified=True,
                           sha256=_sha256(partial))
         note = {k: v for k, v in info.as_json().items() if k != "path"}
-        note.update(file=final.name, app_version=__version__, integrity="ok")
+        note.update(file=final.name, app_version=__version__, integrity="ok", check="quick_check")
         note_path(final).write_text(json.dumps(note, indent=1, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, final)
         return info
