@@ -52,7 +52,9 @@ class AutoBackup(QObject):
             self.baseline = mark
             return result
 
-        job = svc.jobs.run(daily, title="Daily backup", progress_dialog=False, show_errors=False)
+        # Not the database lane: the copy reads its own snapshot, so a big shop's backup (tens of
+        # seconds) never holds up the owner's clicks queued behind it.
+        job = svc.jobs.run(daily, title="Daily backup", lane="net", progress_dialog=False, show_errors=False)
         job.finished.connect(lambda: self._done(job))
 
     def _done(self, job) -> None:

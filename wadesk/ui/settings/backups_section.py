@@ -1,7 +1,8 @@
 """Settings → Backups: where backups go, how many are kept, the list, "Back up now" and "Restore…".
 
 Listing reads the backup folder (maybe a USB drive or a synced folder), so it runs in a job like
-the backup and the restore do. After a restore the main window rebuilds its pages from the
+the backup and the restore do. A backup runs on the network pool, not the database lane: it reads
+its own snapshot and must not hold up other work; a restore writes, so it takes the database lane. After a restore the main window rebuilds its pages from the
 restored database (`MainWindow.reload_pages`).
 """
 from __future__ import annotations
@@ -258,7 +259,7 @@ class BackupsSection(QFrame):
             return create_backup(ctx.db, svc.data_dir, kind="manual", clock=svc.clock,
                                  progress=ctx.progress, cancelled=ctx.cancelled)
 
-        job = svc.jobs.run(work, title="Backing up", parent=self, on_result=self._backed_up,
+        job = svc.jobs.run(work, title="Backing up", lane="net", parent=self, on_result=self._backed_up,
                            on_error=lambda m: self._say(html.escape(m), error=True),
                            on_cancelled=lambda: self._say("Backup stopped; nothing was kept."))
         job.finished.connect(self._finished)
