@@ -323,3 +323,16 @@ def test_a_scheduled_campaign_has_no_send_button(qtbot, page, shop):
     page.open_campaign(cid)
     qtbot.waitUntil(lambda: page.view.state.text() == "Scheduled", timeout=3000)
     assert not page.view.send_button.isVisibleTo(page.view) and "by itself" in page.view.meaning.text()
+
+
+def test_review_follows_settings_changed_meanwhile(qtbot, page, shop, services):
+    from wadesk.core.settings import set_setting
+    from wadesk.ui import events
+
+    wz = wizard_to(qtbot, page, 5)
+    assert "at 200 messages a second" in wz.steps[5].rows["plan"].text()
+    with shop.session() as s:  # the owner followed "Rate card: Settings → Sending" and saved
+        set_setting(s, "send_rate_per_second", 50)
+    services.bus.notify(events.SETTINGS)
+    qtbot.waitUntil(lambda: "at 50 messages a second" in wz.steps[5].rows["plan"].text(), timeout=5000)
+    assert wz.state.request().policy.rate_per_second == 50

@@ -116,6 +116,7 @@ class CampaignWizard(QWidget):
         self.index = 0
         self._update()
         self._load()
+        services.bus.changed.connect(self._on_data_changed)
 
     # -- set-up ----------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -139,12 +140,38 @@ class CampaignWizard(QWidget):
         self._update()
 
     def _got_limit(self, limit: int | None) -> None:
-        self.state.daily_limit, self.state.daily_limit_note = limit, ""
+        self._set_limit(limit, "")
 
     def _no_limit(self, message: str) -> None:
-        self.state.daily_limit = LOWEST_TIER
-        self.state.daily_limit_note = (f"WhatsApp could not be asked for your daily limit ({message}), so the plan "
-                                       f"assumes {LOWEST_TIER}, the lowest.")
+        self._set_limit(LOWEST_TIER, f"WhatsApp could not be asked for your daily limit ({message}), so the plan "
+                                     f"assumes {LOWEST_TIER}, the lowest.")
+
+    def _set_limit(self, limit: int | None, note: str) -> None:
+        changed = (limit, note) != (self.state.daily_limit, self.state.daily_limit_note)
+        self.state.daily_limit, self.state.daily_limit_note = limit, note
+        if changed:
+            self._replan()
+
+    def _on_data_changed(self, what: frozenset[str]) -> None:
+        """Settings → Sending edited meanwhile (the Review links there): plan with the new values."""
+        from wadesk.ui import events
+
+        if self.state.setup is None or self.freezing or not events.touches(what, events.SETTINGS):
+            return
+        self.services.jobs.run_in_session(data.read_setup, title="Reading the sending settings", parent=self,
+                                          progress_dialog=False, show_errors=False, on_result=self._new_settings)
+
+    def _new_settings(self, setup: data.WizardSetup) -> None:
+        if self.state.setup is None:
+            return
+        self.state.setup.policy = setup.policy
+        self.state.setup.marketing_endpoint = setup.marketing_endpoint
+        self._replan()
+
+    def _replan(self) -> None:
+        """The Review shown is out of date: prepare it again."""
+        if self.index == len(self.steps) - 1 and not self.freezing and not self.steps[-1].planning:
+            self.steps[-1].plan()
 
     # -- moving ----------------------------------------------------------------------------------
     @property
