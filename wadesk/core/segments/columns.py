@@ -39,6 +39,31 @@ class Coded:
     def take(self, idx: np.ndarray) -> "Coded":
         return Coded(self.codes[idx], self.values, self.keys)
 
+    def _absorb(self, other: "Coded") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(values, keys, remap) with `other`'s values added to ours; remap[other code] = our code
+        (remap[-1] = -1)."""
+        index = {v: i for i, v in enumerate(self.values)}
+        extra = [v for v in other.values if v not in index]
+        values = np.concatenate([self.values, np.array(extra, dtype=object)]) if extra else self.values
+        keys = np.concatenate([self.keys, np.array([str(v).strip().lower() for v in extra], dtype=object)]) \
+            if extra else self.keys
+        index.update({v: len(self.values) + i for i, v in enumerate(extra)})
+        remap = np.array([index[v] for v in other.values] + [-1], dtype=np.int32)
+        return values, keys, remap
+
+    def append(self, other: "Coded") -> "Coded":
+        """Our rows, then `other`'s, in one code table."""
+        values, keys, remap = self._absorb(other)
+        return Coded(np.concatenate([self.codes, remap[other.codes]]).astype(np.int32), values, keys)
+
+    def put(self, at: np.ndarray, other: "Coded", n: int) -> "Coded":
+        """A copy `n` rows long (new rows: no value) with rows `at` set from `other`."""
+        values, keys, remap = self._absorb(other)
+        codes = np.full(n, -1, dtype=np.int32)
+        codes[:len(self.codes)] = self.codes
+        codes[at] = remap[other.codes]
+        return Coded(codes, values, keys)
+
     def matches(self, wanted: list[str]) -> np.ndarray:
         """Rows whose value is one of `wanted` (case-insensitive); none -> False."""
         want = {str(w).strip().lower() for w in wanted}

@@ -74,6 +74,7 @@ class SegmentEngine:
         self._snap: Snapshot | None = None
         self._lock = threading.Lock()
         self.builds = 0  # in-memory copies built (tests check that one edit costs one rebuild)
+        self.patches = 0  # ... and patched for a few changed customers
 
     # -- the in-memory copy --------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -95,6 +96,28 @@ class SegmentEngine:
             self._snap = snap
             self.builds += 1
         return snap
+
+    def refresh_changed(self) -> str:
+        """Bring the copy up to date by re-reading only the customers that changed since it was
+        built (a manual edit: milliseconds at 1M instead of a ~40 s rebuild); falls back to a full
+        rebuild when a patch can't be trusted (see segments.patch). Returns "unchanged",
+        "patched" or "rebuilt". In-place order / message updates are invisible here: after those,
+        call refresh()."""
+        from wadesk.core.segments.patch import refresh_changed
+
+        snap = self._snap
+        if snap is None:
+            self.snapshot()
+            return "rebuilt"
+        with self.db.engine.connect() as conn:
+            outcome, new = refresh_changed(snap, conn)
+        if outcome == "rebuild":
+            self.refresh()
+            return "rebuilt"
+        with self._lock:
+            self._snap = new
+            self.patches += outcome == "patched"
+        return outcome
 
     def invalidate(self) -> None:
         """Forget the copy; the next question rebuilds it ("data changed" broadcast)."""

@@ -79,20 +79,27 @@ class MessageFrame:
     nbytes = _nbytes
 
 
-def load_orders(conn: Connection, ids: np.ndarray) -> OrderFrame:
+def _only(col, only: list[int] | None):
+    """Rows of every customer (the `+ 0` keeps SQLite scanning the table), or of a few (a patch)."""
+    return col.in_(only) if only is not None else (col + 0).isnot(None)
+
+
+def load_orders(conn: Connection, ids: np.ndarray, only: list[int] | None = None) -> OrderFrame:
     status = case((Order.cancelled_at.isnot(None), "cancelled"), else_=Order.shipping_status)
     o = read_frame(conn, select(
         Order.id, Order.customer_id, extract("epoch", Order.placed_at), Order.total, cast(Order.is_cod, Integer),
         cast(Order.is_rto, Integer), cast(Order.cancelled_at.isnot(None), Integer), status,
         Order.payment_method, Order.discount_code,
-    ).where((Order.customer_id + 0).isnot(None)), ["id", "cid", "at", "total", "cod", "rto", "cancelled", "status",
-                                                     "method", "code"], categories=("status", "method", "code"))
+    ).where(_only(Order.customer_id, only)), ["id", "cid", "at", "total", "cod", "rto", "cancelled", "status",
+                                               "method", "code"], categories=("status", "method", "code"))
     pos, ok = positions(ids, o["cid"].to_numpy(dtype=np.int64))
     at = epoch(o["at"])
     # Sort plain arrays (numpy), not the frame with its string columns.
     order = np.flatnonzero(ok)[np.argsort(at[ok], kind="stable")]
-    it = read_frame(conn, select(OrderItem.id, OrderItem.order_id, OrderItem.category), ["id", "order_id", "category"],
-                    categories=("category",))
+    items = select(OrderItem.id, OrderItem.order_id, OrderItem.category)
+    if only is not None:
+        items = items.join(Order, Order.id == OrderItem.order_id).where(Order.customer_id.in_(only))
+    it = read_frame(conn, items, ["id", "order_id", "category"], categories=("category",))
     oid = o["id"].to_numpy(dtype=np.int64)[order]
     order_sort = np.argsort(oid, kind="stable")
     item_oid = it["order_id"].to_numpy(dtype=np.int64)
@@ -109,12 +116,12 @@ def load_orders(conn: Connection, ids: np.ndarray) -> OrderFrame:
     )
 
 
-def load_events(conn: Connection, ids: np.ndarray) -> EventFrame:
+def load_events(conn: Connection, ids: np.ndarray, only: list[int] | None = None) -> EventFrame:
     pdp = case((Event.type == "product_viewed", Event.properties["pdp_seconds"].as_float()),
                (Event.type == "pdp_time", Event.properties["seconds"].as_float()))
     sale = cast(Event.properties["sale"].as_string().isnot(None), Integer)
     e = read_frame(conn, select(Event.id, Event.customer_id, Event.type, extract("epoch", Event.occurred_at),
-                                Event.category, Event.value, pdp, sale),
+                                Event.category, Event.value, pdp, sale).where(_only(Event.customer_id, only)),
                    ["id", "cid", "type", "at", "category", "value", "pdp", "sale"], categories=("type", "category"))
     pos, ok = positions(ids, e["cid"].to_numpy(dtype=np.int64))
     kind = Coded.lowered(e["type"])
@@ -131,7 +138,7 @@ def load_events(conn: Connection, ids: np.ndarray) -> EventFrame:
 TAP_TYPES = ("button", "interactive")
 
 
-def tapped_message_ids(conn: Connection) -> np.ndarray:
+def tapped_message_ids(conn: Connection, only: list[int] | None = None) -> np.ndarray:
     """Ids of our messages whose buttons the customer tapped. A tap arrives as an inbound message
     whose `payload` is the Cloud API message: type "button" (template quick reply) or "interactive"
     (reply button / list), with `context.id` = the wamid of our message. "Stop promotions" taps are
@@ -141,18 +148,19 @@ def tapped_message_ids(conn: Connection) -> np.ndarray:
     rows = conn.execute(select(ours.id, p[("button", "payload")].as_string(), p[("button", "text")].as_string(),
                                p[("interactive", "button_reply", "title")].as_string())
                         .join(ours, ours.wamid == p[("context", "id")].as_string())
-                        .where(tap.direction == "in", p["type"].as_string().in_(TAP_TYPES), ours.direction == "out"))
+                        .where(tap.direction == "in", p["type"].as_string().in_(TAP_TYPES), ours.direction == "out",
+                               _only(ours.customer_id, only)))
     return np.array(sorted({mid for mid, payload, text, title in rows
                             if payload != STOP_PAYLOAD and not is_stop_button(text) and not is_stop_button(title)}),
                     dtype=np.int64)
 
 
-def load_messages(conn: Connection, ids: np.ndarray) -> MessageFrame:
+def load_messages(conn: Connection, ids: np.ndarray, only: list[int] | None = None) -> MessageFrame:
     m = read_frame(conn, select(
         Message.id, Message.customer_id, cast(Message.direction == "in", Integer), Message.campaign_id, Message.status,
         extract("epoch", Message.created_at), cast(Message.read_at.isnot(None), Integer), Message.error_code,
         Message.category, cast(Message.is_sandbox, Integer), cast(Message.is_holdout, Integer),
-    ).where((Message.customer_id + 0).isnot(None)),
+    ).where(_only(Message.customer_id, only)),
         ["id", "cid", "inbound", "campaign", "status", "at", "read", "error", "category", "sandbox", "holdout"])
     pos, ok = positions(ids, m["cid"].to_numpy(dtype=np.int64))
     m = m[ok]
@@ -165,5 +173,5 @@ def load_messages(conn: Connection, ids: np.ndarray) -> MessageFrame:
         error=pd.to_numeric(m["error"], errors="coerce").fillna(0).to_numpy(dtype=np.int64),
         marketing=m["category"].astype(str).str.upper().eq("MARKETING").to_numpy(),
         counted=~(m["sandbox"].fillna(0).astype(bool) | m["holdout"].fillna(0).astype(bool)).to_numpy(),
-        clicked=np.isin(m["id"].to_numpy(dtype=np.int64), tapped_message_ids(conn)),
+        clicked=np.isin(m["id"].to_numpy(dtype=np.int64), tapped_message_ids(conn, only)),
     )

@@ -67,54 +67,83 @@ def signature(conn: Connection) -> tuple:
             one(select(func.max(ProfileRefresh.id))), one(select(func.count()).select_from(CustomerTag)))
 
 
+def _in(col, only):
+    """All rows, or only those of some customers (a patch)."""
+    return col.in_(only) if only is not None else col.isnot(None)
+
+
+def customer_frame(conn: Connection, only: list[int] | None = None) -> pd.DataFrame:
+    cols = [Customer.id, Customer.phone, Customer.consent_state, *[c for _, c in _NUMBERS],
+            *[extract("epoch", c) for _, c in _DATES], *[c for _, c in _CODED]]
+    names = ["id", "phone", "consent", *[k for k, _ in _NUMBERS], *[k for k, _ in _DATES], *[k for k, _ in _CODED]]
+    stmt = select(*cols).outerjoin(M, M.customer_id == Customer.id).order_by(Customer.id)
+    if only is not None:
+        stmt = stmt.where(Customer.id.in_(only))
+    return read_frame(conn, stmt, names, categories=[k for k, _ in _CODED])
+
+
+def customer_columns(df: pd.DataFrame) -> dict:
+    """The per-customer arrays of a snapshot from `customer_frame` rows."""
+    num: dict[str, np.ndarray] = {}
+    for k, _ in _NUMBERS:
+        v = epoch(df[k])
+        num[k] = np.nan_to_num(v) if k in _ZERO else (v * 100 if k in _PERCENT else v)
+    for k, _ in _DATES:
+        num[k] = epoch(df[k])
+    return {"ids": df["id"].to_numpy(dtype=np.int64), "num": num,
+            "coded": {k: Coded.of(df[k]) for k, _ in _CODED},
+            "consent": pd.to_numeric(df["consent"], errors="coerce").fillna(0).to_numpy(dtype=np.int8),
+            "has_whatsapp": df["phone"].astype(object).str.fullmatch(E164.pattern.strip("^$"), na=False)
+            .to_numpy(dtype=bool)}
+
+
+def load_tags(conn: Connection, ids: np.ndarray, only: list[int] | None = None) -> Pairs:
+    t = read_frame(conn, select(CustomerTag.customer_id, Tag.name).join(Tag, Tag.id == CustomerTag.tag_id)
+                   .where(_in(CustomerTag.customer_id, only)), ["cid", "name"])
+    pos, ok = positions(ids, t["cid"].to_numpy(dtype=np.int64))
+    return Pairs(pos[ok], Coded.of(t["name"][ok]))
+
+
+def load_categories(conn: Connection, ids: np.ndarray, only: list[int] | None = None) -> Pairs:
+    c = read_frame(conn, select(CustomerCategoryStat.customer_id, CustomerCategoryStat.category,
+                                CustomerCategoryStat.purchases, CustomerCategoryStat.views)
+                   .where(_in(CustomerCategoryStat.customer_id, only)), ["cid", "category", "purchases", "views"])
+    pos, ok = positions(ids, c["cid"].to_numpy(dtype=np.int64))
+    c = c[ok]
+    return Pairs(pos[ok], Coded.of(c["category"]), {
+        "category_purchases": c["purchases"].to_numpy(dtype=np.int64),
+        "category_views": c["views"].to_numpy(dtype=np.int64)})
+
+
 class Snapshot:
     def __init__(self, db: Database, conn: Connection):
         started = time.perf_counter()
         self.db = db
         self.signature = signature(conn)
-        cols = [Customer.id, Customer.phone, Customer.consent_state, *[c for _, c in _NUMBERS],
-                *[extract("epoch", c) for _, c in _DATES], *[c for _, c in _CODED]]
-        names = ["id", "phone", "consent", *[k for k, _ in _NUMBERS], *[k for k, _ in _DATES], *[k for k, _ in _CODED]]
-        df = read_frame(conn, select(*cols).outerjoin(M, M.customer_id == Customer.id).order_by(Customer.id), names,
-                        categories=[k for k, _ in _CODED])
-        self.ids = df["id"].to_numpy(dtype=np.int64)
-        self.n = len(self.ids)
-        self.num: dict[str, np.ndarray] = {}
-        for k, _ in _NUMBERS:
-            v = epoch(df[k])
-            self.num[k] = np.nan_to_num(v) if k in _ZERO else (v * 100 if k in _PERCENT else v)
-        for k, _ in _DATES:
-            self.num[k] = epoch(df[k])
-        self.coded: dict[str, Coded] = {k: Coded.of(df[k]) for k, _ in _CODED}
-        self.consent = pd.to_numeric(df["consent"], errors="coerce").fillna(0).to_numpy(dtype=np.int8)
-        self.has_whatsapp = df["phone"].astype(object).str.fullmatch(E164.pattern.strip("^$"), na=False).to_numpy(dtype=bool)
-        self.tags = self._tags(conn)
-        self.categories = self._categories(conn)
+        self._set_customers(customer_columns(customer_frame(conn)))
+        self.tags = load_tags(conn, self.ids)
+        self.categories = load_categories(conn, self.ids)
         self.orders: OrderFrame = load_orders(conn, self.ids)
         self.events: EventFrame = load_events(conn, self.ids)
         self.messages: MessageFrame = load_messages(conn, self.ids)
+        self._reset_caches()
+        self.load_ms = int((time.perf_counter() - started) * 1000)
+
+    def _set_customers(self, cols: dict) -> None:
+        self.ids = cols["ids"]
+        self.n = len(self.ids)
+        self.num: dict[str, np.ndarray] = cols["num"]
+        self.coded: dict[str, Coded] = cols["coded"]
+        self.consent = cols["consent"]
+        self.has_whatsapp = cols["has_whatsapp"]
+
+    def _reset_caches(self) -> None:
+        """Columns loaded on first use (text, custom attributes, item and event strings)."""
         self._text: dict[str, np.ndarray] = {}
         self._attrs: dict[str, np.ndarray] = {}
         self._attr_numbers: dict[str, np.ndarray] = {}
         self._lazy: dict[str, Coded] = {}
         self._lock = threading.Lock()
-        self.load_ms = int((time.perf_counter() - started) * 1000)
-
-    def _tags(self, conn: Connection) -> Pairs:
-        t = read_frame(conn, select(CustomerTag.customer_id, Tag.name).join(Tag, Tag.id == CustomerTag.tag_id),
-                       ["cid", "name"])
-        pos, ok = positions(self.ids, t["cid"].to_numpy(dtype=np.int64))
-        return Pairs(pos[ok], Coded.of(t["name"][ok]))
-
-    def _categories(self, conn: Connection) -> Pairs:
-        c = read_frame(conn, select(CustomerCategoryStat.customer_id, CustomerCategoryStat.category,
-                                    CustomerCategoryStat.purchases, CustomerCategoryStat.views),
-                       ["cid", "category", "purchases", "views"])
-        pos, ok = positions(self.ids, c["cid"].to_numpy(dtype=np.int64))
-        c = c[ok]
-        return Pairs(pos[ok], Coded.of(c["category"]), {
-            "category_purchases": c["purchases"].to_numpy(dtype=np.int64),
-            "category_views": c["views"].to_numpy(dtype=np.int64)})
 
     def text(self, key: str) -> np.ndarray:
         """Lower-case text of a profile column (object array, None = no value); loaded once."""

@@ -13,9 +13,10 @@ DEBOUNCE_MS = 200
 CHOICE_FIELDS = tuple(f["key"] for f in catalogue() if f["type"] in ("choice", "tags") and f["kind"] == "column")
 
 
-def prepare(engine: SegmentEngine) -> dict[str, list[tuple[str, int]]]:
-    """Build the in-memory copy and read every choice list (with counts) the value pickers show."""
-    engine.snapshot()
+def prepare(engine: SegmentEngine, patch: bool = False) -> dict[str, list[tuple[str, int]]]:
+    """Build (or patch, for a few changed customers) the in-memory copy and read every choice list
+    (with counts) the value pickers show."""
+    engine.refresh_changed() if patch else engine.snapshot()
     return {**{key: engine.choices(key) for key in CHOICE_FIELDS}, "attribute_names": engine.attribute_names()}
 
 
@@ -39,16 +40,17 @@ class LiveCounter(QObject):
         self.timer.timeout.connect(self._start)
 
     # -- the in-memory copy ----------------------------------------------------------------------
-    def prepare(self, data_changed: bool = True) -> None:
+    def prepare(self, data_changed: bool = True, patch: bool = False) -> None:
         """(Re)build the engine's copy in a job; counts wait until it is ready. On first use a copy
-        the engine already holds (another page built it) is kept."""
-        if data_changed:
+        the engine already holds (another page built it) is kept. patch=True: re-read only the
+        customers that changed (the engine rebuilds if it can't tell which)."""
+        if data_changed and not patch:
             self.engine.invalidate()
         self.ready, self.preparing = False, True
         self.generation += 1  # a count running on old data is no longer the answer
         self.ready_changed.emit(False)
         engine = self.engine
-        self.jobs.run(lambda ctx: prepare(engine), title="Getting your customers ready", lane="db",
+        self.jobs.run(lambda ctx: prepare(engine, patch), title="Getting your customers ready", lane="db",
                       parent=self, on_result=self._prepared, on_error=self._prepare_failed,
                       progress_dialog=False, show_errors=False)
 

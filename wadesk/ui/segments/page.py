@@ -250,7 +250,7 @@ class SegmentsPage(QWidget):
             # holds it (the rescoring ran on the database lane before the build): then only a
             # change the data's fingerprint can't see (orders, events, messages) forces another.
             force, self.recheck_after_build, self.force_after_build = self.force_after_build, False, False
-            self._start_rebuild() if force else self._check_for_new_data()
+            self._start_rebuild() if force else self._check_for_new_data(patch=True)
 
     def _counted(self, counts: Counts, rules: dict) -> None:
         note = ("Everyone matches: add conditions to narrow it down." if not self.builder.items else
@@ -329,12 +329,13 @@ class SegmentsPage(QWidget):
         if self.counter.ready:
             self._check_for_new_data()
 
-    def _check_for_new_data(self) -> None:
-        """Rebuild the copy only if the data's fingerprint moved since it was built."""
+    def _check_for_new_data(self, patch: bool = False) -> None:
+        """Update the copy only if the data's fingerprint moved since it was built: patched for the
+        customers that changed (announced edits), or rebuilt (changes made outside this window)."""
         engine = self.engine
         self.services.jobs.run(lambda ctx: engine.is_stale(), title="Checking for new data", parent=self,
                                progress_dialog=False, show_errors=False,
-                               on_result=lambda stale: stale and self._start_rebuild())
+                               on_result=lambda stale: stale and self._start_rebuild(patch))
 
     def _on_data_changed(self, what: frozenset[str]) -> None:
         if events.touches(what, *DATA_TOPICS):
@@ -345,8 +346,9 @@ class SegmentsPage(QWidget):
 
     def _rebuild(self) -> None:
         # Customer edits, tags and rescoring always move the fingerprint (updated_at, tag rows,
-        # the profile refresh id), so they are checked; orders, events and message statuses can
-        # change in place, so those announcements always rebuild.
+        # the profile refresh id), so they are checked, and the copy is patched for the customers
+        # that changed; orders, events and message statuses can change in place, so those
+        # announcements always rebuild.
         force = events.touches(self.announced, *FINGERPRINT_BLIND)
         self.announced = set()
         if self.counter.preparing:
@@ -355,12 +357,13 @@ class SegmentsPage(QWidget):
         elif force:
             self._start_rebuild()
         else:
-            self._check_for_new_data()
+            self._check_for_new_data(patch=True)
 
-    def _start_rebuild(self) -> None:
+    def _start_rebuild(self, patch: bool = False) -> None:
         if self.counter.preparing:
             self.recheck_after_build = True
+            self.force_after_build |= not patch
             return
-        self.counter.prepare()
+        self.counter.prepare(patch=patch)
         self._edited()
 
