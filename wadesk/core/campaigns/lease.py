@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,26 +35,34 @@ def lock_dir(db: Any) -> Path:
 class SendLease:
     """The lock for one sender's rows ("campaign-12", "automations")."""
 
-    def __init__(self, db: Any, key: str):
+    def __init__(self, db: Any, key: str, wait: float = 0.0):
         self.path = lock_dir(db) / f"{key}.lock"
+        self.wait = wait  # seconds to wait for the holder to finish before giving up
         self._fh: IO[str] | None = None
 
     def acquire(self) -> "SendLease":
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+", encoding="utf-8")
-        try:
-            if os.name == "nt":  # pragma: no cover
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                if os.name == "nt":  # pragma: no cover
+                    fh.seek(0)
+                    msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+                else:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+
                 fh.seek(0)
-                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another program"
-            fh.close()
-            what = "This campaign is" if self.path.stem.startswith("campaign-") else "These messages are"
-            raise CampaignBusy(f"{what} already being sent by another WaDesk window or command "
-                               f"(process {holder}). Wait for it to finish or close it first.") from None
+                holder = fh.read().strip() or "another program"
+                fh.close()
+                what = "This campaign is" if self.path.stem.startswith("campaign-") else "These messages are"
+                raise CampaignBusy(f"{what} already being sent by another WaDesk window or command "
+                                   f"(process {holder}). Wait for it to finish or close it first.") from None
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))

@@ -190,37 +190,6 @@ class LedgerSender:
         return "marketing_messages" if self.marketing_endpoint and marketing else "messages"
 
 
-class CampaignSender(LedgerSender):
-    def __init__(self, db: Any, client: CloudClient, campaign_id: int, **kw: Any):
-        super().__init__(db, client, scope=L.scope_filters(campaign_id), lease_key=f"campaign-{campaign_id}", **kw)
-        self.campaign_id = campaign_id
-
-    def _load(self) -> None:
-        super()._load()
-        with self.db.session() as s:
-            c = s.get(Campaign, self.campaign_id)
-            if c is None:
-                raise LookupError(f"There is no campaign {self.campaign_id}.")
-            if c.frozen_at is None:
-                raise ValueError(f"Campaign '{c.name}' has no recipients yet; create it again.")
-            if bool(c.is_sandbox) != bool(self.sandbox):
-                where = "the sandbox" if c.is_sandbox else "your real WhatsApp account"
-                raise ValueError(f"Campaign '{c.name}' was prepared for {where}; switch WhatsApp back to it "
-                                 "(Settings → WhatsApp) or create the campaign again.")
-            settings = c.settings or {}
-            self.policy = SendPolicy.from_json(settings.get("policy") or {})
-            self.marketing_endpoint = settings.get("endpoint") == "marketing_messages"
-            self.daily_limit = settings.get("daily_limit")  # the account's tier when frozen
-            self.final_state = c.status if c.status in (L.DONE, L.CAMPAIGN_CANCELLED) else None
-
-    def _set_state(self, state: str, reason: str | None = None, finished: bool = False) -> None:
-        with self.db.session() as s:
-            c = s.get(Campaign, self.campaign_id)
-            c.status, c.stop_reason = state, reason
-            c.updated_at = utc_naive(self.clock.now())
-            if finished:
-                c.finished_at = c.updated_at
-
     # ---- the loop ------------------------------------------------------------------------------
     def _run_locked(self) -> RunOutcome:
         self._load()
@@ -573,3 +542,35 @@ class CampaignSender(LedgerSender):
             failures=dict(self._reasons), rate=rate, target_rate=self.pacer.rate,
             eta_s=remaining / max(rate, self.pacer.rate * 0.5) if remaining else 0.0,
             next_due=next_due, stop_reason=self._stop_reason)
+
+
+class CampaignSender(LedgerSender):
+    def __init__(self, db: Any, client: CloudClient, campaign_id: int, **kw: Any):
+        super().__init__(db, client, scope=L.scope_filters(campaign_id), lease_key=f"campaign-{campaign_id}", **kw)
+        self.campaign_id = campaign_id
+
+    def _load(self) -> None:
+        super()._load()
+        with self.db.session() as s:
+            c = s.get(Campaign, self.campaign_id)
+            if c is None:
+                raise LookupError(f"There is no campaign {self.campaign_id}.")
+            if c.frozen_at is None:
+                raise ValueError(f"Campaign '{c.name}' has no recipients yet; create it again.")
+            if bool(c.is_sandbox) != bool(self.sandbox):
+                where = "the sandbox" if c.is_sandbox else "your real WhatsApp account"
+                raise ValueError(f"Campaign '{c.name}' was prepared for {where}; switch WhatsApp back to it "
+                                 "(Settings → WhatsApp) or create the campaign again.")
+            settings = c.settings or {}
+            self.policy = SendPolicy.from_json(settings.get("policy") or {})
+            self.marketing_endpoint = settings.get("endpoint") == "marketing_messages"
+            self.daily_limit = settings.get("daily_limit")  # the account's tier when frozen
+            self.final_state = c.status if c.status in (L.DONE, L.CAMPAIGN_CANCELLED) else None
+
+    def _set_state(self, state: str, reason: str | None = None, finished: bool = False) -> None:
+        with self.db.session() as s:
+            c = s.get(Campaign, self.campaign_id)
+            c.status, c.stop_reason = state, reason
+            c.updated_at = utc_naive(self.clock.now())
+            if finished:
+                c.finished_at = c.updated_at

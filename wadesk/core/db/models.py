@@ -366,3 +366,4 @@ class AuditLog(Base):
 import wadesk.core.db.import_models  # noqa: E402,F401
 import wadesk.core.db.messaging_models  # noqa: E402,F401  (discount code pools)
 import wadesk.core.db.profile_models  # noqa: E402,F401  (customer metrics, issue 4)
+import wadesk.core.db.automation_models  # noqa: E402,F401  (flows, issue 8)
