@@ -72,14 +72,16 @@ def restore_backup(db: Database, data_dir: DataDir, path: Path, *, clock: Clock 
     facts = check_backup_file(path)
     original_revision = facts.revision
     staging = data_dir.root / (db.path.name + ".restoring")
+    source = path  # a checked file of this version is copied straight in
     try:
-        copy_database(path, staging, progress=progress, cancelled=cancelled, text="Reading the backup")
-        if facts.needs_migration:
+        if facts.needs_migration:  # an older one is updated on a copy, never in place
+            copy_database(path, staging, progress=progress, cancelled=cancelled, text="Reading the backup")
             progress(0, 0, f"Updating the backup from version {facts.revision} to {head_revision()}")
             open_database(url=f"sqlite:///{staging}").dispose()
             facts = inspect_database(staging)
             if not facts.ok:
                 raise RestoreError(f"The backup could not be brought up to date: {facts.problem}")
+            source = staging
         check_cancelled(cancelled)
         progress(0, 0, "Backing up the current data first")
         safety = create_backup(db, data_dir, kind="before-restore", clock=clock, progress=progress,
@@ -87,7 +89,7 @@ def restore_backup(db: Database, data_dir: DataDir, path: Path, *, clock: Clock 
         check_cancelled(cancelled)
         progress(0, 0, "Restoring")
         db.dispose()  # idle pooled connections go; the restore is one write transaction
-        copy_database(staging, db.path, progress=progress, text="Restoring", into_existing=True)
+        copy_database(source, db.path, progress=progress, text="Restoring", into_existing=True)
     finally:
         for leftover in (staging, *(staging.with_name(staging.name + s) for s in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)
