@@ -73,7 +73,7 @@ def ensure_metrics(db: Database) -> None:
 
 @command("segment", "list saved segments, count or export a segment, list presets", _configure)
 def segment(args: argparse.Namespace, db: Database, data_dir: DataDir) -> Any:
-    from wadesk.core.segments import PRESETS, RuleError, SegmentEngine, export_segment, list_segments
+    from wadesk.core.segments import PRESETS, RuleError, SegmentEngine, export_segment, list_segments, validate
 
     if args.action == "presets":
         found = [{"name": p.name, "group": p.group, "description": p.description, "rules": p.rules} for p in PRESETS]
@@ -83,6 +83,10 @@ def segment(args: argparse.Namespace, db: Database, data_dir: DataDir) -> Any:
             found = [seg.as_dict() for seg in list_segments(s)]
         return found if args.json else {f"{x['id']}": x["name"] for x in found} or {"segments": 0}
     rules = _rules(args, db)
+    try:
+        validate(rules)  # before any refresh: bad rules change nothing
+    except RuleError as exc:
+        raise CliError(f"The rules are not valid: {exc}") from None
     ensure_metrics(db)
     engine = SegmentEngine(db)
     try:
