@@ -251,3 +251,30 @@ def test_backup_while_a_long_import_writes(db, data_dir, clock, tmp_path):
     assert after != before
     assert set(seen) <= {before, after} and seen[0] == before  # each copy is one side of the commit
     assert seen.count(before) >= 2  # copies were taken while the import's transaction was open
+
+
+def test_a_damaged_current_database_can_still_be_restored(db, data_dir, clock):
+    add_customers(db, 300)
+    good = create_backup(db, data_dir, clock=clock).backup
+    db.dispose()
+    raw = bytearray(db.path.read_bytes())
+    raw[len(raw) // 2:len(raw) // 2 + 8192] = b"\x5a" * 8192  # pages in the middle of the file
+    db.path.write_bytes(bytes(raw))
+    assert not inspect_database(db.path).ok
+    result = restore_backup(db, data_dir, good.path, clock=clock)
+    assert result.safety_backup.kind == "damaged" and result.safety_backup.path.read_bytes() == bytes(raw)
+    assert inspect_database(db.path).ok and counts(db) == 300
+    assert "damaged" in [b.kind for b in list_backups(data_dir.backups_dir)]
+
+
+def test_safety_backup_falls_back_to_the_data_folder(db, data_dir, clock, tmp_path):
+    add_customers(db, 2)
+    good = create_backup(db, data_dir, clock=clock).backup
+    gone = tmp_path / "usb"
+    gone.mkdir()
+    with db.session() as s:
+        set_setting(s, "backup_folder", str(gone))
+    gone.rmdir()
+    gone.write_text("the drive is not plugged in")  # now a file: the folder cannot be made
+    result = restore_backup(db, data_dir, good.path, clock=clock)
+    assert result.safety_backup.path.parent == data_dir.backups_dir

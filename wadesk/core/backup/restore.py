@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from dataclasses import dataclass
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
 from wadesk.core.backup.sqlite_copy import DatabaseFacts, copy_database, inspect_database
 from wadesk.core.backup.store import BackupError, BackupInfo, _sha256, create_backup, note_path
-from wadesk.core.clock import Clock
+from wadesk.core.clock import Clock, SystemClock
 from wadesk.core.db.engine import Database, head_revision, open_database
 from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 from wadesk.core.paths import DataDir
@@ -59,6 +61,32 @@ def check_backup_file(path: Path) -> DatabaseFacts:
     return facts
 
 
+def _safety_backup(db: Database, data_dir: DataDir, clock: Clock | None, progress: ProgressFn,
+                   cancelled: CancelledFn) -> BackupInfo:
+    """A backup of the current state. When the backup folder fails (full, unplugged) it goes to the
+    data folder; when the current database itself is damaged (often why one restores), its file is
+    kept as it is, unchecked, and the restore goes on."""
+    try:
+        return create_backup(db, data_dir, kind="before-restore", clock=clock, progress=progress,
+                             cancelled=cancelled, prune=False).backup
+    except BackupError as first:
+        if inspect_database(db.path).ok:
+            try:
+                return create_backup(db, data_dir, to=data_dir.backups_dir, kind="before-restore", clock=clock,
+                                     progress=progress, cancelled=cancelled, prune=False).backup
+            except BackupError:
+                raise first from None
+    db.dispose()
+    now = (clock or SystemClock()).now().astimezone(timezone.utc).replace(microsecond=0)
+    data_dir.backups_dir.mkdir(parents=True, exist_ok=True)
+    kept = data_dir.backups_dir / f"wadesk-damaged-{now:%Y%m%d-%H%M%S}.sqlite3"
+    for suffix in ("", "-wal"):  # the write-ahead log may hold the newest pages
+        if Path(f"{db.path}{suffix}").exists():
+            shutil.copy2(f"{db.path}{suffix}", f"{kept}{suffix}")
+    log.warning("The current database failed its check; kept as it is in %s before restoring", kept)
+    return BackupInfo(path=kept, created_at=now, kind="damaged", size=kept.stat().st_size)
+
+
 def restore_backup(db: Database, data_dir: DataDir, path: Path, *, clock: Clock | None = None,
                    progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled) -> RestoreResult:
     """Replace the shop's data with the backup at `path`. Other connections to `db` keep working and
@@ -84,8 +112,7 @@ def restore_backup(db: Database, data_dir: DataDir, path: Path, *, clock: Clock 
             source = staging
         check_cancelled(cancelled)
         progress(0, 0, "Backing up the current data first")
-        safety = create_backup(db, data_dir, kind="before-restore", clock=clock, progress=progress,
-                               cancelled=cancelled, prune=False).backup
+        safety = _safety_backup(db, data_dir, clock, progress, cancelled)
         check_cancelled(cancelled)
         progress(0, 0, "Restoring")
         db.dispose()  # idle pooled connections go; the restore is one write transaction

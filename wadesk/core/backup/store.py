@@ -35,6 +35,7 @@ SUFFIX = ".sqlite3"
 KINDS = ("daily", "on-close", "manual", "before-restore")
 _NAME = re.compile(r"^wadesk-backup-(\d{8}-\d{6})-([a-z-]+?)(?:-\d+)?\.sqlite3$")
 _BEFORE_UPDATE = re.compile(r"^wadesk-before-(\w+)-(\d{8}-\d{6})\.sqlite3$")  # engine.migrate's copies
+_DAMAGED = re.compile(r"^wadesk-damaged-(\d{8}-\d{6})\.sqlite3$")  # a damaged database kept before a restore
 
 
 class BackupError(ValueError):
@@ -191,7 +192,9 @@ def read_backup(path: Path, *, count: bool = True) -> BackupInfo | None:
         return None
     kind, created = "copy", datetime.fromtimestamp(stat.st_mtime, timezone.utc)
     m = _NAME.match(path.name) or _BEFORE_UPDATE.match(path.name)
-    if m is not None:
+    if _DAMAGED.match(path.name):
+        kind = "damaged"
+    elif m is not None:
         stamp = m.group(1) if m.re is _NAME else m.group(2)
         kind = m.group(2) if m.re is _NAME else "before-update"
         if m.re is _NAME:  # our names are UTC; engine.migrate's are local time

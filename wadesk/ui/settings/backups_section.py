@@ -27,7 +27,7 @@ from wadesk.ui.settings.auto_backup import BACKUPS
 
 OK_COLOUR, ERROR_COLOUR = "#0f6b45", "#b3261e"
 KIND_WORDS = {"daily": "Daily", "on-close": "When WaDesk closed", "manual": "Back up now",
-              "before-restore": "Before a restore", "before-update": "Before an update", "copy": "Copy"}
+              "before-restore": "Before a restore", "before-update": "Before an update", "damaged": "Damaged, kept", "copy": "Copy"}
 
 
 def when(t: datetime) -> str:
