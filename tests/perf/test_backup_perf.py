@@ -55,5 +55,5 @@ def test_backup_and_restore_against_a_plain_copy(tmp_path):
     print(f"\nbackup perf: {size / 1e9:.2f} GB, {made[0].customers:,} customers, {made[0].orders:,} orders; "
           f"plain file copy {plain:.1f} s | online copy {online:.1f} s ({online / plain:.1f}x) | "
           f"integrity check + counts {check:.1f} s | whole backup (copy, check, sha256, note) {full:.1f} s "
-          f"({full / plain:.1f}x) | restore (check, stage, safety backup, swap) {restore:.1f} s ({restore / plain:.1f}x)")
+          f"({full / plain:.1f}x) | restore (check, safety backup, swap) {restore:.1f} s ({restore / plain:.1f}x)")
     assert made[0].verified and inspect_database(data_dir.db_path, integrity=False).ok
