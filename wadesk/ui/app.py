@@ -115,7 +115,12 @@ def since_process_start_ms() -> float | None:
 
 def run_gui(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
-    args, qt_args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args, qt_args = parse_args(argv)
+    if args.smoke_test and args.data_dir is None:  # never the user's own shop
+        from wadesk.ui.smoke import in_scratch_shop
+
+        return in_scratch_shop(run_gui, argv)
     quiet = args.smoke_test
     app = make_app(qt_args, offscreen=args.smoke_test)
     data_dir = DataDir.resolve(args.data_dir)

@@ -1,17 +1,23 @@
 """`wadesk --smoke-test`: open the real window, visit every page, and exit 0 only if all went well.
 
-Installers and CI run it against a fresh data folder; any page that fails to build, any
-unexpected exception, or a job that does not finish makes the exit code 1.
+Without --data-dir it never touches the user's shop: it builds the sample shop in a temporary
+folder and deletes the folder afterwards (what installers and the frozen-build CI step run).
+Any page that fails to build, a page of the registry not visited, any unexpected exception, or a
+job that does not finish makes the exit code 1.
 """
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import tempfile
 import time
+from typing import Callable
 
 from PySide6.QtWidgets import QApplication
 
 from wadesk.ui.main_window import MainWindow
+from wadesk.ui.pages.placeholder import PlaceholderPage
 from wadesk.ui.pages.registry import PAGE_KEYS
 from wadesk.ui.services import AppServices
 
@@ -21,6 +27,20 @@ def pump(app: QApplication, ms: int) -> None:
     while time.monotonic() < end:
         app.processEvents()
         time.sleep(0.005)
+
+
+def in_scratch_shop(run_gui: Callable[[list[str]], int], argv: list[str]) -> int:
+    """Run the smoke test on the sample shop in a temporary data folder, then remove the folder."""
+    scratch = tempfile.TemporaryDirectory(prefix="wadesk-smoke-", ignore_cleanup_errors=True)
+    try:
+        return run_gui([*argv, "--data-dir", scratch.name, "--sample-shop"])
+    finally:
+        root = logging.getLogger()
+        for handler in list(root.handlers):  # the log file lives in the folder (Windows locks it)
+            if getattr(handler, "baseFilename", "").startswith(scratch.name):
+                root.removeHandler(handler)
+                handler.close()
+        scratch.cleanup()
 
 
 def smoke_test(app: QApplication, window: MainWindow, services: AppServices, shown_ms: float,
@@ -56,12 +76,16 @@ def smoke_test(app: QApplication, window: MainWindow, services: AppServices, sho
         stuck = services.jobs.busy
     finally:
         sys.excepthook = previous
+    missing = [key for key in PAGE_KEYS if key not in window.pages]
+    placeholders = [key for key, page in window.pages.items() if isinstance(page, PlaceholderPage)]
     window.close()
     pump(app, 20)
-    ok = not (window.page_errors or exceptions or stuck or problem)
+    ok = not (window.page_errors or missing or exceptions or stuck or problem)
     print(json.dumps({
         "smoke_test": "ok" if ok else "failed",
         "pages": list(window.pages),
+        "pages_missing": missing,  # in the registry but never built
+        "placeholders": placeholders,  # pages not built yet (a frozen build must show the same)
         "window_shown_ms": round(shown_ms),  # from run_gui's start
         "window_shown_since_launch_ms": None if since_launch_ms is None else round(since_launch_ms),
         "customers": window.customer_count,
