@@ -9,10 +9,10 @@ An order (not cancelled) of a campaign's customer counts for the campaign when i
   (`discount_codes.campaign_id/customer_id/code` = `orders.discount_code`, any case), or with the
   campaign's UTM campaign (`orders.utm_campaign` = the slug its links carried).
 
-Only the campaign's customers count (a forwarded code or link is not attributed). One SQL join
-from the campaign's ledger rows into `orders` by (customer, placed_at) — the orders index — coarsely
-bounded by the last send + window in SQL; the exact per-customer window is checked on the few rows
-that come back (portable SQL: no date arithmetic in the database).
+Only the campaign's customers count (a forwarded code or link is not attributed). One SQL join from
+the orders placed since the start (before the last send + window, or with a code or UTM) to the
+campaign's ledger row of their customer; the exact per-customer window is checked in Python on the
+rows that come back (portable SQL: no date arithmetic in the database).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from wadesk.core.campaigns.ledger import TAKEN
@@ -77,47 +77,49 @@ def utm_slug(campaign: Campaign) -> str:
     return slugify((campaign.mapping or {}).get("utm_campaign") or campaign.name or "")
 
 
-def counted_rows(campaign_id: int) -> list[Any]:
-    """The ledger rows the report compares: messages Meta took, and the held-out customers."""
-    return [Message.campaign_id == campaign_id, Message.purpose == "campaign",
+def counted_rows(campaign_id: int, indexed: bool = True) -> list[Any]:
+    """The ledger rows the report compares: messages Meta took, and the held-out customers.
+    `indexed=False` when the rows are reached through another index (the customer's)."""
+    campaign = Message.campaign_id if indexed else Message.campaign_id + 0
+    return [campaign == campaign_id, Message.purpose == "campaign",
             or_(Message.is_holdout.is_(True), Message.status.in_(TAKEN))]
 
 
-def attributed_orders(session: Session, campaign: Campaign, window: int,
-                      start: datetime | None = None) -> list[AttributedOrder]:
+def attributed_orders(session: Session, campaign: Campaign, window: int, start: datetime | None = None,
+                      last_send: datetime | None = None) -> list[AttributedOrder]:
+    """The campaign's orders, oldest first. `start` / `last_send` (its first and last send) may be
+    passed by a caller that already has them."""
     start = start if start is not None else campaign_start(session, campaign)
     if start is None:
         return []
     span = timedelta(days=window)
-    last_send = session.scalar(select(func.max(Message.sent_at)).where(*counted_rows(campaign.id))) or start
+    if last_send is None:
+        last_send = session.scalar(select(func.max(Message.sent_at)).where(*counted_rows(campaign.id)))
+    bound = max(last_send or start, start) + span
     slug = utm_slug(campaign)
-    # The moment each customer's window opens: their send, or the campaign start for the holdout.
-    opens = case((Message.is_holdout.is_(True), literal(start)), else_=func.coalesce(Message.sent_at, literal(start)))
-    code_hit = DiscountCode.id.isnot(None)
     utm_hit = func.lower(Order.utm_campaign) == slug
+    code_hit = DiscountCode.id.isnot(None)
+    # Driven from the orders placed since the start (the placed_at index): in the window, or carrying a
+    # code or a UTM campaign; `customer_id + 0` keeps SQLite from starting at the whole ledger instead.
     rows = session.execute(
-        select(Order.id, Order.customer_id, Order.placed_at, Order.total, Message.is_holdout, opens,
+        select(Order.id, Order.customer_id, Order.placed_at, Order.total, Message.is_holdout, Message.sent_at,
                code_hit, utm_hit)
-        .select_from(Message)
-        .join(Order, and_(Order.customer_id == Message.customer_id, Order.placed_at >= opens))
+        .select_from(Order)
+        .join(Message, and_(Message.customer_id == Order.customer_id + 0, *counted_rows(campaign.id, indexed=False)))
         .outerjoin(DiscountCode, and_(DiscountCode.campaign_id == campaign.id,
                                       DiscountCode.customer_id == Message.customer_id,
                                       func.upper(DiscountCode.code) == func.upper(Order.discount_code)))
-        .where(*counted_rows(campaign.id), Order.cancelled_at.is_(None),
-               or_(Order.placed_at < max(last_send, start) + span, code_hit, utm_hit))
+        .where(Order.placed_at >= start, Order.cancelled_at.is_(None),
+               or_(Order.placed_at < bound, Order.discount_code.isnot(None), utm_hit))
         .order_by(Order.placed_at, Order.id)).all()
     out: dict[int, AttributedOrder] = {}
-    for oid, cid, placed, total, holdout, opened, by_code, by_utm in rows:
+    for oid, cid, placed, total, holdout, sent_at, by_code, by_utm in rows:
+        opened = start if holdout else (sent_at or start)  # the holdout's window opens at the campaign start
+        if placed < opened:
+            continue
         how = BY_CODE if by_code else BY_UTM if by_utm else BY_WINDOW
-        if how == BY_WINDOW and placed >= _naive(opened) + span:
+        if how == BY_WINDOW and placed >= opened + span:
             continue
         if oid not in out:  # a code may appear in two pools: one order counts once
             out[oid] = AttributedOrder(oid, cid, placed, Decimal(str(total or 0)), bool(holdout), how)
     return list(out.values())
-
-
-def _naive(value: Any) -> datetime:
-    """SQLite hands a CASE of datetimes back as text; other databases as a datetime."""
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))

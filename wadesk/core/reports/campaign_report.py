@@ -32,7 +32,7 @@ from wadesk.core.campaigns.pricing import CATEGORIES, RateCard
 from wadesk.core.db.models import Campaign, Message
 from wadesk.core.messaging.errors import classify
 from wadesk.core.reports.attribution import (
-    AttributedOrder, attributed_orders, campaign_start, counted_rows, window_days,
+    AttributedOrder, attributed_orders, counted_rows, window_days,
 )
 from wadesk.core.reports.uplift import Uplift
 from wadesk.core.settings import SettingError
@@ -133,17 +133,47 @@ def _campaign(session: Session, campaign_id: int) -> Campaign:
     return campaign
 
 
-def _funnel_counts(session: Session, cid: int) -> dict[str, int]:
-    def n(cond: Any) -> Any:
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+@dataclass(frozen=True)
+class _Group:
+    """One GROUP BY row of the campaign's ledger: every figure of the funnel and the cost adds these up."""
+    status: str
+    holdout: bool
+    category: str | None
+    prefix: str  # the first 4 characters of the number ("+919"): enough for its country
+    has_delivered_at: bool
+    count: int
+    first_sent: datetime | None
+    last_sent: datetime | None
 
-    row = session.execute(select(
-        func.count(), n(Message.is_holdout.is_(True)), n(Message.status.in_(SENT_OUT)),
-        n(Message.status.in_(L.TAKEN)), n(Message.status.in_(DELIVERED)), n(Message.status == L.READ),
-        n(Message.status == L.FAILED),
-    ).where(Message.campaign_id == cid, Message.purpose == "campaign")).one()
-    keys = ("audience", "holdout", "sent", "accepted", "delivered", "read", "failed")
-    return {k: int(v or 0) for k, v in zip(keys, row)}
+
+def _ledger_groups(session: Session, cid: int) -> list[_Group]:
+    """The whole ledger in one scan, grouped by what the report distinguishes."""
+    prefix = func.coalesce(func.substr(Message.to_phone, 1, 4), "")
+    has_delivered = case((Message.delivered_at.isnot(None), 1), else_=0)
+    rows = session.execute(
+        select(Message.status, Message.is_holdout, Message.category, prefix, has_delivered, func.count(),
+               func.min(Message.sent_at), func.max(Message.sent_at))
+        .where(Message.campaign_id == cid, Message.purpose == "campaign")
+        .group_by(Message.status, Message.is_holdout, Message.category, prefix, has_delivered)).all()
+    return [_Group(st, bool(h), cat, p, bool(d), int(n), lo, hi) for st, h, cat, p, d, n, lo, hi in rows]
+
+
+def _funnel_counts(groups: list[_Group]) -> dict[str, int]:
+    def n(pred) -> int:
+        return sum(g.count for g in groups if pred(g))
+
+    return {"audience": n(lambda g: True), "holdout": n(lambda g: g.holdout),
+            "sent": n(lambda g: g.status in SENT_OUT), "accepted": n(lambda g: g.status in L.TAKEN),
+            "delivered": n(lambda g: g.status in DELIVERED), "read": n(lambda g: g.status == L.READ),
+            "failed": n(lambda g: g.status == L.FAILED)}
+
+
+def _send_span(groups: list[_Group]) -> tuple[datetime | None, datetime | None]:
+    """First and last send Meta accepted."""
+    taken = [g for g in groups if g.status in L.TAKEN and g.first_sent is not None]
+    if not taken:
+        return None, None
+    return min(g.first_sent for g in taken), max(g.last_sent for g in taken)
 
 
 def _failures(session: Session, cid: int) -> list[FailureReason]:
@@ -184,26 +214,23 @@ def _country_of_prefix(prefix: str, cache: dict[str, str]) -> str:
     return _country(prefix, cache) if prefix.startswith("+") else "*"
 
 
-def _cost(session: Session, campaign: Campaign, policy: SendPolicy) -> tuple[Decimal, str]:
+def _cost(groups: list[_Group], campaign: Campaign, policy: SendPolicy) -> tuple[Decimal, str]:
     """Delivered messages priced by their billed category (Meta's pricing.category from the webhook,
     else the template's) and the recipient's country; messages Meta took but has not reported
     delivered yet are priced as if they will be (the estimate). Undelivered failures are free."""
     card: RateCard = policy.rate_card
     factor = 1 + card.gst_pct / 100 if policy.include_gst else Decimal(1)
     default_cat = str((campaign.settings or {}).get("category") or "MARKETING").upper()
-    delivered = or_(Message.status.in_(DELIVERED), and_(Message.status == L.FAILED, Message.delivered_at.isnot(None)))
-    pending = Message.status.in_((L.ACCEPTED, L.SENT))
-    rows = session.execute(
-        select(Message.category, func.substr(Message.to_phone, 1, 4), case((delivered, 1), else_=0), func.count())
-        .where(Message.campaign_id == campaign.id, Message.purpose == "campaign", or_(delivered, pending))
-        .group_by(Message.category, func.substr(Message.to_phone, 1, 4), case((delivered, 1), else_=0))).all()
     cache: dict[str, str] = {}
     actual = estimated = Decimal(0)
-    for category, prefix, is_delivered, count in rows:
-        cat = str(category or default_cat).upper()
+    for g in groups:
+        delivered = g.status in DELIVERED or (g.status == L.FAILED and g.has_delivered_at)
+        if not delivered and g.status not in (L.ACCEPTED, L.SENT):
+            continue
+        cat = str(g.category or default_cat).upper()
         cat = cat if cat in CATEGORIES else default_cat
-        price = card.rate(_country_of_prefix(prefix or "", cache), cat) * int(count)
-        if is_delivered:
+        price = card.rate(_country_of_prefix(g.prefix, cache), cat) * g.count
+        if delivered:
             actual += price
         else:
             estimated += price
@@ -247,9 +274,11 @@ def build_report(session: Session, campaign_id: int, *, window: int | None = Non
     cid = campaign.id
     policy = _policy(campaign)
     window = window_days(session) if window is None else int(window)
-    start = campaign_start(session, campaign)
-    funnel = _funnel_counts(session, cid)
-    orders = attributed_orders(session, campaign, window, start)
+    groups = _ledger_groups(session, cid)
+    first_sent, last_sent = _send_span(groups)
+    start = first_sent or campaign.frozen_at  # as attribution.campaign_start, without a second scan
+    funnel = _funnel_counts(groups)
+    orders = attributed_orders(session, campaign, window, start, last_sent)
     messaged_orders = [o for o in orders if not o.holdout]
     held_orders = [o for o in orders if o.holdout]
     converted = {o.customer_id for o in messaged_orders}
@@ -258,7 +287,7 @@ def build_report(session: Session, campaign_id: int, *, window: int | None = Non
                   converted=len(converted), holdout_converted=len(held_converted))
     revenue = sum((o.total for o in messaged_orders), Decimal(0))
     held_revenue = sum((o.total for o in held_orders), Decimal(0))
-    cost, basis = _cost(session, campaign, policy)
+    cost, basis = _cost(groups, campaign, policy)
     if not funnel["accepted"]:
         basis = "estimated"
         cost = Decimal(campaign.estimated_cost or 0)
