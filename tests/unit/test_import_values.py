@@ -103,3 +103,15 @@ def test_status_vocabularies():
 def test_several_numbers_in_one_cell():
     assert split_phones("+91 98000 00001 ::: +91 98000 00002") == ["+91 98000 00001", "+91 98000 00002"]
     assert split_phones("98765 43210 / 91234 56789", "98765 43210") == ["98765 43210", "91234 56789"]
+
+
+def test_bulk_datetime_text_is_exactly_what_sqlalchemy_stores():
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.dialects.sqlite import DATETIME
+
+    from wadesk.core.importing.bulk import _dt
+
+    stored = DATETIME().bind_processor(sqlite.dialect())
+    for v in (datetime(2026, 6, 24, 17, 28, 34), datetime(2026, 6, 24, 17, 28, 34, 5), datetime(202, 1, 2, 3, 4, 5),
+              datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)):
+        assert _dt(v) == stored(v)

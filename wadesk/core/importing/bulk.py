@@ -29,7 +29,7 @@ def _adapt(v: Any) -> Any:
     if v is None or isinstance(v, (str, int, float)):
         return v
     if isinstance(v, datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return _dt(v)
     if isinstance(v, Decimal):
         return float(v)
     if isinstance(v, (dict, list)):
@@ -38,7 +38,14 @@ def _adapt(v: Any) -> Any:
 
 
 def _dt(v: Any) -> Any:
-    return v.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v
+    """SQLAlchemy's SQLite text for a naive datetime ('2026-06-24 17:28:34.000000'); isoformat is
+    ~3x quicker than strftime and pads the year to four digits as SQLAlchemy does."""
+    if not isinstance(v, datetime):
+        return v
+    if v.tzinfo is not None:
+        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
+    text = v.isoformat(" ")
+    return text if v.microsecond else text + ".000000"
 
 
 def _num(v: Any) -> Any:
