@@ -111,3 +111,29 @@ def fresh_db(data_dir, migrated_db_file):
     database = open_database(data_dir)
     yield database
     database.dispose()
+
+
+# ---- PostgreSQL team mode (issue 11): a throw-away server when the binaries are installed ---------
+@pytest.fixture(scope="session")
+def pg_admin_url():
+    """URL of a PostgreSQL server for this test session; the tests using it skip without one."""
+    from tests import pg_server
+
+    if not pg_server.available():
+        pytest.skip("PostgreSQL (server binaries and psycopg) is not installed here")
+    if os.environ.get("WADESK_TEST_PG_URL"):
+        yield os.environ["WADESK_TEST_PG_URL"]
+        return
+    server = pg_server.PgServer().start()
+    yield server.url()
+    server.stop()
+
+
+@pytest.fixture
+def pg_db(pg_admin_url):
+    """A fresh, migrated WaDesk database on the PostgreSQL server."""
+    from tests.pg_server import new_database
+
+    database = open_database(url=new_database(pg_admin_url))
+    yield database
+    database.dispose()

@@ -80,8 +80,9 @@ def _insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]]) -> 
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     n = 0
-    for row in rows:  # rowcount per row: executemany reports no total on SQLite
-        n += session.execute(dialect_insert(table).values(**row).on_conflict_do_nothing()).rowcount or 0
+    for row in rows:  # RETURNING tells what was inserted on both (rowcount is -1 with RETURNING on psycopg)
+        n += len(session.execute(dialect_insert(table).values(**row).on_conflict_do_nothing()
+                                 .returning(table.c.id)).all())
     return n
 
 

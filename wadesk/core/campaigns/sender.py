@@ -321,10 +321,12 @@ class LedgerSender:
         for status in (L.QUEUED, L.DEFERRED):
             if len(was) >= limit:
                 break
-            for mid in conn.execute(
-                    select(Message.id).where(*self.scope, Message.status == status,
-                                             or_(Message.next_attempt_at <= stamp, Message.next_attempt_at.is_(None)))
-                    .order_by(Message.next_attempt_at, Message.id).limit(limit - len(was))).scalars():
+            q = (select(Message.id).where(*self.scope, Message.status == status,
+                                          or_(Message.next_attempt_at <= stamp, Message.next_attempt_at.is_(None)))
+                 .order_by(Message.next_attempt_at, Message.id).limit(limit - len(was)))
+            if conn.dialect.name == "postgresql":  # belt and braces beside the lease (team mode)
+                q = q.with_for_update(skip_locked=True)
+            for mid in conn.execute(q).scalars():
                 was[mid] = status
         if not was:
             conn.rollback()

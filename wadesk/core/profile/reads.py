@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, and_, case, cast, distinct, extract, func, select
+from sqlalchemy import and_, case, cast, distinct, extract, func, Integer, literal_column, select
 from sqlalchemy.engine import Connection
 
 from wadesk.core.db.models import Customer, Event, Message, Order, OrderItem
@@ -37,8 +37,9 @@ def _in_indexed(col, ids):
 def _key(col, ids):
     """The customer column to group by. For everyone it is `customer_id + 0`, which no index
     matches: SQLite then scans the table in order and sorts (measured 5x faster at 5M orders
-    than walking the customer index and fetching every row from it)."""
-    return col if ids is not None else (col + 0)
+    than walking the customer index and fetching every row from it). The 0 is literal SQL, not a
+    bound parameter, so PostgreSQL sees the same expression in SELECT and GROUP BY."""
+    return col if ids is not None else (col + literal_column("0"))
 
 
 def customers(conn: Connection, ids: Ids) -> pd.DataFrame:
