@@ -28,10 +28,10 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from wadesk.core.db import open_database
 from wadesk.core.db.models import Customer, CustomerTag, Event, Order, Tag
-from wadesk.core.db.profile_models import CustomerCategoryStat, CustomerMetrics as M
+from wadesk.core.db.profile_models import CustomerMetrics as M
 from wadesk.core.paths import DataDir
 from wadesk.core.profile import refresh_profiles
-from wadesk.core.segments import PRESETS, SegmentEngine, find_preset
+from wadesk.core.segments import PRESETS, SegmentEngine
 
 SHOP = Path(os.environ.get("WADESK_PERF_SHOP", Path(tempfile.gettempdir()) / "wadesk-perf-seg" / "shop1m"))
 SHOP10 = SHOP.with_name(SHOP.name + "-10m-events")

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from wadesk.core.db.models import Customer, Event, Message, Order
 from wadesk.core.db.profile_models import ProfileRefresh
 from wadesk.core.segments.columns import Coded
-from wadesk.core.segments.frames import EventFrame, MessageFrame, OrderFrame, load_events, load_messages, load_orders
+from wadesk.core.segments.frames import EventFrame, OrderFrame, load_events, load_messages, load_orders
 from wadesk.core.segments.snapshot import (
     Pairs, Snapshot, customer_columns, customer_frame, load_categories, load_tags, signature,
 )

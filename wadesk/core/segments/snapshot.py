@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, cast, extract, func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.engine import Connection
 
 from wadesk.core.db import Database

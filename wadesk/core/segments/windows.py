@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from wadesk.core.segments.rules import parse_date
 from wadesk.core.segments.snapshot import Snapshot
 
 DAY = 86400.0

@@ -7,7 +7,6 @@ Each part reads its keys from a condition (`load`) and writes them back (`fill`)
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox, QWidget
 
