@@ -135,6 +135,12 @@ def _campaigns(services: AppServices) -> QWidget:
     return CampaignsPage(services)
 
 
+def _automations(services: AppServices) -> QWidget:
+    from wadesk.ui.automations.page import AutomationsPage
+
+    return AutomationsPage(services)
+
+
 def _placeholder(key: str) -> PageFactory:
     def make(services: AppServices) -> QWidget:
         from wadesk.ui.pages.placeholder import PlaceholderPage
@@ -153,4 +159,5 @@ def default_factories() -> dict[str, PageFactory]:
     factories["segments"] = _segments
     factories["import"] = _import
     factories["campaigns"] = _campaigns
+    factories["automations"] = _automations
     return factories
