@@ -182,6 +182,9 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
         from wadesk.ui.campaigns.app_hooks import install_campaign_hooks
 
         install_campaign_hooks(window, services)  # resume unfinished sends, start scheduled ones, ask on close
+        from wadesk.ui.automations.app_hooks import install_automation_hooks
+
+        install_automation_hooks(window, services)  # a pass every 5 minutes and after each import
 
         def welcome_if_needed(needed: bool) -> None:
             if needed:
