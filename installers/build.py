@@ -2,7 +2,7 @@
 
     python installers/build.py                 dist/WaDesk/ (+ dist/WaDesk.app on macOS)
     python installers/build.py --installer     … and dist/WaDesk-<version>-windows-setup.exe (Inno
-                                               Setup 6) or dist/WaDesk-<version>-macos.dmg
+                                               Setup 6) or dist/WaDesk-<version>-macos-<arch>.dmg
     python installers/build.py --installer --skip-bundle    installer from an existing dist/
 
 Needs the build extra: `pip install -e .[build]` (PyInstaller). Signing happens only when its
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -73,7 +74,7 @@ def windows_installer(dist: Path) -> Path:
 
 
 def macos_dmg(dist: Path) -> Path:
-    dmg = dist / f"{info.APP_NAME}-{info.version()}-macos.dmg"
+    dmg = dist / f"{info.APP_NAME}-{info.version()}-macos-{platform.machine()}.dmg"  # arm64 / x86_64
     subprocess.check_call(["bash", str(HERE / "macos" / "make_dmg.sh"), str(dist / f"{info.APP_NAME}.app"),
                            str(dmg), info.version()])
     return dmg

@@ -9,7 +9,7 @@ APP_NAME = "WaDesk"  # the window app: WaDesk.exe, WaDesk.app, dist/WaDesk/WaDes
 CLI_NAME = "wadesk-cli"  # the same program as a console executable, for `wadesk-cli demo --json` etc.
 BUNDLE_ID = "in.wadesk.WaDesk"  # macOS CFBundleIdentifier
 PUBLISHER = "WaDesk"
-MIN_MACOS = "11.0"  # PySide6 6.6+ wheels need macOS 11 (Big Sur) or newer
+MIN_MACOS = "13.0"  # PySide6 6.11 wheels are built for macOS 13 (Ventura) and newer
 
 
 def version() -> str:
