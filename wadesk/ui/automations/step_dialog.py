@@ -29,7 +29,7 @@ def template_label(t: Any) -> str:
 class EntryPicker(CustomerPicker):
     """The customer picker with "Who enters this flow" first in its list (chosen at the start)."""
 
-    entry: dict = {"all": []}
+    entry: dict | None = None  # set by set_entry() right after construction
 
     def _read_saved(self) -> None:
         from wadesk.ui.templates.audience_combo import read_saved_segments
@@ -37,7 +37,7 @@ class EntryPicker(CustomerPicker):
         self.services.jobs.run_in_session(read_saved_segments, title="Reading saved segments", parent=self,
                                           progress_dialog=False, show_errors=False,
                                           on_result=lambda saved: self.audience.set_saved(
-                                              [(0, ENTRY_NAME, self.entry), *saved]))
+                                              [(0, ENTRY_NAME, self.entry or {"all": []}), *saved]))
 
     def set_entry(self, entry: dict) -> None:
         self.entry = entry
