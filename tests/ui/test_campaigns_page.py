@@ -114,8 +114,14 @@ def test_wizard_creates_and_sends_to_everyone(qtbot, page, shop, fake_cloud_api)
     assert row.accepted == 12
 
 
-def test_cancelling_the_wizard_saves_nothing(qtbot, page, shop):
+def test_cancelling_the_wizard_asks_and_saves_nothing(qtbot, page, shop, monkeypatch):
+    from wadesk.ui import dialogs
+
     wz = wizard_to(qtbot, page, 5)
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: False)
+    qtbot.keyClick(wz, Qt.Key.Key_Escape)
+    assert page.stack.currentWidget() is wz  # "Keep it"
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
     wz.cancel_button.click()
     assert page.stack.currentWidget() is page.list_view
     with shop.session() as s:

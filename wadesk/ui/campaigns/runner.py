@@ -136,9 +136,15 @@ class CampaignRunner(QObject):
             self.pause(cid)
         if self.running:
             loop = QEventLoop()
-            self.running_changed.connect(lambda: not self.running and loop.quit())
+
+            def check() -> None:
+                if not self.running:
+                    loop.quit()
+
+            self.running_changed.connect(check)
             QTimer.singleShot(timeout_ms, loop.quit)
             loop.exec()
+            self.running_changed.disconnect(check)
         return ids
 
     # -- answers ---------------------------------------------------------------------------------

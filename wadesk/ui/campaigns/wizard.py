@@ -193,8 +193,14 @@ class CampaignWizard(QWidget):
             self.go(self.index - 1)
 
     def cancel(self) -> None:
-        if not self.freezing:
-            self.closed.emit(None, False)
+        from wadesk.ui import dialogs
+
+        if self.freezing:
+            return
+        if self.index > 0 and not dialogs.confirm(self, "WaDesk — New campaign",
+                                                  "Leave this new campaign? Nothing has been saved yet.", "Leave it"):
+            return
+        self.closed.emit(None, False)
 
     def _update(self) -> None:
         names = [f"<b style='color:#0f6b45'>{i + 1} {s.title}</b>" if i == self.index
