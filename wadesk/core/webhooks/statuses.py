@@ -117,12 +117,12 @@ def apply_statuses(session: Session, events: list[StatusEvent], now: datetime) -
                           Message.status.in_(SETTLEABLE)):
             rows[missing[r.id]] = r
     w = DriverWrites(session)
+    rows = {k: r for k, r in rows.items() if not (r.is_holdout or r.status == "holdout")}  # never sent
     changes = [_new_values(row, wamid, m, now, out, w) for wamid, m in merged.items()
-               if (row := rows.get(wamid)) is not None and not row.is_holdout]
+               if (row := rows.get(wamid)) is not None]
     w.update_by_id("messages", _WRITTEN, changes)  # one executemany for every row
-    matched = {w for w, r in rows.items() if not r.is_holdout}
     for ev in events:
-        if ev.wamid in matched:
+        if ev.wamid in rows:
             out.applied += 1
         else:
             out.unmatched_keys.add(ev.key)
