@@ -8,13 +8,10 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from sqlalchemy import select
 
 from tests.conftest import FAKE_TOKEN
-from tests.unit import _webhook_payloads as P
-from tests.unit._campaign_shop import build_shop, freeze, sender
-from wadesk.core.db.messaging_models import DiscountCode
-from wadesk.core.db.models import Customer, Message, Order
+from tests.unit._report_shop import sent_campaign
+from wadesk.core.db.models import Customer
 from wadesk.core.messaging.cloud_client import CloudClient
 from wadesk.core.messaging.errors import classify
 from wadesk.core.reports.campaign_report import ReportError, build_report, stage_customers
@@ -22,7 +19,6 @@ from wadesk.core.reports.dashboard import read_dashboard
 from wadesk.core.reports.overview import all_reports, cost_revenue_by_week, make_segment, revenue_by_segment
 from wadesk.core.segments.engine import SegmentEngine
 from wadesk.core.settings import SettingError, set_setting
-from wadesk.core.webhooks.ingest import ingest_batch
 
 
 @pytest.fixture
@@ -33,55 +29,11 @@ def client(fake_cloud_api):
         yield c
 
 
-def _order(s, oid, cid, at, total, **kw):
-    s.add(Order(id=oid, customer_id=cid, source="manual", external_id=f"o{oid}", placed_at=at, total=Decimal(total),
-                created_at=at, updated_at=at, **kw))
-
-
 @pytest.fixture
 def sent(fresh_db, clock, client):
     """80 customers, half held out, the rest sent at 10:00; then what Meta and the customers did."""
-    build_shop(fresh_db, 80, clock=clock, client=client)
-    cid = freeze(fresh_db, clock, name="Diwali glow", holdout_pct=50)
-    assert sender(fresh_db, client, cid, clock).run().state == "done"
-    with fresh_db.session() as s:
-        rows = s.execute(select(Message.customer_id, Message.wamid, Message.to_phone, Message.is_holdout)
-                         .where(Message.campaign_id == cid).order_by(Message.customer_id)).all()
-    messaged = [r for r in rows if not r.is_holdout]
-    held = [r.customer_id for r in rows if r.is_holdout]
-    t = int(clock.now().timestamp()) + 60
-    events = []
-    for i, r in enumerate(messaged):
-        to = r.to_phone[1:]
-        if i < 12:
-            events.append(P.status(r.wamid, "read", t + 30, to=to))
-        if i < 20:
-            events.append(P.status(r.wamid, "delivered", t, to=to))
-    fail = messaged[-1]
-    events.append(P.status(fail.wamid, "failed", t, to=fail.to_phone[1:], error=131026))
-    payloads = [P.statuses(*events),
-                P.inbound("wamid.in1", messaged[0].to_phone[1:], t + 3600, P.text("Is it in stock?")),
-                P.inbound("wamid.in2", messaged[1].to_phone[1:], t + 5 * 86400, P.text("late reply")),
-                P.inbound("wamid.in3", messaged[2].to_phone[1:], t + 600, P.button("SHOP", "Shop now"),
-                          context=messaged[2].wamid)]
-    clock.advance(days=7)  # the events happened over the week (times in the future are clamped to now)
-    ingest_batch(fresh_db, payloads, source="import", clock=clock)
-    clock.advance(days=-7)
-    now = clock.now().replace(tzinfo=None)
-    m = [r.customer_id for r in messaged]
-    with fresh_db.session() as s:
-        s.add(DiscountCode(pool="GLOW", code="GLOW-7", customer_id=m[5], campaign_id=cid, assigned_at=now,
-                           imported_at=now))
-        _order(s, 1, m[0], now + timedelta(days=2), "1000")                      # window
-        _order(s, 2, m[1], now + timedelta(days=10), "700")                      # too late
-        _order(s, 3, m[3], now + timedelta(days=10), "500", utm_campaign="Diwali-Glow")  # its UTM
-        _order(s, 4, m[4], now + timedelta(days=1), "900", cancelled_at=now + timedelta(days=2))
-        _order(s, 5, m[5], now + timedelta(days=20), "1200", discount_code="glow-7")   # its code, any case
-        _order(s, 6, m[6], now - timedelta(days=1), "800")                       # before the message
-        _order(s, 7, m[0], now + timedelta(days=3), "300")                       # 2nd order, same buyer
-        _order(s, 8, held[0], now + timedelta(days=3), "650")                    # holdout, in window
-        _order(s, 9, held[1], now + timedelta(days=8), "400")                    # holdout, too late
-    return fresh_db, cid, m, held
+    m, held = sent_campaign(fresh_db, clock, client)
+    return fresh_db, 1, m, held
 
 
 def test_report_counts_attribution_cost_and_uplift(sent, clock):
@@ -131,7 +83,7 @@ def test_every_number_lists_its_customers_and_becomes_a_segment(sent, clock):
         for stage, key in [("audience", "audience"), ("holdout", "holdout"), ("accepted", "accepted"),
                            ("delivered", "delivered"), ("read", "read"), ("replied", "replied"),
                            ("clicked", "clicked"), ("failed", "failed"), ("converted", "conversions"),
-                           ("holdout_converted", "holdout_conversions")]:
+                           ("holdout_converted", "holdout_conversions"), ("read_not_converted", "read_not_converted")]:
             assert len(stage_customers(s, cid, stage)) == r[key], stage
         assert stage_customers(s, cid, "converted") == sorted([m[0], m[3], m[5]])
         assert stage_customers(s, cid, "failed:131026") == [m[-1]]

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from wadesk.core.campaigns import ledger as L
 from wadesk.core.campaigns.policy import SendPolicy
 from wadesk.core.campaigns.pricing import CATEGORIES, RateCard
+from wadesk.core.crm.bookkeeping import chunks
 from wadesk.core.db.models import Campaign, Message
 from wadesk.core.messaging.errors import classify
 from wadesk.core.reports.attribution import (
@@ -95,7 +96,7 @@ class CampaignReport:
             "campaign_id": self.campaign_id, "name": self.name, "state": self.state, "sandbox": self.sandbox,
             "audience": f["audience"], "holdout": f["holdout"], "sent": f["sent"], "accepted": f["accepted"],
             "delivered": f["delivered"], "read": f["read"], "replied": f["replied"], "clicked": f["clicked"],
-            "failed": f["failed"], "conversions": f["converted"], "holdout_conversions": f["holdout_converted"],
+            "failed": f["failed"], "read_not_converted": f["read_not_converted"], "conversions": f["converted"], "holdout_conversions": f["holdout_converted"],
             "orders": self.orders, "holdout_orders": self.holdout_orders,
             "revenue": str(self.revenue), "holdout_revenue": str(self.holdout_revenue),
             "cost": str(self.cost), "cost_basis": self.cost_basis, "estimated_cost": str(self.estimated_cost),
@@ -198,6 +199,13 @@ def _replied_ids(session: Session, cid: int) -> set[int]:
     return {c for c, sent, at in rows if at - sent <= REPLY_WINDOW}
 
 
+def _read_among(session: Session, cid: int, customers: set[int]) -> int:
+    """How many of these customers read the campaign's message (the retargeting list's complement)."""
+    return sum(session.scalar(select(func.count()).where(
+        Message.campaign_id == cid, Message.purpose == "campaign", Message.status == L.READ,
+        Message.customer_id.in_(part))) or 0 for part in chunks(customers))
+
+
 def _clicked_ids(session: Session, cid: int) -> set[int]:
     from wadesk.core.segments.frames import tapped_message_ids  # pandas: only when a report is built
 
@@ -284,7 +292,8 @@ def build_report(session: Session, campaign_id: int, *, window: int | None = Non
     converted = {o.customer_id for o in messaged_orders}
     held_converted = {o.customer_id for o in held_orders}
     funnel.update(replied=len(_replied_ids(session, cid)), clicked=len(_clicked_ids(session, cid)),
-                  converted=len(converted), holdout_converted=len(held_converted))
+                  converted=len(converted), holdout_converted=len(held_converted),
+                  read_not_converted=funnel["read"] - _read_among(session, cid, converted))
     revenue = sum((o.total for o in messaged_orders), Decimal(0))
     held_revenue = sum((o.total for o in held_orders), Decimal(0))
     cost, basis = _cost(groups, campaign, policy)

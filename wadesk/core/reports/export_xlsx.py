@@ -33,28 +33,36 @@ RECIPIENT_HEADERS = ("Customer id", "Name", "Phone", "State", "Error", "Sent at 
                      "Read at (UTC)", "Held out", "Converted", "Orders", "Revenue")
 
 
-def summary_rows(report: CampaignReport) -> list[tuple[str, Any]]:
-    """The headline figures as (label, value) rows; the PDF shows the same list."""
-    j = report.as_json()
+MONEY, PCT, NUMBER, TEXT = "money", "pct", "number", "text"
+
+
+def summary_rows(report: CampaignReport) -> list[tuple[str, Any, str]]:
+    """The headline figures as (label, value, kind) rows; the PDF shows the same list. Percentages
+    are in percent (2.5 = 2.5%); uplift figures only when the holdout gives enough data."""
+    j, u = report.as_json(), report.uplift
     pct = (lambda x: None if x is None else round(x * 100, 2))
     ci = j["uplift_ci"]
-    return [
-        ("Campaign", report.name), ("Sandbox (not real)", "yes" if report.sandbox else "no"),
-        ("Customers", report.audience_label), ("Went out", j["start"] or "not yet"),
-        ("Attribution window (days)", report.window_days),
-        ("Revenue", float(report.revenue)), ("Orders", report.orders),
-        ("Cost", float(report.cost)), ("Cost is", report.cost_basis),
-        ("Return on spend (ROI, %)", None if report.roi is None else round(report.roi * 100, 1)),
-        ("Revenue per message", None if report.revenue_per_message is None else float(report.revenue_per_message)),
-        ("Conversion, messaged (%)", pct(j["conversion_rate"])),
-        ("Conversion, held out (%)", pct(j["holdout_conversion_rate"])),
-        ("Uplift (points)", pct(j["uplift_abs"])),
-        ("Uplift, 95% range (points)", None if ci is None else f"{pct(ci[0])} to {pct(ci[1])}"),
-        ("Uplift relative (%)", pct(j["uplift_rel"])),
-        ("Extra customers who bought", j["incremental_orders"]),
-        ("Extra revenue", None if j["incremental_revenue"] is None else float(Decimal(j["incremental_revenue"]))),
-        ("Verdict", report.uplift.sentence()),
+    rows = [
+        ("Campaign", report.name, TEXT), ("Sandbox (not real)", "yes" if report.sandbox else "no", TEXT),
+        ("Customers", report.audience_label, TEXT),
+        ("Went out", f"{report.start:%d %b %Y %H:%M} UTC" if report.start else "not yet", TEXT),
+        ("Attribution window (days)", report.window_days, NUMBER),
+        ("Revenue", float(report.revenue), MONEY), ("Orders", report.orders, NUMBER),
+        ("Cost", float(report.cost), MONEY), ("Cost is", report.cost_basis, TEXT),
+        ("Return on spend (ROI)", None if report.roi is None else round(report.roi * 100, 1), PCT),
+        ("Revenue per message", None if report.revenue_per_message is None else float(report.revenue_per_message),
+         MONEY),
+        ("Bought, messaged", pct(j["conversion_rate"]), PCT),
+        ("Bought, held out", pct(j["holdout_conversion_rate"]), PCT),
+        ("Uplift (points)", pct(j["uplift_abs"]), NUMBER),
+        ("Uplift, 95% range (points)", None if ci is None else f"{pct(ci[0])} to {pct(ci[1])}", TEXT),
     ]
+    if u.enough_data:
+        rows += [("Uplift relative", pct(j["uplift_rel"]), PCT),
+                 ("Extra customers who bought", j["incremental_orders"], NUMBER),
+                 ("Extra revenue", float(Decimal(j["incremental_revenue"])), MONEY)]
+    rows.append(("Verdict", u.sentence(), TEXT))
+    return rows
 
 
 def _recipient_rows(session: Session, report: CampaignReport, window: int) -> Iterator[list[Any]]:
@@ -77,6 +85,17 @@ def _recipient_rows(session: Session, report: CampaignReport, window: int) -> It
                sent, delivered, read, "yes" if holdout else "no", "yes" if orders else "no", orders, float(revenue)]
 
 
+def _cell(ws: Any, value: Any, kind: str) -> Any:
+    """A write-only cell with a number format for money and percentages."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if kind not in (MONEY, PCT) or value is None:
+        return safe_cell(value)
+    cell = WriteOnlyCell(ws, value=value / 100 if kind == PCT else value)
+    cell.number_format = "0.0%" if kind == PCT else "#,##0.00"
+    return cell
+
+
 def write_xlsx(session: Session, report: CampaignReport, out: str | Path,
                cancelled: CancelledFn = never_cancelled) -> Path:
     from openpyxl import Workbook
@@ -87,8 +106,8 @@ def write_xlsx(session: Session, report: CampaignReport, out: str | Path,
     ws = wb.create_sheet("Summary")
     ws.append(["Campaign report", safe_cell(report.name)])
     ws.append([])
-    for label, value in summary_rows(report):
-        ws.append([label, safe_cell(value)])
+    for label, value, kind in summary_rows(report):
+        ws.append([label, _cell(ws, value, kind)])
     ws.append([])
     funnel_top = len(summary_rows(report)) + 4
     ws.append(["Step", "Customers"])

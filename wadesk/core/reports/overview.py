@@ -33,12 +33,14 @@ def all_reports(session: Session, *, now: datetime | None = None, include_sandbo
 
 
 def revenue_by_segment(reports: Sequence[CampaignReport]) -> list[tuple[str, Decimal, Decimal]]:
-    """(audience, revenue of messaged customers, incremental revenue) summed over the campaigns, largest first."""
+    """(audience, revenue of messaged customers, incremental revenue of the campaigns whose holdout
+    gives enough data) summed over the campaigns, largest first."""
     rev: dict[str, Decimal] = defaultdict(Decimal)
     inc: dict[str, Decimal] = defaultdict(Decimal)
     for r in reports:
         rev[r.audience_label] += r.revenue
-        inc[r.audience_label] += r.uplift.incremental_revenue or Decimal(0)
+        if r.uplift.enough_data:  # a figure the holdout can't support yet is not added up
+            inc[r.audience_label] += r.uplift.incremental_revenue or Decimal(0)
     return sorted(((k, rev[k], inc[k]) for k in rev), key=lambda t: (-t[1], t[0]))
 
 

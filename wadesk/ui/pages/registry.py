@@ -141,6 +141,12 @@ def _automations(services: AppServices) -> QWidget:
     return AutomationsPage(services)
 
 
+def _reports(services: AppServices) -> QWidget:
+    from wadesk.ui.reports.page import ReportsPage
+
+    return ReportsPage(services)
+
+
 def _placeholder(key: str) -> PageFactory:
     def make(services: AppServices) -> QWidget:
         from wadesk.ui.pages.placeholder import PlaceholderPage
@@ -159,5 +165,6 @@ def default_factories() -> dict[str, PageFactory]:
     factories["segments"] = _segments
     factories["import"] = _import
     factories["campaigns"] = _campaigns
+    factories["reports"] = _reports
     factories["automations"] = _automations
     return factories
