@@ -17,7 +17,7 @@ class RecipeDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("recipeDialog")
         self.setWindowTitle("WaDesk — New flow from a recipe")
-        self.resize(640, 560)
+        self.resize(660, 680)
         layout = QVBoxLayout(self)
         hint = QLabel("Pick a ready-made flow. It is added switched off: check its steps and templates, then "
                       "switch it on. Only customers who newly match from then on get messages.")
@@ -35,8 +35,7 @@ class RecipeDialog(QDialog):
             label = QLabel(f"<b style='font-size:14px'>{html.escape(r.name)}</b><br>{html.escape(r.description)}"
                            f"<br><span style='color:#5b6b63'>{html.escape(summary(r.definition))}</span>")
             label.setWordWrap(True)
-            label.setContentsMargins(10, 8, 10, 8)
-            label.setStyleSheet("background: transparent;")
+            label.setStyleSheet("background: transparent; padding: 8px 10px;")
             self.list.addItem(item)
             self.list.setItemWidget(item, label)
             self.labels.append((item, label))

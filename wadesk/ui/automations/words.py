@@ -47,7 +47,10 @@ def wait_words(wait: Wait, first: bool) -> str:
     """"1 hour after entering" / "23 hours later" / "The next day at 10:00"."""
     if wait.at and not wait.days and not wait.hours:
         return f"At the next {wait.at}" + (" after entering" if first else "")
-    text = wait.words()
+    if 0 < wait.hours < 1 and not wait.days and not wait.at:  # "30 minutes", not "0.5 hours"
+        text = f"{round(wait.hours * 60)} minutes later"
+    else:
+        text = wait.words()
     if first:
         text = text.replace(" later", " after entering").replace("straight away", "as soon as they enter")
     return text[0].upper() + text[1:]
