@@ -313,7 +313,7 @@ def test_a_campaign_the_command_line_is_sending_gives_a_plain_error(qtbot, page,
         page.send(cid)
         qtbot.waitUntil(lambda: page.findChild(QMessageBox, "errorBox") is not None, timeout=5000)
     box = page.findChild(QMessageBox, "errorBox")
-    assert "already being sent by another WaDesk window or command" in box.text()
+    assert "already being sent by another WaDesk" in box.text() and "Wait for it to finish" in box.text()
     assert counts(shop, cid)["accepted"] == 0 and state(shop, cid) == L.READY
     box.close()
 
