@@ -21,11 +21,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wadesk.core.crm.bookkeeping import CHUNK
-from wadesk.core.db.models import Message
 from wadesk.core.messaging.errors import classify
 from wadesk.core.webhooks.parse import STATUS_RANK, StatusEvent
 from wadesk.core.webhooks.sqlwrite import DriverWrites
@@ -35,9 +33,8 @@ RANK_NAME = {v: k for k, v in STATUS_RANK.items()}
 SETTLEABLE = ("queued", "sending", "deferred", "unknown", "accepted")
 OPT_OUT_CODE = 131050  # the user stopped marketing messages from this business
 
-_COLUMNS = (Message.id, Message.wamid, Message.status, Message.customer_id, Message.category,
-            Message.sent_at, Message.delivered_at, Message.read_at, Message.failed_at, Message.is_holdout,
-            Message.error_code, Message.error_title, Message.error_detail)
+# What is read of each affected row: the times are not (SQL keeps the earliest, below).
+_COLUMNS = "id, wamid, status, customer_id, category, is_holdout"
 
 
 @dataclass(slots=True)
@@ -96,11 +93,24 @@ def _merge(events: Iterable[StatusEvent], now: datetime) -> dict[str, _Merged]:
     return merged
 
 
-def _rows_by(session: Session, column: Any, keys: Sequence[Any], *extra: Any) -> list[Any]:
-    rows: list[Any] = []
+@dataclass(slots=True)
+class _Row:
+    id: int
+    wamid: str | None
+    status: str
+    customer_id: int | None
+    category: str | None
+    is_holdout: Any
+
+
+def _rows_by(w: DriverWrites, column: str, keys: Sequence[Any], extra: str = "") -> list[_Row]:
+    """Outgoing rows whose `column` is one of `keys` (plain driver SQL, in chunks)."""
+    rows: list[_Row] = []
     for i in range(0, len(keys), CHUNK):
-        stmt = select(*_COLUMNS).where(column.in_(keys[i:i + CHUNK]), Message.direction == "out", *extra)
-        rows += session.execute(stmt).all()
+        chunk = tuple(keys[i:i + CHUNK])
+        sql = (f"SELECT {_COLUMNS} FROM messages WHERE {column} IN ({', '.join([w.ph] * len(chunk))}) "
+               f"AND direction = 'out'{extra}")
+        rows += [_Row(*r) for r in w.conn.exec_driver_sql(sql, chunk)]
     return rows
 
 
@@ -110,17 +120,22 @@ def apply_statuses(session: Session, events: list[StatusEvent], now: datetime) -
     if not events:
         return out
     merged = _merge(events, now)
-    rows = {r.wamid: r for r in _rows_by(session, Message.wamid, list(merged))}
-    missing = {m.callback_id: w for w, m in merged.items() if w not in rows and m.callback_id is not None}
-    if missing:
-        for r in _rows_by(session, Message.id, sorted(missing), Message.wamid.is_(None),
-                          Message.status.in_(SETTLEABLE)):
-            rows[missing[r.id]] = r
     w = DriverWrites(session)
+    rows = {r.wamid: r for r in _rows_by(w, "wamid", list(merged))}
+    missing = {m.callback_id: k for k, m in merged.items() if k not in rows and m.callback_id is not None}
+    if missing:
+        unsettled = ", ".join(f"'{s}'" for s in SETTLEABLE)
+        for r in _rows_by(w, "id", sorted(missing), f" AND wamid IS NULL AND status IN ({unsettled})"):
+            rows[missing[r.id]] = r
     rows = {k: r for k, r in rows.items() if not (r.is_holdout or r.status == "holdout")}  # never sent
-    changes = [_new_values(row, wamid, m, now, out, w) for wamid, m in merged.items()
-               if (row := rows.get(wamid)) is not None]
-    w.update_by_id("messages", _WRITTEN, changes)  # one executemany for every row
+    failing, others = [], []
+    for wamid, m in merged.items():
+        row = rows.get(wamid)
+        if row is not None:
+            _new_values(row, wamid, m, now, out, w, failing, others)
+    for params, with_error in ((others, False), (failing, True)):  # one executemany each
+        if params:
+            w.conn.exec_driver_sql(_update_sql(w.ph, with_error=with_error), params)
     for ev in events:
         if ev.wamid in rows:
             out.applied += 1
@@ -129,27 +144,39 @@ def apply_statuses(session: Session, events: list[StatusEvent], now: datetime) -
     return out
 
 
-_WRITTEN = ("wamid", "status", "category", "sent_at", "delivered_at", "read_at", "failed_at", "error_code",
-            "error_title", "error_detail")
+_TIMES = ("sent_at", "delivered_at", "read_at", "failed_at")
 
 
-def _new_values(row: Any, wamid: str, m: _Merged, now: datetime, out: StatusOutcome,
-                w: DriverWrites) -> tuple[Any, ...]:
-    """The row's _WRITTEN columns after this batch, then its id (every column: one UPDATE fits all)."""
-    code, title, detail = row.error_code, row.error_title, row.error_detail
-    failed_at = _earliest(row.failed_at, (m.failed.at or now) if m.failed else None)
+def _update_sql(ph: str, *, with_error: bool) -> str:
+    """UPDATE by id; each time column keeps the earliest of what it holds and the batch's value
+    (a NULL value changes nothing), so no time has to be read first."""
+    sets = [f"wamid = {ph}", f"status = {ph}", f"category = {ph}"]
+    sets += [f"{c} = CASE WHEN {c} IS NULL THEN {ph} WHEN {ph} < {c} THEN {ph} ELSE {c} END" for c in _TIMES]
+    if with_error:
+        sets += [f"error_code = {ph}", f"error_title = {ph}", f"error_detail = {ph}"]
+    return f"UPDATE messages SET {', '.join(sets)} WHERE id = {ph}"
+
+
+def _new_values(row: _Row, wamid: str, m: _Merged, now: datetime, out: StatusOutcome, w: DriverWrites,
+                failing: list[tuple[Any, ...]], others: list[tuple[Any, ...]]) -> None:
+    """Parameters for _update_sql: into `failing` for a row that fails now (its error is written),
+    else into `others`."""
+    failed_at = (m.failed.at or now) if m.failed else None
     if row.customer_id is not None:
         out.customer_ids.add(row.customer_id)
-    if row.status == "failed":
+    fails_now = row.status != "failed" and m.failed is not None
+    if row.status == "failed" or fails_now:
         status = "failed"
-    elif m.failed is not None:
-        f = m.failed
-        status = "failed"
-        code, title, detail = f.error_code, classify(f.error_code).plain[:255], f.error_detail
-        if f.error_code == OPT_OUT_CODE and row.customer_id is not None:
-            out.opt_outs.append((row.customer_id, failed_at))
     else:
         status = row.status if STATUS_RANK.get(row.status, 0) >= m.rank else RANK_NAME[m.rank]
-    return (wamid, status, m.category or row.category, w.time(_earliest(row.sent_at, m.sent_at)),
-            w.time(_earliest(_earliest(row.delivered_at, m.delivered_at), m.read_at)),
-            w.time(_earliest(row.read_at, m.read_at)), w.time(failed_at), code, title, detail, row.id)
+    params: list[Any] = [wamid, status, m.category or row.category]
+    for t in (m.sent_at, _earliest(m.delivered_at, m.read_at), m.read_at, failed_at):
+        v = w.time(t)
+        params += (v, v, v)
+    if fails_now:
+        f = m.failed
+        params += (f.error_code, classify(f.error_code).plain[:255], f.error_detail)
+        if f.error_code == OPT_OUT_CODE and row.customer_id is not None:
+            out.opt_outs.append((row.customer_id, failed_at))
+    params.append(row.id)
+    (failing if fails_now else others).append(tuple(params))
