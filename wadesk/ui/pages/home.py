@@ -16,6 +16,7 @@ from wadesk.ui.dialogs import confirm
 from wadesk.ui.errors import show_error
 from wadesk.ui.numbers import group_indian, rupees
 from wadesk.ui.pages.placeholder import heading
+from wadesk.ui.reports.home_tiles import WhatsAppDashboard
 from wadesk.ui.services import AppServices
 from wadesk.ui.settings.backup_warning import BackupWarning
 
@@ -77,6 +78,8 @@ class HomePage(QWidget):
             frame, self.numbers[key] = _card(label)
             grid.addWidget(frame, 0, col)
         layout.addLayout(grid)
+        self.whatsapp = WhatsAppDashboard(services)  # reachable, opt-ins, WhatsApp revenue, next sends, warnings
+        layout.addWidget(self.whatsapp)
 
         layout.addWidget(QLabel("<b>Get started</b>"))
         actions = QHBoxLayout()
