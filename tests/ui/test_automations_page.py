@@ -87,6 +87,9 @@ def automation_messages(db) -> int:
 
 def test_empty_page_then_a_flow_from_a_recipe(qtbot, page):
     assert page.empty.isVisible() and not page.table.isVisible()
+    page.run_now()
+    qtbot.waitUntil(lambda: page.runner.last is not None, timeout=5000)
+    assert "no flow is switched on" in page.pass_status.text()
     page.new_flow()
     dialog = page.dialog
     assert dialog.list.count() == 7

@@ -12,14 +12,16 @@ from wadesk.ui.campaigns.words import n
 COLUMNS = ("When", "Customer", "Flow", "Step", "Template")
 
 
-def dry_run_job(db: Any, engine: Any, clock: Any, hours: float, _ctx: Any) -> tuple[list[dict], str]:
+def dry_run_job(db: Any, engine: Any, clock: Any, hours: float, ctx: Any) -> tuple[list[dict], str]:
     from wadesk.core.automations.runner import dry_run
     from wadesk.core.campaigns.policy import SendPolicy
     from wadesk.core.messaging.account import resolve_mode
 
     with db.session() as s:
         sandbox, zone = resolve_mode(s).sandbox, SendPolicy.from_settings(s).timezone
-    return dry_run(db, sandbox=sandbox, hours=hours, engine=engine, clock=clock), zone
+    rows = dry_run(db, sandbox=sandbox, hours=hours, engine=engine, clock=clock)
+    ctx.check()  # cancelled meanwhile: no table
+    return rows, zone
 
 
 class DryRunDialog(QDialog):

@@ -34,11 +34,14 @@ WHY_WORDS = {"now": "you pressed Run now", "timer": "the regular check", "import
 
 def pass_words(outcome: Any) -> str:
     r = outcome.result
+    when = f"Last run {local_time(outcome.at)} ({WHY_WORDS.get(outcome.why, outcome.why)})"
+    if not r.flows and not r.sent and not r.notes:
+        return f"{when}: no flow is switched on, so there was nothing to do."
     parts = [f"{n(r.flows)} flow{'s' if r.flows != 1 else ''} checked", f"{n(r.enrolled)} entered",
              f"{n(r.sent)} sent", f"{n(r.exited)} left"]
     if r.deferred:
         parts.append(f"{n(r.deferred)} held back by the weekly limit (tried again tomorrow)")
-    text = f"Last run {local_time(outcome.at)} ({WHY_WORDS.get(outcome.why, outcome.why)}): " + " · ".join(parts)
+    text = f"{when}: " + " · ".join(parts)
     if r.notes:
         text += "<br><span style='color:#b06d00'>" + "<br>".join(html.escape(x) for x in r.notes) + "</span>"
     return text

@@ -121,10 +121,15 @@ class AutomationRunner(QObject):
                 if result.flows or result.sent or result.queued:
                     log.info("Automation pass (%s): %s", why, result.as_json())
             self.finished.emit(outcome)
-        self.services.bus.notify(events.AUTOMATIONS)
+        if result is None or _changed_anything(result):  # quiet timer passes don't make pages re-read
+            self.services.bus.notify(events.AUTOMATIONS)
         again, self.again = self.again, None
         if again:
             self.run(again)
+
+
+def _changed_anything(r: Any) -> bool:
+    return any((r.enrolled, r.held_out, r.queued, r.sent, r.exited, r.deferred, r.completed, r.notes))
 
 
 def automation_runner(services: Any, sandbox: Callable[[], Any] | None = None) -> AutomationRunner:
