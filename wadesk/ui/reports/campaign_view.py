@@ -117,9 +117,11 @@ class CampaignReportView(QWidget):
         self.failures.setWordWrap(True)
         self.failures.cellDoubleClicked.connect(self._failure_clicked)
         self.failures.setMinimumHeight(150)
+        self.failures.setMaximumHeight(340)
         failures.addWidget(self.failures)
         lower.addLayout(failures, 2)
         self.daily_view = self._chart_view(260)
+        self.daily_view.setMaximumHeight(340)
         lower.addWidget(self.daily_view, 3)
         layout.addLayout(lower)
         self._funnel_bars = None
