@@ -192,7 +192,7 @@ def test_run_now_sends_what_is_due_and_shows_results(qtbot, page, shop, fake_clo
     assert (r.enrolled, r.sent) == (2, 2), r.as_json()
     assert "2 entered · 2 sent" in page.pass_status.text()
     assert not page.progress.isVisible() and page.run_button.isEnabled()
-    qtbot.waitUntil(lambda: page.table.item(0, 4).text() == "2", timeout=5000)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1 and page.table.item(0, 4).text() == "2", timeout=5000)
     assert page.table.item(0, 3).text() == "2"
     with shop.db.session() as s:  # customer 3 buys: a conversion for the flow
         now = shop.clock.now().replace(tzinfo=None)
