@@ -226,7 +226,7 @@ class FlowView(QWidget):
         True when the steps were laid out again (their previews are to be made again)."""
         v = row.view
         same = self.flow_id == v.id
-        self.results.setText(words.results_html(row.results, sandbox, reasons))
+        self.results.setText(words.results_html(row.results, sandbox, reasons, v.enabled))
         self.state.setText("<b style='color:#169b62'>● On</b>" if v.enabled else "<span style='color:#7b8781'>○ Off"
                            "</span>")
         if same and keep_edits and (self.dirty or (v.definition, v.name) == (self.saved, self.saved_name)):

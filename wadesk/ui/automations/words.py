@@ -80,8 +80,11 @@ def summary(d: FlowDefinition) -> str:
                                                                          for i, s in enumerate(d.steps))
 
 
-def results_html(r: Any, sandbox: bool, reasons: Any = ()) -> str:
+def results_html(r: Any, sandbox: bool, reasons: Any = (), enabled: bool = True) -> str:
     """The flow's numbers: live enrolments, the ledger, and conversions with uplift when known."""
+    if not r.entered and not r.sent:
+        return ("Nobody has entered yet." if enabled else "Nobody has entered yet. Switch the flow on (in the list): "
+                "customers who newly match its rules from then on enter.")
     people = (f"<b>{n(r.active)}</b> in the flow now · <b>{n(r.entered)}</b> entered so far"
               + (f" ({n(r.held_out)} held out)" if r.held_out else "")
               + (f" · {n(r.completed)} finished · {n(r.exited)} left early" if r.completed or r.exited else ""))
