@@ -212,6 +212,9 @@ class FlowView(QWidget):
         self.revert_button.clicked.connect(self.revert_clicked)
         self.save_button = QPushButton("Save", objectName="saveFlow")
         self.save_button.setProperty("primary", True)
+        # The app's primary style has no disabled look; a Save that can't be pressed must not look pressable.
+        self.save_button.setStyleSheet("QPushButton:disabled { background: #b9dcca; border-color: #b9dcca;"
+                                       " color: #f3faf6; }")
         self.save_button.setToolTip("Check and keep these changes (Ctrl+S)")
         self.save_button.clicked.connect(self.save_clicked)
         bottom.addWidget(self.revert_button)
