@@ -10,6 +10,7 @@ taps; 60,000 discount codes; 9,000 orders in the week after (some with the code,
 campaign, some cancelled) and 2,000 later ones. Measured in one process, median of N runs:
 - report: `build_report` (funnel, failures, replies, taps, attribution, cost, uplift, daily);
 - customers: `stage_customers(..., "read_not_converted")` (a click on a number);
+- xlsx: the Excel export with its 100,000-row Recipients sheet (one run);
 - baseline: a plain `SELECT COUNT(*) ... GROUP BY status` over the same campaign's rows, the least
   any report can do, to quote a machine-independent ratio.
 Wall and CPU medians are both reported: on a loaded machine wall time is several times the CPU time.
@@ -143,6 +144,7 @@ def measure(runs: int = 5) -> dict:
     from wadesk.core.db.models import Message
     from wadesk.core.paths import DataDir
     from wadesk.core.reports.campaign_report import build_report, stage_customers
+    from wadesk.core.reports.export_xlsx import write_xlsx
 
     db = open_database(DataDir(shop_db()))
     try:
@@ -156,10 +158,13 @@ def measure(runs: int = 5) -> dict:
             base, base_cpu, _ = _median(baseline, runs)
             rep_s, rep_cpu, rep = _median(lambda: build_report(s, 1), runs)
             cust_s, cust_cpu, ids = _median(lambda: stage_customers(s, 1, "read_not_converted"), runs)
+            out = Path(tempfile.mkdtemp()) / "report.xlsx"
+            xlsx_s, xlsx_cpu, _ = _median(lambda: write_xlsx(s, rep, out), 1)  # 100,000 recipient rows
         j = rep.as_json()
         return {"recipients": N_RECIPIENTS, "runs": runs, "load_avg": os.getloadavg()[0],
                 "report_s": round(rep_s, 3), "report_cpu_s": round(rep_cpu, 3),
                 "customers_s": round(cust_s, 3), "customers_cpu_s": round(cust_cpu, 3),
+                "xlsx_s": round(xlsx_s, 2), "xlsx_cpu_s": round(xlsx_cpu, 2), "xlsx_mb": round(out.stat().st_size / 1e6, 1),
                 "baseline_count_s": round(base, 4), "baseline_cpu_s": round(base_cpu, 4),
                 "ratio": round(rep_s / base, 1), "ratio_cpu": round(rep_cpu / max(base_cpu, 1e-4), 1),
                 "conversions": j["conversions"], "orders": j["orders"], "holdout_conversions": j["holdout_conversions"],
