@@ -63,6 +63,9 @@ class DryRunDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setVisible(bool(rows))
         layout.addWidget(self.table, 1)
+        if not rows:
+            layout.addStretch(1)
+            self.resize(640, 180)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
