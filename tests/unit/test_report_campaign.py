@@ -4,6 +4,9 @@ cost, the customers behind each number, "make this a segment", the dashboard and
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -153,3 +156,16 @@ def test_report_cli_json_xlsx_and_errors(sent, data_dir, tmp_path, capsys):
         assert cli.run([*argv, *base]) == 2
         assert words in json.loads(capsys.readouterr().out)["error"]
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_report_cli_pdf_in_a_fresh_process(sent, data_dir, tmp_path):
+    """The command line draws the PDF with an offscreen Qt of its own (the same charts as the page)."""
+    db, cid, m, held = sent
+    db.dispose()
+    out = tmp_path / "diwali.pdf"
+    done = subprocess.run([sys.executable, "-m", "wadesk", "report", "campaign", str(cid), "--out", str(out),
+                           "--json", "--data-dir", str(data_dir.root)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["out"] == str(out)
+    assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 10_000
