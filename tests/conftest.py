@@ -21,9 +21,19 @@ def data_dir(tmp_path) -> DataDir:
     return DataDir(tmp_path / "shop").ensure()
 
 
+def _backend_db(data_dir, request):
+    """With WADESK_TEST_DB=postgresql every database test runs on a fresh PostgreSQL database
+    (team mode) instead of the SQLite file; CI runs the suite both ways when PostgreSQL is there."""
+    if os.environ.get("WADESK_TEST_DB") == "postgresql":
+        from tests.pg_server import new_database
+
+        return open_database(url=new_database(request.getfixturevalue("pg_admin_url")))
+    return None
+
+
 @pytest.fixture
-def db(data_dir):
-    database = open_database(data_dir)
+def db(data_dir, request):
+    database = _backend_db(data_dir, request) or open_database(data_dir)
     yield database
     database.dispose()
 
@@ -103,12 +113,14 @@ def migrated_db_file(tmp_path_factory):
 
 
 @pytest.fixture
-def fresh_db(data_dir, migrated_db_file):
+def fresh_db(data_dir, migrated_db_file, request):
     """Like `db` (an empty, migrated database in this test's data folder), but copied, not migrated."""
     import shutil
 
-    shutil.copy(migrated_db_file, data_dir.db_path)
-    database = open_database(data_dir)
+    database = _backend_db(data_dir, request)
+    if database is None:
+        shutil.copy(migrated_db_file, data_dir.db_path)
+        database = open_database(data_dir)
     yield database
     database.dispose()
 

@@ -12,7 +12,8 @@ import sys
 from typing import Any, Callable
 
 from wadesk import __version__
-from wadesk.core.db import Database, DatabaseError, open_database
+from wadesk.core.db import Database, DatabaseError
+from wadesk.core.db.team import open_shop_database
 from wadesk.core.logging_setup import setup_logging
 from wadesk.core.paths import DataDir
 
@@ -41,6 +42,8 @@ def command(name: str, help: str, configure: Callable[[argparse.ArgumentParser],
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", default=None, help="shop profile folder (database, logs, backups)")
+    p.add_argument("--database-url", default=None,
+                   help="a team database (postgresql+psycopg://user@host/db); also WADESK_DATABASE_URL")
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
@@ -77,7 +80,7 @@ def run(argv: list[str]) -> int:
     try:
         data_dir.ensure()
         setup_logging(data_dir.logs_dir)
-        db = open_database(data_dir)
+        db = open_shop_database(data_dir, args.database_url)
     except (DatabaseError, OSError) as exc:
         return _fail(str(exc), args.json)
     try:

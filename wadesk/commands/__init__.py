@@ -3,6 +3,7 @@ from wadesk.commands import automations  # noqa: F401
 from wadesk.commands import backup  # noqa: F401
 from wadesk.commands import campaigns  # noqa: F401
 from wadesk.commands import codes  # noqa: F401
+from wadesk.commands import database  # noqa: F401
 from wadesk.commands import demo  # noqa: F401
 from wadesk.commands import importing  # noqa: F401
 from wadesk.commands import info  # noqa: F401

@@ -17,7 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QtMsgType, QTimer, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from wadesk.core.db import DatabaseError, open_database
+from wadesk.core.db import DatabaseError
+from wadesk.core.db.team import open_shop_database
 from wadesk.core.logging_setup import setup_logging
 from wadesk.core.paths import DataDir
 from wadesk.ui.errors import CrashReporter
@@ -137,7 +138,7 @@ def run_gui(argv: list[str] | None = None) -> int:
         if database_needs_update(data_dir):  # the one slow start: say why the window waits
             splash = show_update_splash(app)
         try:
-            db = open_database(data_dir)
+            db = open_shop_database(data_dir)  # the team database when this folder is set up for one
         except DatabaseError as exc:
             log.warning("Could not open the database: %s", exc)
             return fatal(str(exc), quiet)
