@@ -11,6 +11,7 @@ from tests.conftest import FAKE_TOKEN
 from tests.unit._report_shop import sent_campaign
 from wadesk.core.messaging.cloud_client import CloudClient
 from wadesk.core.segments.saved import find_segment
+from wadesk.core.settings import get_setting
 from wadesk.ui.reports.charts import funnel_stage_at, funnel_stages
 from wadesk.ui.reports.page import ReportsPage
 
@@ -98,6 +99,18 @@ def test_exports_excel_and_pdf(qtbot, services, sent, tmp_path):
     assert "Diwali glow" in doc.getAllText(0).text()
     doc.close()
     assert page.last_export == str(tmp_path / "report.pdf")
+
+
+def test_attribution_window_is_a_setting_the_page_changes(qtbot, services, sent, db):
+    page = _open(qtbot, services)
+    assert page.window_box.value() == 7 and page.view.cards["orders"].number.text() == "4"
+    first = page.data
+    page.window_box.setValue(14)
+    page.window_box.editingFinished.emit()
+    qtbot.waitUntil(lambda: page.data is not first and page.data.reports[0].window_days == 14, timeout=15000)
+    assert page.view.cards["orders"].number.text() == "5"  # the order on day 10 counts now
+    with db.session() as s:
+        assert get_setting(s, "attribution_window_days") == 14
 
 
 def test_no_campaign_yet(qtbot, services):

@@ -33,7 +33,7 @@ from wadesk.core.crm.bookkeeping import chunks
 from wadesk.core.db.models import Campaign, Message
 from wadesk.core.messaging.errors import classify
 from wadesk.core.reports.attribution import (
-    AttributedOrder, attributed_orders, counted_rows, window_days,
+    AttributedOrder, attributed_orders, window_days,
 )
 from wadesk.core.reports.uplift import Uplift
 from wadesk.core.settings import SettingError
@@ -373,8 +373,3 @@ def report_campaign_ids(session: Session) -> list[int]:
     """Campaigns that have a ledger (frozen), newest first."""
     return list(session.scalars(select(Campaign.id).where(Campaign.frozen_at.isnot(None))
                                 .order_by(Campaign.frozen_at.desc(), Campaign.id.desc())))
-
-
-def counted_ids(session: Session, campaign_id: int) -> list[int]:
-    """Customers in the uplift comparison (messaged or held out)."""
-    return sorted(set(session.scalars(select(Message.customer_id).where(*counted_rows(campaign_id)))))

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox,
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
+from wadesk.core.reports.attribution import MAX_WINDOW_DAYS, WINDOW_KEY
 from wadesk.core.reports.campaign_report import CampaignReport
 from wadesk.ui import events
 from wadesk.ui.errors import show_error
@@ -48,6 +49,15 @@ class ReportsPage(QWidget):
         self.picker.setMinimumWidth(320)
         self.picker.currentIndexChanged.connect(self._picked)
         bar.addWidget(self.picker)
+        bar.addSpacing(16)
+        bar.addWidget(QLabel("Orders count for"))
+        self.window_box = QSpinBox(objectName="attributionWindow")
+        self.window_box.setRange(1, MAX_WINDOW_DAYS)
+        self.window_box.setSuffix(" days")
+        self.window_box.setToolTip("Orders placed this many days after the message count for the campaign "
+                                   "(any time with its discount code or link). Applies to every report.")
+        self.window_box.editingFinished.connect(self._window_changed)
+        bar.addWidget(self.window_box)
         bar.addStretch(1)
         self.xlsx_button = QPushButton("Export to Excel…", objectName="exportXlsx")
         self.xlsx_button.setToolTip("Summary with charts and one row per customer (Ctrl+E)")
@@ -123,8 +133,18 @@ class ReportsPage(QWidget):
             if self.isVisible():
                 self.refresh()
 
+    def _window_changed(self) -> None:
+        days = self.window_box.value()
+        if self.data is not None and self.data.reports and self.data.reports[0].window_days == days:
+            return
+        self.services.settings.set(WINDOW_KEY, days)  # saved, then "settings" is announced: reports add up again
+
     def _loaded(self, data: ReportsData) -> None:
         self.data = data
+        if data.reports:
+            self.window_box.blockSignals(True)
+            self.window_box.setValue(data.reports[0].window_days)
+            self.window_box.blockSignals(False)
         keep = self.current_id()
         self.picker.blockSignals(True)
         self.picker.clear()
