@@ -143,3 +143,26 @@ def test_a_number_in_a_custom_attribute(qtbot, services, db, clock, shop):
     rules = {"all": [{"field": "attribute_number", "key": "loyalty_points", "op": ">", "value": 500}]}
     assert p.rules() == rules and shown(p)[0] == 29 == expected(shop, rules)[0]  # 550 … 1,950
 
+
+
+def test_campaigns_are_picked_by_name(qtbot, services, db, clock, shop):
+    from wadesk.core.db.models import Campaign
+    from wadesk.ui.segments.page import SegmentsPage
+    from wadesk.ui.segments.window_editors import CampaignPart
+
+    with db.session() as s:
+        for cid, name in ((41, "Diwali sale"), (42, "Winter launch")):
+            s.add(Campaign(id=cid, name=name, created_at=clock.now(), updated_at=clock.now()))
+        s.commit()
+    p = SegmentsPage(services)
+    qtbot.addWidget(p)
+    p.load_rules({"all": [{"field": "message", "op": "read", "campaign": 41}]})  # before the data is read
+    settle(qtbot, p)
+    part = _part(p.builder.rows()[0], CampaignPart)
+    names = [part.campaign.itemText(i) for i in range(part.campaign.count())]
+    assert names == ["any campaign", "Winter launch", "Diwali sale"] and part.campaign.currentText() == "Diwali sale"
+    part.campaign.setCurrentIndex(part.campaign.findText("Winter launch"))
+    set_op(p.builder.rows()[0], "clicked")
+    settle(qtbot, p)
+    assert p.rules() == {"all": [{"field": "message", "op": "clicked", "campaign": 42}]}
+    assert shown(p) == expected(shop, p.rules())

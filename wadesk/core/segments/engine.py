@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from wadesk.core.clock import Clock, SystemClock
 from wadesk.core.db import Database
-from wadesk.core.db.models import Customer
+from wadesk.core.db.models import Campaign, Customer
 from wadesk.core.segments import windows
 from wadesk.core.segments.evaluate import condition, mask, relative_now
 from wadesk.core.segments.fields import FIELDS, LABELS
@@ -227,6 +227,12 @@ class SegmentEngine:
                 seen.update(k for k, v in attrs.items() if k not in INTERNAL_ATTRIBUTES
                             and isinstance(v, (str, int, float)) and not isinstance(v, bool) and v != "")
         return seen.most_common()
+
+    def campaign_names(self, limit: int = 500) -> list[tuple[str, int]]:
+        """(name, id) of campaigns, newest first, for "received / read / clicked campaign X"."""
+        with self.db.engine.connect() as conn:
+            rows = conn.execute(select(Campaign.name, Campaign.id).order_by(Campaign.id.desc()).limit(limit)).all()
+        return [(name, cid) for name, cid in rows]
 
 
 def describe(c: dict) -> str:

@@ -132,7 +132,7 @@ class ConditionRow(QFrame):
         elif f["kind"] == "event":
             self._part(EventPart(), self.pre, cond)
         elif f["kind"] == "message":
-            self._part(CampaignPart(), self.pre, cond)
+            self._part(CampaignPart(self.choices_for("campaigns")), self.pre, cond)
         if f["kind"] in ("orders", "event", "message"):
             self._part(WindowPart(self.today), self.extra, cond)
         if f["kind"] in ("orders", "event"):
@@ -196,6 +196,9 @@ class ConditionRow(QFrame):
         self.value_editor = editor
 
     def refresh_choices(self) -> None:
+        for part in self.parts:
+            if isinstance(part, CampaignPart):
+                part.set_campaigns(self.choices_for("campaigns"))
         if self.field is not None and hasattr(self.value_editor, "set_choices"):
             f = self.field
             choices = self.choices_for(f["key"])

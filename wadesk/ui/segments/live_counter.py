@@ -17,7 +17,8 @@ def prepare(engine: SegmentEngine, patch: bool = False) -> dict[str, list[tuple[
     """Build (or patch, for a few changed customers) the in-memory copy and read every choice list
     (with counts) the value pickers show."""
     engine.refresh_changed() if patch else engine.snapshot()
-    return {**{key: engine.choices(key) for key in CHOICE_FIELDS}, "attribute_names": engine.attribute_names()}
+    return {**{key: engine.choices(key) for key in CHOICE_FIELDS}, "attribute_names": engine.attribute_names(),
+            "campaigns": engine.campaign_names()}
 
 
 class LiveCounter(QObject):

@@ -162,17 +162,36 @@ class EventPart(Part):
 
 
 class CampaignPart(Part):
-    def __init__(self, parent: QWidget | None = None):
+    """Which campaign, by name (newest first), or any; a saved rule's campaign that no longer
+    exists stays as "campaign #id"."""
+
+    def __init__(self, campaigns: list[tuple[str, int]] = (), parent: QWidget | None = None):
         super().__init__(parent)
-        self.campaign = QSpinBox(objectName="messageCampaign", minimum=0, maximum=10**9)
-        self.campaign.setSpecialValueText("any campaign")
-        self.campaign.setPrefix("campaign #")
-        self.campaign.valueChanged.connect(lambda _v: self.changed.emit())
+        self.campaign = QComboBox(objectName="messageCampaign")
+        self.campaign.setMinimumWidth(160)
+        self.set_campaigns(campaigns)
+        self.campaign.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.row.addWidget(self.campaign)
 
+    def set_campaigns(self, campaigns: list[tuple[str, int]]) -> None:
+        """Fill the list (again, once the data is read), keeping the chosen campaign."""
+        keep = self.campaign.currentData()
+        self.campaign.blockSignals(True)
+        self.campaign.clear()
+        self.campaign.addItem("any campaign", None)
+        for name, cid in campaigns:
+            self.campaign.addItem(name, cid)
+        self._choose(keep)
+        self.campaign.blockSignals(False)
+
+    def _choose(self, cid) -> None:
+        if cid is not None and self.campaign.findData(cid) < 0:
+            self.campaign.addItem(f"campaign #{cid}", cid)
+        self.campaign.setCurrentIndex(max(0, self.campaign.findData(cid)))
+
     def load(self, cond: dict) -> None:
-        self.campaign.setValue(int(cond.get("campaign") or 0))
+        self._choose(cond.get("campaign"))
 
     def fill(self, cond: dict) -> None:
-        if self.campaign.value():
-            cond["campaign"] = self.campaign.value()
+        if self.campaign.currentData() is not None:
+            cond["campaign"] = self.campaign.currentData()
