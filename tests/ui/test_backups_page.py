@@ -17,6 +17,12 @@ from wadesk.ui.settings.auto_backup import BACKUPS, AutoBackup
 from wadesk.ui.settings.backups_section import BackupsSection
 
 
+@pytest.fixture(autouse=True)
+def _sqlite_file(db):
+    if db.path is None:  # WADESK_TEST_DB=postgresql
+        pytest.skip("backups copy the SQLite file; a team database is backed up on its server")
+
+
 def add_customers(db, n: int, start: int = 0) -> None:
     with db.session() as s:
         for i in range(start, start + n):
@@ -170,3 +176,21 @@ def test_restore_in_the_window_reloads_the_pages(qtbot, services, db, monkeypatc
     qtbot.waitUntil(lambda: window.count_label.text() == "2 customers", timeout=5000)
     box.close()
     assert home is not None
+
+
+def test_a_team_database_says_where_its_backups_are(qtbot, qapp, data_dir, clock):
+    from wadesk.core.db.engine import Database, make_engine
+    from wadesk.ui.services import build_services
+
+    svc = build_services(Database(make_engine("sqlite://")), data_dir, clock=clock, load_settings=False)
+    try:
+        section = BackupsSection(svc)
+        qtbot.addWidget(section)
+        assert "team database on a server" in section.status.text() and not section.backup_button.isEnabled()
+        from wadesk.ui.settings.backup_warning import BackupWarning
+
+        warning = BackupWarning(svc)
+        qtbot.addWidget(warning)
+        assert warning.isHidden() and warning.health is None  # no nagging about backups made elsewhere
+    finally:
+        svc.jobs.shutdown()

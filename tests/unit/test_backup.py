@@ -24,6 +24,8 @@ from wadesk.core.settings import set_setting
 
 @pytest.fixture
 def db(fresh_db):
+    if fresh_db.path is None:  # WADESK_TEST_DB=postgresql
+        pytest.skip("backups copy the SQLite file; a team database is backed up on its server")
     return fresh_db
 
 
@@ -278,3 +280,13 @@ def test_safety_backup_falls_back_to_the_data_folder(db, data_dir, clock, tmp_pa
     gone.write_text("the drive is not plugged in")  # now a file: the folder cannot be made
     result = restore_backup(db, data_dir, good.path, clock=clock)
     assert result.safety_backup.path.parent == data_dir.backups_dir
+
+
+def test_a_team_database_is_not_backed_up_here(data_dir, tmp_path):
+    from wadesk.core.db.engine import Database, make_engine
+
+    server = Database(make_engine("sqlite://"))  # no file, like a PostgreSQL team database
+    with pytest.raises(BackupError, match="team database on a server"):
+        create_backup(server, data_dir)
+    with pytest.raises(RestoreError, match="team database on a server"):
+        restore_backup(server, data_dir, tmp_path / "x.sqlite3")

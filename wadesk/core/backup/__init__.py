@@ -8,7 +8,7 @@ from wadesk.core.backup.restore import RestoreError, RestoreResult, check_backup
 from wadesk.core.backup.retention import choose_to_delete, choose_to_keep
 from wadesk.core.backup.sqlite_copy import DatabaseFacts, copy_database, inspect_database
 from wadesk.core.backup.status import BackupHealth, backup_due, backup_health, read_status
-from wadesk.core.backup.store import (BackupError, BackupInfo, BackupResult, create_backup, list_backups,
+from wadesk.core.backup.store import (TEAM_DATABASE, BackupError, BackupInfo, BackupResult, create_backup, list_backups,
                                       prune_backups, read_backup)
 from wadesk.core.backup.watch import ChangeWatch
 
@@ -17,5 +17,5 @@ __all__ = [
     "ChangeWatch", "DatabaseFacts", "RestoreError", "RestoreResult", "Retention", "backup_due", "backup_health",
     "check_backup_file", "choose_to_delete", "choose_to_keep",
     "copy_database", "create_backup", "inspect_database", "list_backups", "load_backup_config",
-    "prune_backups", "read_backup", "read_status", "restore_backup",
+    "prune_backups", "read_backup", "read_status", "restore_backup", "TEAM_DATABASE",
 ]

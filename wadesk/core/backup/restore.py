@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from wadesk.core.backup.sqlite_copy import DatabaseFacts, copy_database, inspect_database
-from wadesk.core.backup.store import BackupError, BackupInfo, _sha256, create_backup, note_path
+from wadesk.core.backup.store import TEAM_DATABASE, BackupError, BackupInfo, _sha256, create_backup, note_path
 from wadesk.core.clock import Clock, SystemClock
 from wadesk.core.db.engine import Database, head_revision, open_database
 from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
@@ -92,7 +92,7 @@ def restore_backup(db: Database, data_dir: DataDir, path: Path, *, clock: Clock 
     """Replace the shop's data with the backup at `path`. Other connections to `db` keep working and
     see the restored data; pages holding copies must reload."""
     if db.path is None:
-        raise RestoreError("Only a database stored in a file can be restored.")
+        raise RestoreError(TEAM_DATABASE)
     path = Path(path).expanduser().resolve()
     if path == db.path.resolve():
         raise RestoreError("That file is the shop's current database; choose a backup.")

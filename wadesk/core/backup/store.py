@@ -38,6 +38,10 @@ _BEFORE_UPDATE = re.compile(r"^wadesk-before-(\w+)-(\d{8}-\d{6})\.sqlite3$")  # 
 _DAMAGED = re.compile(r"^wadesk-damaged-(\d{8}-\d{6})\.sqlite3$")  # a damaged database kept before a restore
 
 
+TEAM_DATABASE = ("This shop's data is in a team database on a server, so WaDesk does not back it up here: "
+                 "back it up on the server (e.g. pg_dump), or save a copy with `wadesk database export FILE`.")
+
+
 class BackupError(ValueError):
     """A backup could not be made or checked; said in plain words (a ValueError, like every fault of
     the input or the surroundings the app reports without a trace)."""
@@ -106,7 +110,7 @@ def create_backup(db: Database, data_dir: DataDir, *, to: Path | None = None, ki
     if kind not in KINDS:
         raise ValueError(f"unknown backup kind {kind!r}")
     if db.path is None:
-        raise BackupError("Only a database stored in a file can be backed up.")
+        raise BackupError(TEAM_DATABASE)
     now = (clock or SystemClock()).now().astimezone(timezone.utc).replace(microsecond=0)
     with db.session() as s:
         cfg = load_backup_config(s, data_dir)

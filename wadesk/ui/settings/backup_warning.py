@@ -39,6 +39,8 @@ class BackupWarning(QFrame):
 
     def refresh(self) -> None:
         svc = self.services
+        if svc.db.path is None:  # a team database on a server is backed up there
+            return
 
         def check(ctx: JobContext) -> BackupHealth:
             has_data = ctx.db.customer_count() > 0 and not svc.settings.is_sample  # made-up data needs none

@@ -17,7 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from wadesk.core.backup import (BackupHealth, BackupInfo, BackupResult, RestoreResult, backup_health,
+from wadesk.core.backup import (TEAM_DATABASE, BackupHealth, BackupInfo, BackupResult, RestoreResult, backup_health,
                                 create_backup, list_backups, load_backup_config, restore_backup)
 from wadesk.core.jobs import JobContext
 from wadesk.core.settings import SettingError
@@ -149,6 +149,13 @@ class BackupsSection(QFrame):
     # -- reading -----------------------------------------------------------------------------------
     def reload(self) -> None:
         svc = self.services
+        if svc.db.path is None:
+            self.status.setText(html.escape(TEAM_DATABASE))
+            for w in (self.backup_button, self.restore_button, self.restore_file_button, self.choose_button,
+                      self.default_button, self.open_button, self.save_keep, self.table):
+                w.setEnabled(False)
+            self.busy = True  # nothing here applies
+            return
 
         def read(ctx: JobContext) -> BackupsState:
             with ctx.db.session() as s:
