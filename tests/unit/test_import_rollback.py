@@ -104,3 +104,15 @@ def test_imports_recorded_before_touched_customers_were_kept_are_still_checked(d
     assert not {h.id: h for h in import_history(db)}[a.import_id].can_roll_back
     rollback_import(db, b.import_id)
     assert {h.id: h for h in import_history(db)}[a.import_id].can_roll_back
+
+
+def test_range_overlap_counts_shared_ids():
+    import random
+
+    from wadesk.core.importing.changelog import ranges
+    from wadesk.core.importing.history import _overlap
+
+    rnd = random.Random(7)
+    for _ in range(300):
+        a, b = (set(rnd.sample(range(200), rnd.randint(0, 60))) for _ in "ab")
+        assert _overlap(ranges(sorted(a)), ranges(sorted(b))) == len(a & b) == _overlap(ranges(sorted(b)), ranges(sorted(a)))
