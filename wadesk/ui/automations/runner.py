@@ -28,9 +28,10 @@ class PassOutcome:
     why: str  # "now" (the owner), "timer", "import"
 
 
-def pass_job(db: Any, engine: Any, sandbox: Callable[[], Any], clock: Any, control: UiSendControl,
+def pass_job(db: Any, engine: Callable[[], Any], sandbox: Callable[[], Any], clock: Any, control: UiSendControl,
              report: Callable[[Any], None], ctx: Any) -> Any:
-    """One pass in the current mode. Without enabled flows or messages waiting, nothing is opened."""
+    """One pass in the current mode. Without enabled flows or messages waiting, nothing is opened (nor
+    the segment engine made: `engine()` imports numpy/pandas the first time, here, off the UI thread)."""
     from sqlalchemy import func, select
 
     from wadesk.core.automations.runner import PassResult, automation_scope, run_pass
@@ -53,7 +54,7 @@ def pass_job(db: Any, engine: Any, sandbox: Callable[[], Any], clock: Any, contr
         return PassResult()
     try:
         with user_errors(), open_client(db, sandbox=sandbox() if is_sandbox else None, max_retries=0) as (client, _m):
-            return run_pass(db, client, sandbox=is_sandbox, engine=engine, clock=clock, control=control,
+            return run_pass(db, client, sandbox=is_sandbox, engine=engine(), clock=clock, control=control,
                             progress=report)
     except CampaignBusy as exc:
         raise UserError(str(exc)) from None
@@ -87,8 +88,11 @@ class AutomationRunner(QObject):
         if self.job is not None:
             self.again = self.again or why
             return False
-        db, engine, sandbox, clock = (self.services.db, self.services.segment_engine, self.sandbox,
-                                      self.services.clock)
+        services = self.services
+        db, sandbox, clock = services.db, self.sandbox, services.clock
+
+        def engine() -> Any:
+            return services.segment_engine  # thread-safe, made on first use
         control = self.control = UiSendControl()
         self.why = why
         self.job = self.services.jobs.run(
