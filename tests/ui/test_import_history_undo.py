@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from wadesk.core.db.models import Customer
 from wadesk.core.importing import run_import

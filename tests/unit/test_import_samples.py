@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from wadesk.core.db.models import ConsentEvent, Customer, Event, Order
 from wadesk.core.importing import ImportOptions, run_import
