@@ -328,7 +328,7 @@ def test_a_scheduled_campaign_has_no_send_button(qtbot, page, shop):
     assert not page.send_button.isEnabled() and page.cancel_button.isEnabled()
     page.open_campaign(cid)
     qtbot.waitUntil(lambda: page.view.state.text() == "Scheduled", timeout=3000)
-    assert not page.view.send_button.isVisibleTo(page.view) and "by itself" in page.view.meaning.text()
+    assert not page.view.send_button.isVisibleTo(page.view) and "Starts by itself at" in page.view.meaning.text()
 
 
 def test_review_follows_settings_changed_meanwhile(qtbot, page, shop, services):

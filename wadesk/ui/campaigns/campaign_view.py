@@ -177,6 +177,9 @@ class CampaignView(QWidget):
                              f"{held}")
         state = L.RUNNING if running else r.state
         self._show_state(state)
+        if state == L.SCHEDULED and r.scheduled_at:
+            self.meaning.setText(f"Starts by itself at {local_time(r.scheduled_at)} (while WaDesk is open, or at "
+                                 "its next start).")
         self._show_numbers(c["accepted"], c["failed"], c["deferred"], c["queued"] + c["deferred"] + c["sending"],
                            r.recipients, None, None, None)
         self._show_failures(detail.failures)

@@ -147,11 +147,11 @@ class ReviewStep(Step):
         limit = self.state.daily_limit
         limit_words = (f"Your number may message {n(limit)} new customers a day. " if limit
                        else "Your number has no daily limit. ")
-        sentence = plan.plan.sentence(zone_name=self.state.setup.policy.timezone)
+        now = self.services.clock.now()
+        sentence = plan.plan.sentence(now=now, zone_name=self.state.setup.policy.timezone)  # "today" is today
         self.rows["plan"].setText(html.escape(limit_words + sentence)
                                   + (f"<br><span style='{MUTED}'>{html.escape(self.state.daily_limit_note)}</span>"
                                      if self.state.daily_limit_note else ""))
-        now = self.services.clock.now()
         self.rows["start"].setText("Now" if plan.start <= now else html.escape(local_time(plan.start))
                                    + (" (after quiet hours)" if self.state.at is None else ""))
         from wadesk.core.campaigns.schedule import duration_words
