@@ -111,3 +111,19 @@ def test_closing_when_idle_asks_nothing(window, services, runner, monkeypatch):
     asked = answer(monkeypatch, False)
     CampaignHooks(window, services, runner)
     assert window.close() is True and asked == []
+
+
+def test_quitting_through_the_job_runner_pauses_a_send_cleanly(qtbot, services, runner):
+    """app.py's last step (jobs.shutdown) cancels jobs: for a send that means a clean pause."""
+    from wadesk.core.settings import set_setting
+
+    db = services.db
+    with db.session() as s:
+        set_setting(s, "send_rate_per_second", 3)
+    cid = freeze(db, services.clock)
+    runner.start(cid)
+    qtbot.waitUntil(lambda: counts(db, cid)["accepted"] >= 1, timeout=5000)
+    assert services.jobs.shutdown(timeout_ms=10_000)
+    c = counts(db, cid)
+    assert state(db, cid) == L.PAUSED and c["sending"] == 0 and c["accepted"] < 12
+    assert c["queued"] == 12 - c["accepted"] - c["failed"]
