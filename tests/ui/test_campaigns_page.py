@@ -276,7 +276,9 @@ def test_stopped_campaign_says_why_and_what_to_do(qtbot, page, shop):
     assert "access token has expired" in page.model.index(0, 7).data()
     page.select(cid)
     assert page.send_button.text() == "Resume"
-    page.open_selected()
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens the selected campaign
+    assert page.stack.currentWidget() is page.view
     qtbot.waitUntil(lambda: page.view.stop_box.isVisibleTo(page.view), timeout=3000)
     assert "access token has expired" in page.view.stop_text.text()
     assert "Settings → WhatsApp" in page.view.stop_text.text() and page.view.send_button.text() == "Resume"

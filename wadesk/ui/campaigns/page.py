@@ -121,11 +121,14 @@ class CampaignsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
         layout.addWidget(self.stack)
-        for keys, slot in (("Ctrl+N", self.new_campaign), ("Return", self._enter), ("Enter", self._enter),
-                           ("Escape", self._escape)):
+        for keys, slot in (("Ctrl+N", self.new_campaign), ("Escape", self._escape)):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
+        for keys in ("Return", "Enter"):  # on the table only: Enter stays Enter in the wizard's fields
+            sc = QShortcut(QKeySequence(keys), self.table)
+            sc.setContext(Qt.ShortcutContext.WidgetShortcut)
+            sc.activated.connect(self._enter)
         self._update_buttons()
 
     # -- data ------------------------------------------------------------------------------------
