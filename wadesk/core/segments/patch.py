@@ -1,8 +1,8 @@
 """Patch the in-memory copy for the few customers that changed, instead of rebuilding it.
 
 A manual edit (a customer, their tags or consent, then their rescoring) touches a handful of
-customers; rebuilding the copy of a 1M-customer shop takes ~40 s, patching it well under a second
-plus re-sorting the event frame. The changed customers are found from the data itself:
+customers; rebuilding the copy of a 1M-customer shop takes ~40 s (quiet machine), a patch re-reads
+only their rows and slots them into the sorted frames. The changed customers are found from the data:
 `updated_at` at or after the copy's newest, new customers, and the owners of orders, events and
 messages added since. Anything a patch can't see safely (customers deleted, a full profile
 refresh, more rescored customers than found, in-place order or message updates announced by the
@@ -120,7 +120,8 @@ def _orders(old: OrderFrame, new: OrderFrame, gone: np.ndarray) -> OrderFrame:
     renumber = np.cumsum(keep) - 1
     item_keep = keep[old.item_order]
     item_order = np.concatenate([renumber[old.item_order[item_keep]], new.item_order + int(keep.sum())])
-    order = np.argsort(both.at, kind="stable")
+    kept = int(keep.sum())
+    order = _merged(both.at[:kept], both.at[kept:])
     where = np.empty(len(order), dtype=np.int64)
     where[order] = np.arange(len(order))
     sorted_ = replace(both, **{f.name: (getattr(both, f.name).take(order) if isinstance(getattr(both, f.name), Coded)
@@ -130,10 +131,29 @@ def _orders(old: OrderFrame, new: OrderFrame, gone: np.ndarray) -> OrderFrame:
                    item_category=old.item_category.take(np.flatnonzero(item_keep)).append(new.item_category))
 
 
+def _merged(old_key: np.ndarray, new_key: np.ndarray) -> np.ndarray:
+    """The order of rows [old..., new...] by key, when the old keys are sorted already: the few new
+    rows are slotted in (after equal old ones, as a stable sort would put them) instead of sorting
+    millions of rows again (a 10M-event lexsort is ~3.5 s; this is a few hundred ms)."""
+    n_old = len(old_key)
+    new_order = np.argsort(new_key, kind="stable")
+    slots = np.searchsorted(old_key, new_key[new_order], side="right")
+    return np.insert(np.arange(n_old), slots, n_old + new_order)
+
+
+def _event_key(codes: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """(type, time) as one sortable number: epoch seconds stay below 2**33 until the year 2242;
+    a missing time sorts last within its type, as in np.lexsort."""
+    return codes.astype(np.float64) * 2.0**34 + np.nan_to_num(at, nan=2.0**33)
+
+
 def _events(old: EventFrame, new: EventFrame, gone: np.ndarray) -> EventFrame:
-    both = _rows(old, new, ~gone[old.pos], skip=("starts",))
+    keep = ~gone[old.pos]
+    both = _rows(old, new, keep, skip=("starts",))
     both = replace(both, starts=old.starts)
-    order = np.lexsort((both.at, both.type.codes))  # by type, then time
+    kept = int(keep.sum())
+    key = _event_key(both.type.codes, both.at)  # by type, then time
+    order = _merged(key[:kept], key[kept:])
     parts = {f.name: (getattr(both, f.name).take(order) if isinstance(getattr(both, f.name), Coded)
                       else getattr(both, f.name)[order]) for f in fields(both) if f.name != "starts"}
     parts["starts"] = np.searchsorted(parts["type"].codes, np.arange(len(parts["type"].values) + 1), side="left")

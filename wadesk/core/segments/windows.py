@@ -45,17 +45,17 @@ def orders(s: Snapshot, c: dict, now_s: float) -> np.ndarray:
     lo, hi = window(c, now_s)
     a, b = np.searchsorted(o.at, lo, side="left"), np.searchsorted(o.at, hi, side="left")
     w = c.get("where") or {}
-    keep = o.status.matches(w["status"])[a:b] if "status" in w else ~o.cancelled[a:b]
+    keep = o.status.matches(w["status"], slice(a, b)) if "status" in w else ~o.cancelled[a:b]
     if "payment" in w:
         keep &= o.cod[a:b] if w["payment"] == "cod" else ~o.cod[a:b]
     if "payment_method" in w:
-        keep &= o.method.matches(w["payment_method"])[a:b]
+        keep &= o.method.matches(w["payment_method"], slice(a, b))
     if "rto" in w:
         keep &= o.rto[a:b] == bool(w["rto"])
     if "discount" in w:
-        keep &= o.code.present()[a:b] == bool(w["discount"])
+        keep &= (o.code.codes[a:b] >= 0) == bool(w["discount"])
     if "discount_code" in w:
-        keep &= o.code.matches(w["discount_code"])[a:b]
+        keep &= o.code.matches(w["discount_code"], slice(a, b))
     if "min_total" in w:
         keep &= o.total[a:b] >= float(w["min_total"])
     if "max_total" in w:
@@ -88,9 +88,9 @@ def events(s: Snapshot, c: dict, now_s: float) -> np.ndarray:
     keep = np.ones(b - a, dtype=bool)
     w = c.get("where") or {}
     if "category" in w:
-        keep &= e.category.matches(w["category"])[a:b]
+        keep &= e.category.matches(w["category"], slice(a, b))
     if "product" in w:
-        keep &= s.lazy("event_product").matches(w["product"])[a:b]
+        keep &= s.lazy("event_product").matches(w["product"], slice(a, b))
     with np.errstate(invalid="ignore"):
         if "min_value" in w:
             keep &= e.value[a:b] >= float(w["min_value"])
