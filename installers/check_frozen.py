@@ -66,7 +66,7 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProces
     started = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
                           env=env, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-    return proc, time.monotonic() - started
+    return proc, round(time.monotonic() - started, 1)
 
 
 def last_json(proc: subprocess.CompletedProcess) -> dict:
