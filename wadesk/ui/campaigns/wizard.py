@@ -20,6 +20,8 @@ from wadesk.ui.campaigns.personalise import PersonaliseStep
 from wadesk.ui.campaigns.review import ReviewStep
 from wadesk.ui.campaigns.steps import CustomersStep, HoldoutStep, ScheduleStep, Step, TemplateStep
 
+# The app's primary (green) button has no disabled look; a greyed green says "not yet".
+PRIMARY_DISABLED = "QPushButton:disabled { background: #b9dcc9; border: 1px solid #b9dcc9; color: #f2f8f4; }"
 LOWEST_TIER = 250  # Meta's smallest daily limit: the safe plan when WhatsApp can't be asked
 
 
@@ -112,6 +114,8 @@ class CampaignWizard(QWidget):
         self.finish_button.clicked.connect(self.finish)
         for b in (self.back_button, self.next_button, self.finish_button):
             bottom.addWidget(b)
+        for b in (self.next_button, self.finish_button):
+            b.setStyleSheet(PRIMARY_DISABLED)
         layout.addLayout(bottom)
         self.index = 0
         self._update()
