@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.conftest import FAKE_TOKEN
 from tests.unit._campaign_shop import build_shop, freeze, sender
@@ -27,6 +27,24 @@ pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 DRIVER = Path(__file__).with_name("_crash_sender.py")
 RECIPIENTS = 600
 KILLS = int(os.environ.get("WADESK_CRASH_KILLS", "15"))
+
+
+def _taken(db, cid) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(Message).where(
+            Message.campaign_id == cid, Message.status.in_([L.SENDING, L.ACCEPTED, L.UNKNOWN]))) or 0
+
+
+def _wait_for_sending(db, cid, before: int, timeout: float = 20.0) -> None:
+    """Until the sender has claimed something (or nothing is left to claim)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with db.session() as s:
+            waiting = s.scalar(select(func.count()).select_from(Message).where(
+                Message.campaign_id == cid, Message.status == L.QUEUED)) or 0
+        if not waiting or _taken(db, cid) > before:
+            return
+        time.sleep(0.02)
 
 
 def test_sigkill_at_random_moments_never_sends_twice_or_loses_a_message(fresh_db, data_dir, clock, fake_cloud_api):
@@ -45,7 +63,8 @@ def test_sigkill_at_random_moments_never_sends_twice_or_loses_a_message(fresh_db
                                  fake_cloud_api.phone_number_id, str(cid)], stdout=subprocess.PIPE, text=True,
                                 env=env)
         assert proc.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.05, 0.3))
+        _wait_for_sending(fresh_db, cid, before=_taken(fresh_db, cid))  # a slow start must not waste a kill
+        time.sleep(rng.uniform(0.0, 0.2))
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
         with fresh_db.session() as s:
