@@ -76,6 +76,9 @@ class Customer(Base):
     language: Mapped[Optional[str]] = mapped_column(String(16))
     # Acquisition channel: ctwa, website, import, shopify, newsletter, contest, walk_in ...
     channel: Mapped[Optional[str]] = mapped_column(String(32), index=True)
+    # Sales pipeline (issue 9): New | Qualified | Unqualified | Customer, and the staff member responsible.
+    lead_status: Mapped[Optional[str]] = mapped_column(String(16))
+    owner: Mapped[Optional[str]] = mapped_column(String(100))
     ctwa_clid: Mapped[Optional[str]] = mapped_column(String(128))
     wa_user_id: Mapped[Optional[str]] = mapped_column(String(128), unique=True)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -367,3 +370,4 @@ import wadesk.core.db.import_models  # noqa: E402,F401
 import wadesk.core.db.messaging_models  # noqa: E402,F401  (discount code pools)
 import wadesk.core.db.profile_models  # noqa: E402,F401  (customer metrics, issue 4)
 import wadesk.core.db.automation_models  # noqa: E402,F401  (flows, issue 8)
+import wadesk.core.db.pipeline_models  # noqa: E402,F401  (pipelines and deals, issue 9)
