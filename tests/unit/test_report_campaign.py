@@ -143,6 +143,7 @@ def test_report_cli_json_xlsx_and_errors(sent, data_dir, tmp_path, capsys):
     assert len(rows) == 81 and rows[0][0] == "Customer id"
     by_id = {r[0]: r for r in rows[1:]}
     assert by_id[m[0]][1] == "'=HYPERLINK(\"x\")"  # a formula in a name is neutralised
+    assert by_id[m[0]][2].startswith("+91")  # a phone number is plain digits: left as it is
     assert by_id[m[0]][9] == "yes" and by_id[m[0]][10] == 2 and by_id[m[0]][11] == 1300
     assert by_id[m[-1]][3] == "failed" and "131026" in by_id[m[-1]][4]
 

@@ -8,6 +8,7 @@ Written in openpyxl's write-only mode (rows streamed, a 100,000-row sheet stays 
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +30,7 @@ STATE_WORDS = {"holdout": "held out", "queued": "waiting to send", "sending": "s
                "sent": "sent", "delivered": "delivered", "read": "read", "failed": "failed",
                "deferred": "waiting 24 h", "unknown": "may or may not have gone out", "cancelled": "cancelled",
                "skipped": "skipped (opted out since)"}
+_E164 = re.compile(r"\+\d{6,15}")
 RECIPIENT_HEADERS = ("Customer id", "Name", "Phone", "State", "Error", "Sent at (UTC)", "Delivered at (UTC)",
                      "Read at (UTC)", "Held out", "Converted", "Orders", "Revenue")
 
@@ -55,7 +57,8 @@ def summary_rows(report: CampaignReport) -> list[tuple[str, Any, str]]:
         ("Bought, messaged", pct(j["conversion_rate"]), PCT),
         ("Bought, held out", pct(j["holdout_conversion_rate"]), PCT),
         ("Uplift (points)", pct(j["uplift_abs"]), NUMBER),
-        ("Uplift, 95% range (points)", None if ci is None else f"{pct(ci[0])} to {pct(ci[1])}", TEXT),
+        ("Uplift 95% range: from (points)", None if ci is None else pct(ci[0]), NUMBER),
+        ("Uplift 95% range: to (points)", None if ci is None else pct(ci[1]), NUMBER),
     ]
     if u.enough_data:
         rows += [("Uplift relative", pct(j["uplift_rel"]), PCT),
@@ -81,7 +84,7 @@ def _recipient_rows(session: Session, report: CampaignReport, window: int) -> It
             session.execute(q.execution_options(yield_per=5000)):
         orders, revenue = per.get(cid, (0, Decimal(0)))
         error = f"{title or ''} ({code})".strip() if code else (title or None)
-        yield [cid, safe_cell(name), safe_cell(to or phone), STATE_WORDS.get(status, status), safe_cell(error),
+        yield [cid, safe_cell(name), _phone(to or phone), STATE_WORDS.get(status, status), safe_cell(error),
                sent, delivered, read, "yes" if holdout else "no", "yes" if orders else "no", orders, float(revenue)]
 
 
@@ -94,6 +97,11 @@ def _cell(ws: Any, value: Any, kind: str) -> Any:
     cell = WriteOnlyCell(ws, value=value / 100 if kind == PCT else value)
     cell.number_format = "0.0%" if kind == PCT else "#,##0.00"
     return cell
+
+
+def _phone(value: str | None) -> str | None:
+    """A stored E.164 number (+ and digits only) can't run as anything: kept as it is; other text is neutralised."""
+    return value if value and _E164.fullmatch(value) else safe_cell(value)
 
 
 def write_xlsx(session: Session, report: CampaignReport, out: str | Path,
