@@ -89,6 +89,16 @@ def test_cancel_leaves_nothing_half_sent(capsys, shop):
                         "cart_reminder", "--mapping", str(mapping), "--at", "2030-01-01T10:00+05:30")
     assert code == 0 and out["state"] == "scheduled"
     code, c, _ = _run(capsys, data_dir, "campaign", "cancel", str(out["campaign_id"]))
+    assert code == 0
     assert code == 0 and c["cancelled"] == out["recipients"]
     code, st, _ = _run(capsys, data_dir, "campaign", "status", str(out["campaign_id"]))
     assert st["state"] == "cancelled" and st["queued"] == 0 and st["cancelled"] == out["recipients"]
+
+
+def test_a_scheduled_campaign_can_start_now(capsys, shop):
+    data_dir, mapping = shop
+    code, out, _ = _run(capsys, data_dir, "campaign", "create", "--segment", "Everyone", "--template",
+                        "cart_reminder", "--mapping", str(mapping), "--at", "2030-01-01T10:00+05:30", "--holdout", "0")
+    assert out["state"] == "scheduled"
+    code, sent, _ = _run(capsys, data_dir, "campaign", "send", str(out["campaign_id"]), "--now")
+    assert code == 0 and sent["state"] == "done" and sent["accepted"] == 30

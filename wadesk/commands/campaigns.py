@@ -26,6 +26,7 @@ from wadesk.core.db import Database
 from wadesk.core.paths import DataDir
 
 ACTIONS = ["create", "preflight", "test", "send", "status", "list", "cancel", "unknown"]
+# send --now: a scheduled campaign starts now (its plan keeps its spacing)
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -43,6 +44,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--daily-limit", type=int, metavar="N",
                    help="new customers your number may message per 24 h (default: read from WhatsApp)")
     p.add_argument("--to", metavar="PHONE", action="append", help="test: your own number (repeatable)")
+    p.add_argument("--now", action="store_true", help="send: start a scheduled campaign now")
     choice = p.add_mutually_exclusive_group()
     choice.add_argument("--resend", action="store_true", help="unknown: send those messages again")
     choice.add_argument("--give-up", action="store_true", help="unknown: mark them failed")
@@ -204,6 +206,12 @@ def _send(args: argparse.Namespace, db: Database, data_dir: DataDir, cid: int) -
     from wadesk.core.messaging.connection import open_client
 
     _status(db, cid)  # a plain error for a wrong id
+    if args.now:
+        from wadesk.core.campaigns.ledger import start_now
+        from wadesk.core.clock import SystemClock
+
+        with db.session() as s:
+            start_now(s, cid, SystemClock().now())
     mode = _mode(db)
     control = SendControl()
     box: dict[str, Any] = {}

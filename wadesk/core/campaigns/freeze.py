@@ -76,6 +76,8 @@ class CampaignRequest:
     exclude_ids: frozenset[int] = frozenset()  # pre-flight "exclude them", or picked by hand
     daily_limit: int | None = 250  # the account's unique-customer tier; None = unlimited
     marketing_endpoint: bool = False
+    # The holdout draw: keep one key from the Review to the freeze so both hold out the same people.
+    campaign_key: str | None = None
 
 
 @dataclass
@@ -91,13 +93,14 @@ class CampaignPlan:
     category: str
     warnings: list[str] = field(default_factory=list)
     zone: str = ""  # the shop's time zone for day names ("" = this computer's)
+    now: datetime | None = None  # when planned: "today" in the plan sentence
     # Each passing recipient's phone and personalisation data, for the freeze (not shown).
     keep: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
 
     def as_json(self) -> dict[str, Any]:
         return {"funnel": self.funnel, "preflight": self.preflight.as_json(), "holdout": int(len(self.holdout_ids)),
                 "recipients": len(self.send_ids), "estimated_cost": float(self.cost.total),
-                "currency": self.cost.currency, "plan": self.plan.sentence(zone_name=self.zone), "days": self.plan.days,
+                "currency": self.cost.currency, "plan": self.plan.sentence(now=self.now, zone_name=self.zone), "days": self.plan.days,
                 "duration_s": round(self.plan.duration_s, 1), "break_even": self.break_even.sentence(self.cost.currency),
                 "start": self.start.isoformat(), "warnings": self.warnings}
 
@@ -156,7 +159,7 @@ def plan_campaign(db: Any, engine: SegmentEngine, req: CampaignRequest, *, sandb
         used = _used_last_24h(s, now, sandbox)
     ok = eligible[~np.isin(eligible, np.fromiter(pre.failing_ids, dtype=np.int64, count=len(pre.failing_ids)))]
     funnel["preflight_ok"] = int(len(ok))
-    key = campaign_key or "preview"
+    key = campaign_key or req.campaign_key or "preview"
     held = holdout_mask(key, ok, req.policy.holdout_pct) if len(ok) else np.zeros(0, dtype=bool)
     send_ids = ok[~held].tolist()
     funnel["after_holdout"] = len(send_ids)
@@ -177,7 +180,7 @@ def plan_campaign(db: Any, engine: SegmentEngine, req: CampaignRequest, *, sandb
     if countries.get("US"):
         warnings.append(f"{countries['US']:,} US numbers: Meta does not deliver marketing templates to +1 numbers.")
     return CampaignPlan(funnel, pre, ok[held], send_ids, cost, plan, break_even(cost.total, aov, req.policy.margin_pct),
-                        start, spec.category, warnings, req.policy.timezone, keep)
+                        start, spec.category, warnings, req.policy.timezone, now, keep)
 
 
 def _preflight(session: Any, spec: Any, mapping: TemplateMapping, ids: list[int], now: datetime,
@@ -211,7 +214,7 @@ def freeze_campaign(db: Any, engine: SegmentEngine, req: CampaignRequest, *, san
     from wadesk.core.messaging.media import is_link
 
     clock = clock or SystemClock()
-    key = new_campaign_key()
+    key = req.campaign_key or new_campaign_key()
     plan = plan_campaign(db, engine, req, sandbox=sandbox, clock=clock, campaign_key=key, progress=progress,
                          cancelled=cancelled)
     if not plan.send_ids:
@@ -238,7 +241,7 @@ def freeze_campaign(db: Any, engine: SegmentEngine, req: CampaignRequest, *, san
             scheduled_at=utc_naive(plan.start), frozen_at=stamp, created_at=stamp, updated_at=stamp,
             estimated_cost=plan.cost.total,
             settings={"policy": req.policy.as_json(), "key": key, "endpoint": endpoint, "category": spec.category,
-                      "audience": req.audience.label, "funnel": plan.funnel, "plan": plan.plan.sentence(zone_name=req.policy.timezone),
+                      "audience": req.audience.label, "funnel": plan.funnel, "plan": plan.plan.sentence(now=plan.now, zone_name=req.policy.timezone),
                       "daily_limit": req.daily_limit,
                       "template": {"name": spec.name, "language": spec.language},
                       "preflight": plan.preflight.as_json()})

@@ -124,6 +124,23 @@ def resolve_unknown(session: Session, campaign_id: int, *, resend: bool, now: da
     return n
 
 
+def start_now(session: Session, campaign_id: int, now: datetime) -> int:
+    """Bring a scheduled campaign forward to now: every waiting row moves by the same amount, so a
+    plan spread over days keeps its spacing. Returns the rows moved."""
+    c = session.get(Campaign, campaign_id)
+    stamp = utc_naive(now)
+    if c is None or c.status != SCHEDULED or c.scheduled_at is None or c.scheduled_at <= stamp:
+        return 0
+    shift = c.scheduled_at - stamp
+    rows = session.execute(select(Message.id, Message.next_attempt_at).where(
+        *scope_filters(campaign_id), Message.status.in_(WAITING))).all()
+    for mid, at in rows:
+        session.execute(update(Message).where(Message.id == mid).values(
+            next_attempt_at=max(stamp, (at or stamp) - shift)))
+    c.scheduled_at, c.status, c.updated_at = stamp, READY, stamp
+    return len(rows)
+
+
 def active_campaigns(session: Session) -> list[Campaign]:
     """Campaigns that still have work: resumed at start-up or by `wadesk campaign send`."""
     return list(session.scalars(select(Campaign).where(Campaign.status.in_(ACTIVE_STATES)).order_by(Campaign.id)))

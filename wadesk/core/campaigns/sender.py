@@ -432,7 +432,9 @@ class LedgerSender:
             if values["status"] == L.FAILED:
                 self._reasons[values.get("error_title") or "Other"] += 1
         for keys, params in shapes.items():
-            conn.execute(update(Message).where(Message.id == bindparam("_id"))
+            # Guarded: a status webhook may already have settled the row through its callback data
+            # (it can arrive before this commit); never move such a row back to `accepted`.
+            conn.execute(update(Message).where(Message.id == bindparam("_id"), Message.status == L.SENDING)
                          .values({k: bindparam(k) for k in keys}), params)
         if opt_outs:
             self._record_opt_outs(conn, opt_outs, stamp)

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from wadesk.core.campaigns.holdout import new_campaign_key
 from wadesk.ui.campaigns import data
 from wadesk.ui.campaigns.campaign_view import SANDBOX_BADGE
 from wadesk.ui.campaigns.personalise import PersonaliseStep
@@ -44,6 +45,8 @@ class WizardState:
     include_gst: bool = True
     review: data.Review | None = None
     name: str = ""
+    # One holdout draw from the Review to the saved campaign (the same people are kept out).
+    campaign_key: str = dataclasses.field(default_factory=new_campaign_key)
 
     def ready_count(self) -> int:
         if self.preflight is None:
@@ -62,7 +65,8 @@ class WizardState:
         mapping = dataclasses.replace(self.mapping, utm_campaign=name) if self.mapping is not None else None
         return CampaignRequest(name=name, audience=self.audience, template=self.template, mapping=mapping,
                                policy=policy, at=self.at, exclude_ids=self.exclude_ids if exclude else frozenset(),
-                               daily_limit=self.daily_limit, marketing_endpoint=self.setup.marketing_endpoint)
+                               daily_limit=self.daily_limit, marketing_endpoint=self.setup.marketing_endpoint,
+                               campaign_key=self.campaign_key)
 
 
 class CampaignWizard(QWidget):
