@@ -76,12 +76,14 @@ def send_test(db: Any, client: CloudClient, template: Template, mapping: Templat
         except CloudApiError as exc:
             with db.session() as s:
                 m = s.get(Message, mid)
-                m.status = L.UNKNOWN if exc.kind == "unknown_outcome" else L.FAILED
-                m.error_code, m.error_title = exc.code, exc.plain
+                if m.status == L.SENDING:
+                    m.status = L.UNKNOWN if exc.kind == "unknown_outcome" else L.FAILED
+                    m.error_code, m.error_title = exc.code, exc.plain
             results.append(TestSendResult(num.e164, False, str(exc)))
             continue
         with db.session() as s:
             m = s.get(Message, mid)
-            m.status, m.wamid, m.sent_at = L.ACCEPTED, sent.wamid, utc_naive(clock.now())
+            if m.status == L.SENDING:  # a status webhook may have settled it already
+                m.status, m.wamid, m.sent_at = L.ACCEPTED, sent.wamid, utc_naive(clock.now())
         results.append(TestSendResult(num.e164, True, f"Sent — check WhatsApp on {num.e164}."))
     return results
