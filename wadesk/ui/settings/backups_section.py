@@ -15,8 +15,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QWidget)
 
+from wadesk.ui.settings.card import card_layout
 from wadesk.core.backup import (TEAM_DATABASE, BackupHealth, BackupInfo, BackupResult, RestoreResult, backup_health,
                                 create_backup, list_backups, load_backup_config, restore_backup)
 from wadesk.core.jobs import JobContext
@@ -64,12 +65,7 @@ class BackupsSection(QFrame):
 
     # -- layout ----------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        title = QLabel("Backups")
-        title.setStyleSheet("font-size: 16px; font-weight: bold;")
-        layout.addWidget(title)
+        layout = card_layout(self, "Backups")
         self.status = QLabel("Reading backups…", objectName="backupStatus")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.RichText)

@@ -16,8 +16,9 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QSpinBox, QWidget)
 
+from wadesk.ui.settings.card import card_layout
 from wadesk.ui import events
 from wadesk.ui.whatsapp_env import SandboxProvider, user_errors
 
@@ -56,12 +57,7 @@ class ReceiveSection(QFrame):
 
     # -- layout ----------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        title = QLabel("Receive statuses")
-        title.setStyleSheet("font-size: 16px; font-weight: bold;")
-        layout.addWidget(title)
+        layout = card_layout(self, "Receive statuses")
         intro = QLabel("WhatsApp tells WaDesk what happened to each message — delivered, read, failed — and "
                        "passes on replies and “Stop” requests by calling a web address. Run a tunnel "
                        "(cloudflared or ngrok) to the port below, then in Meta's App Dashboard → WhatsApp → "

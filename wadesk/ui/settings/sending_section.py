@@ -15,8 +15,9 @@ from typing import Any
 from PySide6.QtCore import Qt, QTime
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFrame, QGridLayout,
-                               QHBoxLayout, QLabel, QPushButton, QSpinBox, QTimeEdit, QVBoxLayout, QWidget)
+                               QHBoxLayout, QLabel, QPushButton, QSpinBox, QTimeEdit, QWidget)
 
+from wadesk.ui.settings.card import card_layout
 from wadesk.core.campaigns.policy import SendPolicy, parse_timezone, save_settings, validate_settings
 from wadesk.core.campaigns.schedule import in_quiet_hours, next_send_time, to_local
 from wadesk.core.settings import SettingError
@@ -56,12 +57,7 @@ class SendingSection(QFrame):
 
     # -- layout ----------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        title = QLabel("Sending")
-        title.setStyleSheet("font-size: 16px; font-weight: bold;")
-        layout.addWidget(title)
+        layout = card_layout(self, "Sending")
         layout.addWidget(_hint("How campaigns send. A campaign keeps the settings it was made with: changes "
                                "here apply to the next campaigns you make."))
         grid = QGridLayout()

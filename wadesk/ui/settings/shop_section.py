@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QPushButton, QWidget)
 
+from wadesk.ui.settings.card import card_layout
 from wadesk.core.settings import SettingError
 from wadesk.ui.widgets.country_combo import CountryCombo
 
@@ -14,12 +15,7 @@ class ShopSection(QFrame):
         super().__init__(parent)
         self.setObjectName("card")
         self.services = services
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        title = QLabel("Shop")
-        title.setStyleSheet("font-size: 16px; font-weight: bold;")
-        layout.addWidget(title)
+        layout = card_layout(self, "Shop")
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(14)

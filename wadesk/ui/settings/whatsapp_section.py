@@ -12,8 +12,9 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QToolButton, QVBoxLayout, QWidget)
+                               QPushButton, QToolButton, QWidget)
 
+from wadesk.ui.settings.card import card_layout
 from wadesk.core.messaging.account import (DEFAULT_API_VERSION, DEFAULT_BASE_URL, AccountConfig,
                                            connect, disconnect, load_account, resolve_mode, secret_store)
 from wadesk.core.messaging.secrets import keychain_status
@@ -57,12 +58,7 @@ class WhatsAppSection(QFrame):
 
     # -- layout ----------------------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(22, 18, 22, 18)
-        layout.setSpacing(10)
-        title = QLabel("WhatsApp account")
-        title.setStyleSheet("font-size: 16px; font-weight: bold;")
-        layout.addWidget(title)
+        layout = card_layout(self, "WhatsApp account")
         self.status = QLabel("Checking…", objectName="waAccountStatus")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.RichText)
