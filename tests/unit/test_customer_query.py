@@ -120,6 +120,8 @@ def test_edges(shop):
 
 def test_every_query_reads_through_an_index(shop):
     """EXPLAIN QUERY PLAN of each statement: customers is never scanned row by row."""
+    if shop.engine.dialect.name != "sqlite":
+        pytest.skip("reads SQLite's EXPLAIN QUERY PLAN; PostgreSQL's planner picks by table statistics")
     from sqlalchemy import event
 
     seen: list[tuple[str, tuple]] = []

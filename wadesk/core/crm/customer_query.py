@@ -161,6 +161,14 @@ def _matching_ids(terms: list[tuple[str, str, str]]):
     return selects[0] if len(selects) == 1 else union_all(*selects)
 
 
+def _sorted(stmt, col, rowid, desc: bool):
+    """ORDER BY col, id with NULLs first ascending (SQLite's natural order; PostgreSQL's default is
+    the opposite, so it is spelled out: both databases then page identically, SQLite's plan unchanged)."""
+    if desc:
+        return stmt.order_by(col.desc().nulls_last(), rowid.desc())
+    return stmt.order_by(col.asc().nulls_first(), rowid.asc())
+
+
 def _covered_matches(terms, sort_col, desc: bool, need: int, bound_all: bool):
     """Matches in sort order when one term is a range on the sort column itself (a name search
     sorted by name). Every term's rows come with their sort value from an index alone (the
@@ -169,7 +177,7 @@ def _covered_matches(terms, sort_col, desc: bool, need: int, bound_all: bool):
     after `need` rows of its index; near the ends (`bound_all`) the others keep a bounded
     top-`need` while scanning, deeper in they are cheaper collected whole."""
     def ordered(stmt, key, rowid):
-        return stmt.order_by(key.desc(), rowid.desc()) if desc else stmt.order_by(key.asc(), rowid.asc())
+        return _sorted(stmt, key, rowid, desc)
 
     arms = []
     for t in terms:
@@ -202,9 +210,7 @@ def _ordered(query: CustomerQuery, reverse: bool, where: ColumnElement[bool] | N
     stmt = select(Customer.id)
     if where is not None:
         stmt = stmt.where(where)
-    if desc:
-        return stmt.order_by(col.desc(), Customer.id.desc())
-    return stmt.order_by(col.asc(), Customer.id.asc())
+    return _sorted(stmt, col, Customer.id, desc)
 
 
 def page_ids(session: Session, query: CustomerQuery, offset: int, limit: int) -> list[int]:
