@@ -104,6 +104,18 @@ def cloud_client(fake_cloud_api):
     client.close()
 
 
+@pytest.fixture
+def send_client(fake_cloud_api):
+    """A client for the send engine's tests: no retries of its own (the engine decides) and a long
+    read timeout, so a busy test machine can't turn a slow answer into an 'unknown' outcome."""
+    from wadesk.core.messaging.cloud_client import CloudClient
+
+    with CloudClient(access_token=FAKE_TOKEN, phone_number_id=fake_cloud_api.phone_number_id,
+                     waba_id=fake_cloud_api.waba_id, base_url=fake_cloud_api.url, max_retries=0,
+                     timeout=(2.0, 10.0), sleep=lambda s: None) as client:
+        yield client
+
+
 @pytest.fixture(scope="session")
 def migrated_db_file(tmp_path_factory):
     """A database migrated once per test session, to copy (migrating costs ~0.3 s per test)."""

@@ -24,11 +24,8 @@ from wadesk.core.settings import set_setting
 
 
 @pytest.fixture
-def client(fake_cloud_api):
-    with CloudClient(access_token=FAKE_TOKEN, phone_number_id=fake_cloud_api.phone_number_id,
-                     waba_id=fake_cloud_api.waba_id, base_url=fake_cloud_api.url, max_retries=0,
-                     timeout=(2.0, 10.0)) as c:
-        yield c
+def client(send_client):
+    return send_client
 
 
 @pytest.fixture

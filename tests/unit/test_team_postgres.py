@@ -17,18 +17,14 @@ from wadesk.core.campaigns import ledger as L
 from wadesk.core.campaigns.lease import CampaignBusy, CampaignLease
 from wadesk.core.db import DatabaseError, open_database
 from wadesk.core.db.engine import head_revision
-from wadesk.core.messaging.cloud_client import CloudClient
 from wadesk.core.messaging.sandbox.faults import Fault
 
 DRIVER = Path(__file__).parents[1] / "e2e" / "_crash_sender.py"
 
 
 @pytest.fixture
-def client(fake_cloud_api):
-    with CloudClient(access_token=FAKE_TOKEN, phone_number_id=fake_cloud_api.phone_number_id,
-                     waba_id=fake_cloud_api.waba_id, base_url=fake_cloud_api.url, max_retries=0,
-                     timeout=(2.0, 10.0)) as c:
-        yield c
+def client(send_client):
+    return send_client
 
 
 def test_migrations_reach_head_and_a_newer_database_is_refused(pg_db):

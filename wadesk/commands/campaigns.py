@@ -149,29 +149,13 @@ def _create(args: argparse.Namespace, db: Database, data_dir: DataDir, write: bo
         if not write:
             plan = plan_campaign(db, engine, req, sandbox=mode.sandbox)
             return {**plan.as_json(), "sandbox": mode.sandbox}
-        upload = None
-        if isinstance(req.mapping.header_media, str):
-            upload = _uploader(db, server)
-        cid, plan = freeze_campaign(db, engine, req, sandbox=mode.sandbox, upload_media=upload)
+        from wadesk.core.messaging.connection import media_uploader
+
+        cid, plan = freeze_campaign(db, engine, req, sandbox=mode.sandbox, upload_media=media_uploader(db, server))
     state = _status(db, cid)["state"]
     return {"campaign_id": cid, "recipients": len(plan.send_ids), "holdout": int(len(plan.holdout_ids)),
             "estimated_cost": float(plan.cost.total), "state": state, "sandbox": mode.sandbox,
             **{k: v for k, v in plan.as_json().items() if k not in ("recipients", "holdout", "estimated_cost")}}
-
-
-def _uploader(db: Database, server: Any) -> Any:
-    """Uploads a local header file once, at freeze: the ledger then holds its media id."""
-    import mimetypes
-    from pathlib import Path
-
-    from wadesk.core.messaging.connection import open_client
-
-    def upload(path: str) -> dict[str, str]:
-        data = Path(path).expanduser().read_bytes()
-        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        with open_client(db, sandbox=server) as (client, _mode):
-            return {"id": client.upload_media(data, mime, Path(path).name)}
-    return upload
 
 
 def _status(db: Database, cid: int) -> dict[str, Any]:

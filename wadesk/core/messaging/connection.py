@@ -10,7 +10,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from wadesk.core.messaging.account import Mode, resolve_mode
 from wadesk.core.messaging.cloud_client import CloudClient, PhoneNumberInfo
@@ -65,6 +65,19 @@ def open_client(db: Any, *, sandbox: SandboxServer | None = None, **client_kw: A
         yield client, mode
     finally:
         client.close()
+
+
+def media_uploader(db: Any, sandbox: SandboxServer | None = None) -> Callable[[str], dict[str, str]]:
+    """An `upload_media` for freezing a campaign: uploads a local header file once (the ledger then
+    holds its media id for every recipient)."""
+    import mimetypes
+
+    def upload(path: str) -> dict[str, str]:
+        data = Path(path).expanduser().read_bytes()
+        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        with open_client(db, sandbox=sandbox) as (client, _mode):
+            return {"id": client.upload_media(data, mime, Path(path).name)}
+    return upload
 
 
 @dataclass(frozen=True)

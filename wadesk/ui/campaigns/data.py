@@ -211,17 +211,9 @@ def plan_review(db: Any, engine: Any, req: Any, sandbox: bool, clock: Any, ctx: 
 
 def uploader(db: Any, server: Any) -> Callable[[str], dict[str, str]]:
     """Uploads a local header file once, at freeze (like `wadesk campaign create`)."""
-    import mimetypes
-    from pathlib import Path
+    from wadesk.core.messaging.connection import media_uploader
 
-    from wadesk.core.messaging.connection import open_client
-
-    def upload(path: str) -> dict[str, str]:
-        data = Path(path).expanduser().read_bytes()
-        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        with open_client(db, sandbox=server) as (client, _mode):
-            return {"id": client.upload_media(data, mime, Path(path).name)}
-    return upload
+    return media_uploader(db, server)
 
 
 def send_tests(db: Any, sandbox: Callable[[], Any], template: Any, mapping: Any, phones: list[str], *,
