@@ -138,3 +138,17 @@ def test_what_a_patch_cannot_see_rebuilds(shop, clock):
         s.commit()
     assert engine.refresh_changed() == "rebuilt" and engine.builds == 3
     assert engine.snapshot().n == 399
+
+
+def test_an_edit_without_new_events_keeps_the_event_frame(shop, clock):
+    db = shop
+    engine = SegmentEngine(db, clock)
+    before = engine.snapshot()
+    cid = int(before.events.pos[0]) + 1  # a customer with events (row positions follow ids 1..n)
+    with db.session() as s:
+        tags.add_tag(s, [cid], "patched-tag", now=NOW + timedelta(minutes=5))
+        s.commit()
+    refresh_profiles(db, [cid], clock=clock)
+    assert engine.refresh_changed() == "patched"
+    assert engine.snapshot().events is before.events  # 10M rows not copied for a tag
+    assert_same_copy(engine.snapshot(), SegmentEngine(db, clock).snapshot())
