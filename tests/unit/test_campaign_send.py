@@ -341,3 +341,17 @@ def test_one_sender_per_campaign(shop, clock, client):
     t.start()
     t.join(30)
     assert done == [L.DONE]
+
+
+def test_review_and_freeze_hold_out_the_same_customers(shop, clock):
+    import dataclasses
+
+    from wadesk.core.campaigns.freeze import plan_campaign
+
+    req = dataclasses.replace(request(shop, holdout_pct=40), campaign_key="wizard-key-1")
+    engine = SegmentEngine(shop, clock)
+    review = plan_campaign(shop, engine, req, sandbox=False, clock=clock)
+    cid, plan = freeze_campaign(shop, engine, req, sandbox=False, clock=clock)
+    assert sorted(review.holdout_ids.tolist()) == sorted(plan.holdout_ids.tolist())
+    held = {c for c, m in rows(shop, cid).items() if m.status == L.HOLDOUT}
+    assert held == set(review.holdout_ids.tolist()) and 0 < len(held) < 20

@@ -138,10 +138,11 @@ class ReviewStep(Step):
         funnel = dict(plan.funnel)
         self.funnel.show_counts(funnel)
         held = len(plan.holdout_ids)
-        # The holdout is drawn again with the campaign's own key when it is created: about the same.
-        self.status.setText(f"<b>{'About ' if held else ''}{n(len(plan.send_ids))}</b> customers get the message"
-                            + (f"; about {n(held)} are kept out as the holdout (the exact draw is made when the "
-                               "campaign is created)." if held else "."))
+        # The Review and the freeze share the wizard's holdout key: these are the people kept out
+        # (unless the data changes before pressing the button).
+        self.status.setText(f"<b>{n(len(plan.send_ids))}</b> customers get the message"
+                            + (f"; {n(held)} are kept out as the holdout, to measure what the campaign "
+                               "really changed." if held else "."))
         self.cost, self.break_even = plan.cost, plan.break_even
         self._show_cost()
         limit = self.state.daily_limit
