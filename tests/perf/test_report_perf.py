@@ -176,7 +176,7 @@ def measure(runs: int = 5) -> dict:
 def test_report_opens_within_a_second():
     out = measure()
     print(json.dumps(out))
-    assert out["conversions"] > 0 and out["clicked"] == 1000
+    assert out["conversions"] > 0 and 950 < out["clicked"] <= 1000  # taps on failed sends do not count
     # CPU time is the machine-independent budget (the shared test machine runs at load 7+ on 2
     # cores, which multiplies wall time); wall time is printed and recorded in docs/PERFORMANCE.md.
     assert out["report_cpu_s"] <= 1.0

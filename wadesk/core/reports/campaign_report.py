@@ -32,6 +32,7 @@ from wadesk.core.campaigns.pricing import CATEGORIES, RateCard
 from wadesk.core.crm.bookkeeping import chunks
 from wadesk.core.db.models import Campaign, Message
 from wadesk.core.messaging.errors import classify
+from wadesk.core.messaging.template_spec import STOP_PAYLOAD, is_stop_button
 from wadesk.core.reports.attribution import (
     AttributedOrder, attributed_orders, window_days,
 )
@@ -185,18 +186,31 @@ def _failures(session: Session, cid: int) -> list[FailureReason]:
     return [FailureReason(code, title or classify(code).plain, int(count)) for code, title, count in rows]
 
 
-def _replied_ids(session: Session, cid: int) -> set[int]:
-    last = session.scalar(select(func.max(Message.sent_at)).where(
-        Message.campaign_id == cid, Message.purpose == "campaign", Message.status.in_(L.TAKEN)))
-    if last is None:
-        return set()
+TAP_TYPES = ("button", "interactive")  # as the segment engine's "clicked" (segments/frames.py)
+
+
+def _answers(session: Session, cid: int) -> tuple[set[int], set[int]]:
+    """(replied, tapped): customers who wrote back within 3 days of the campaign's message, and those
+    who tapped one of its quick-reply buttons (an inbound button / interactive message whose
+    `context.id` is our wamid; "Stop promotions" is an opt-out, not a tap). One pass over the
+    recipients' inbound messages since their send, by the (customer_id, created_at) index."""
     reply = Message.__table__.alias("reply")
+    p = reply.c.payload
     rows = session.execute(
-        select(Message.customer_id, Message.sent_at, reply.c.created_at)
+        select(Message.customer_id, Message.sent_at, Message.wamid, reply.c.created_at, p["type"].as_string(),
+               p[("context", "id")].as_string(), p[("button", "payload")].as_string(),
+               p[("button", "text")].as_string(), p[("interactive", "button_reply", "title")].as_string())
         .join(reply, and_(reply.c.customer_id == Message.customer_id, reply.c.direction == "in",
-                          reply.c.created_at >= Message.sent_at, reply.c.created_at <= last + REPLY_WINDOW))
+                          reply.c.created_at >= Message.sent_at))
         .where(Message.campaign_id == cid, Message.purpose == "campaign", Message.status.in_(L.TAKEN))).all()
-    return {c for c, sent, at in rows if at - sent <= REPLY_WINDOW}
+    replied, tapped = set(), set()
+    for customer, sent, wamid, at, kind, context, payload, text, title in rows:
+        if at - sent <= REPLY_WINDOW:
+            replied.add(customer)
+        if (kind in TAP_TYPES and wamid and context == wamid and payload != STOP_PAYLOAD
+                and not is_stop_button(text) and not is_stop_button(title)):
+            tapped.add(customer)
+    return replied, tapped
 
 
 def _read_among(session: Session, cid: int, customers: set[int]) -> int:
@@ -204,16 +218,6 @@ def _read_among(session: Session, cid: int, customers: set[int]) -> int:
     return sum(session.scalar(select(func.count()).where(
         Message.campaign_id == cid, Message.purpose == "campaign", Message.status == L.READ,
         Message.customer_id.in_(part))) or 0 for part in chunks(customers))
-
-
-def _clicked_ids(session: Session, cid: int) -> set[int]:
-    from wadesk.core.segments.frames import tapped_message_ids  # pandas: only when a report is built
-
-    tapped = [int(x) for x in tapped_message_ids(session.connection())]
-    if not tapped:
-        return set()
-    return set(session.scalars(select(Message.customer_id).where(
-        Message.campaign_id == cid, Message.purpose == "campaign", Message.id.in_(tapped))))
 
 
 def _country_of_prefix(prefix: str, cache: dict[str, str]) -> str:
@@ -291,7 +295,8 @@ def build_report(session: Session, campaign_id: int, *, window: int | None = Non
     held_orders = [o for o in orders if o.holdout]
     converted = {o.customer_id for o in messaged_orders}
     held_converted = {o.customer_id for o in held_orders}
-    funnel.update(replied=len(_replied_ids(session, cid)), clicked=len(_clicked_ids(session, cid)),
+    replied, tapped = _answers(session, cid)
+    funnel.update(replied=len(replied), clicked=len(tapped),
                   converted=len(converted), holdout_converted=len(held_converted),
                   read_not_converted=funnel["read"] - _read_among(session, cid, converted))
     revenue = sum((o.total for o in messaged_orders), Decimal(0))
@@ -349,10 +354,8 @@ def stage_customers(session: Session, campaign_id: int, stage: str, *, window: i
               "read": (Message.status == L.READ,), "failed": (Message.status == L.FAILED,)}
     if stage in simple:
         return sorted(ids(*simple[stage]))
-    if stage == "replied":
-        return sorted(_replied_ids(session, cid))
-    if stage == "clicked":
-        return sorted(_clicked_ids(session, cid))
+    if stage in ("replied", "clicked"):
+        return sorted(_answers(session, cid)[0 if stage == "replied" else 1])
     if stage == "delivered_not_read":
         return sorted(ids(Message.status == L.DELIVERED))
     if stage not in STAGES:
