@@ -160,7 +160,11 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
         if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu":
             cols.append(s.tolist())
         else:
-            cols.append(s.to_numpy(dtype=object, na_value=None).tolist())
+            # isna, not na_value: NaT (a missing time on PostgreSQL, where times arrive as
+            # datetimes) survives na_value=None and would reach the driver as a garbage time.
+            values = s.to_numpy(dtype=object, copy=True)
+            values[s.isna().to_numpy()] = None
+            cols.append(values.tolist())
     return list(zip(*cols))
 
 
