@@ -170,3 +170,24 @@ def test_report_cli_pdf_in_a_fresh_process(sent, data_dir, tmp_path):
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["out"] == str(out)
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 10_000
+
+
+def test_a_campaign_not_sent_yet(fresh_db, clock, client, tmp_path):
+    from openpyxl import load_workbook
+
+    from tests.unit._campaign_shop import build_shop, freeze
+    from wadesk.core.reports.export_xlsx import write_xlsx
+
+    build_shop(fresh_db, 40, clock=clock, client=client)
+    cid = freeze(fresh_db, clock, holdout_pct=20)
+    with fresh_db.session() as s:
+        r = build_report(s, cid)
+        j = r.as_json()
+        assert j["sent"] == j["accepted"] == j["conversions"] == 0 and j["audience"] == 40
+        assert j["cost_basis"] == "estimated" and j["cost"] == j["estimated_cost"] != "0"
+        assert j["uplift_abs"] is None and j["uplift_ci"] is None and j["verdict"] == "not_enough_data"
+        assert j["roi"] is None and j["revenue_per_message"] is None  # nothing went out: no return yet
+        assert stage_customers(s, cid, "not_converted") == [] and stage_customers(s, cid, "delivered_not_read") == []
+        write_xlsx(s, r, tmp_path / "unsent.xlsx")
+    rows = list(load_workbook(tmp_path / "unsent.xlsx")["Recipients"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 40 and {row[3] for row in rows} == {"waiting to send", "held out"}

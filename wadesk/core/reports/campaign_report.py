@@ -82,7 +82,9 @@ class CampaignReport:
     @property
     def roi(self) -> float | None:
         """(revenue − cost) / cost: 3.0 means every ₹1 spent came back as ₹4 of sales."""
-        return float((self.revenue - self.cost) / self.cost) if self.cost > 0 else None
+        if self.cost <= 0 or not self.funnel["accepted"]:  # nothing spent yet: no return to speak of
+            return None
+        return float((self.revenue - self.cost) / self.cost)
 
     @property
     def revenue_per_message(self) -> Decimal | None:
