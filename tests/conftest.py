@@ -31,6 +31,16 @@ def _backend_db(data_dir, request):
     return None
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): checks something only SQLite has (the file, PRAGMAs)")
+
+
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker("sqlite_only")
+    if marker and os.environ.get("WADESK_TEST_DB") == "postgresql":
+        pytest.skip(f"SQLite only: {marker.args[0] if marker.args else 'checks the SQLite file'}")
+
+
 @pytest.fixture
 def db(data_dir, request):
     database = _backend_db(data_dir, request) or open_database(data_dir)

@@ -3,6 +3,7 @@ import sqlite3
 from datetime import datetime
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import event, select
 
 from wadesk.core.crm import consent, customers, erase, notes, tags
@@ -57,6 +58,7 @@ def _all_text(db_path) -> str:
     return "\n".join(out)
 
 
+@pytest.mark.sqlite_only("reads the erased bytes back out of the SQLite file and its WAL")
 def test_erase_removes_the_person_everywhere(db, data_dir, clock):
     # Many SQLite builds (Windows, macOS) leave deleted bytes in free pages; behave like them.
     db.engine.dispose()

@@ -7,6 +7,7 @@ from wadesk.core.db import DatabaseError, open_database
 from wadesk.core.db.engine import current_revision, head_revision
 
 
+@pytest.mark.sqlite_only("WAL mode")
 def test_new_database_is_migrated_to_head_in_wal_mode(db):
     assert current_revision(db.engine) == head_revision()
     tables = set(inspect(db.engine).get_table_names())

@@ -315,6 +315,7 @@ def test_personas_exact_and_all_present():
     assert len(assign_personas(random.Random(1), 5)) == 5
 
 
+@pytest.mark.sqlite_only("PRAGMA cache_size")
 def test_page_cache_is_put_back_after_the_build(db, clock):
     with db.engine.connect() as conn:
         before = conn.exec_driver_sql("PRAGMA cache_size").scalar()

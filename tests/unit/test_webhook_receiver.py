@@ -106,6 +106,7 @@ def test_too_large_and_not_json(fresh_db, tmp_path):
         assert (r.stats.too_large, r.stats.not_json) == (1, 1) and not r.inbox.pending()
 
 
+@pytest.mark.sqlite_only("holds SQLite's file write lock")
 def test_fast_answer_while_the_database_is_busy(fresh_db, tmp_path, row):
     """Another program holds the write lock: Meta still gets its 200 at once; the statuses go in
     when the lock is released."""
