@@ -182,7 +182,8 @@ class LedgerSender:
 
     def _setup_pacing(self) -> None:
         rate = self._rate_override or self.policy.rate_per_second
-        self.pacer = Pacer(rate)
+        # With an injected sleep (tests, a moved clock) the pacer's waits move that clock too.
+        self.pacer = Pacer(rate, monotonic=(lambda: self.clock.now().timestamp()) if self._sleep else time.monotonic)
         self.n_workers = self._workers or int(max(4, min(64, rate // 8)))
 
     def _endpoint(self, category: str | None) -> str:
@@ -396,7 +397,7 @@ class LedgerSender:
             if gap > 0 and self._stop.wait(gap):
                 self._results.put((job, _NOT_ATTEMPTED))
                 return
-            if not self.pacer.acquire(self._stop):
+            if not self.pacer.acquire(self._stop, sleep=self._sleep):
                 self._results.put((job, _NOT_ATTEMPTED))
                 return
             payload = dict(job.payload, biz_opaque_callback_data=L.callback_data(job.id))
