@@ -47,6 +47,7 @@ def test_create_send_status(capsys, shop):
     code, plan, _ = _run(capsys, data_dir, "campaign", "preflight", "--segment", "Everyone",
                          "--template", "cart_reminder", "--mapping", str(mapping))
     assert code == 0 and plan["funnel"]["matched"] == 30 and plan["sandbox"] is True
+    assert (plan["recipients"], plan["ok"], plan["problems"]) == (30, 30, {})
     code, out, _ = _run(capsys, data_dir, "campaign", "create", "--name", "Cart nudge", "--segment", "Everyone",
                         "--template", "cart_reminder", "--mapping", str(mapping), "--holdout", "20")
     assert code == 0, out

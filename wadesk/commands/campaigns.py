@@ -3,7 +3,8 @@
 JSON (a contract; tests and shop scripts rely on it):
   campaign create --json    -> {"campaign_id", "recipients", "holdout", "estimated_cost", "state", "funnel",
                                 "plan", "break_even", "warnings", ...}
-  campaign preflight --json -> the same numbers without creating anything
+  campaign preflight --json -> {"recipients": N checked, "ok": N, "problems": {"reason": N}, "to_send", "funnel", ...}
+                               (the create numbers, without creating anything)
   campaign send ID --json   -> {"state": done|paused|stopped|waiting|cancelled, "accepted", "failed", ...}
   campaign status ID --json -> {"state", "queued", "sending", "accepted", "failed", "deferred", "unknown",
                                 "cancelled", "holdout", "failures": {"131026": N}, ...}
@@ -148,7 +149,9 @@ def _create(args: argparse.Namespace, db: Database, data_dir: DataDir, write: bo
         engine = SegmentEngine(db)
         if not write:
             plan = plan_campaign(db, engine, req, sandbox=mode.sandbox)
-            return {**plan.as_json(), "sandbox": mode.sandbox}
+            pre = plan.preflight  # the issue-5 contract at the top level; the whole plan beside it
+            return {**plan.as_json(), "recipients": pre.recipients, "ok": pre.ok, "problems": dict(pre.problems),
+                    "to_send": len(plan.send_ids), "sandbox": mode.sandbox}
         from wadesk.core.messaging.connection import media_uploader
 
         cid, plan = freeze_campaign(db, engine, req, sandbox=mode.sandbox, upload_media=media_uploader(db, server))
