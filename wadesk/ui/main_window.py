@@ -6,7 +6,7 @@ are shown, so start-up stays fast. Size, position and the last page are remember
 from __future__ import annotations
 
 import logging
-from typing import Mapping
+from typing import Any, Mapping
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -143,8 +143,14 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(f"Database: {self.services.db.display_name}", objectName="dbLabel")
         self.db_label.setToolTip(f"This shop's data folder: {self.services.data_dir.root}")
         self.sample_badge = QLabel("Sample shop", objectName="sampleBadge")
+        # Sandbox mode is visible everywhere, not only on the WhatsApp pages (issue 5).
+        self.sandbox_badge = QLabel("SANDBOX", objectName="sandboxBadge")
+        self.sandbox_badge.setToolTip("WhatsApp is in sandbox mode: messages go to the built-in simulator and no "
+                                      "real customer gets anything. Settings → WhatsApp to connect your account.")
+        self.sandbox_badge.hide()
         self.count_label = QLabel("Counting customers…", objectName="countLabel")
         bar.addWidget(self.db_label, 1)
+        bar.addPermanentWidget(self.sandbox_badge)
         bar.addPermanentWidget(self.sample_badge)
         bar.addPermanentWidget(self.count_label)
 
@@ -175,6 +181,18 @@ class MainWindow(QMainWindow):
         settings = self.services.settings
         self.setWindowTitle(window_title(settings.shop_name, settings.is_sample))
         self.sample_badge.setVisible(settings.is_sample)
+        self._check_sandbox()
+
+    def _check_sandbox(self) -> None:
+        """Sandbox or real account: settings + keychain, read off the UI thread."""
+        def mode(ctx: Any) -> bool:
+            from wadesk.core.messaging.account import resolve_mode
+
+            with ctx.db.session() as s:
+                return resolve_mode(s).sandbox
+
+        self.services.jobs.run(mode, title="Checking the WhatsApp mode", parent=self, progress_dialog=False,
+                               on_result=self.sandbox_badge.setVisible, show_errors=False)
 
     # -- remembered state ----------------------------------------------------------------------
     def _restore(self) -> None:
