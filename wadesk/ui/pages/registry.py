@@ -37,6 +37,11 @@ PAGES: tuple[PageInfo, ...] = (
         "Open a customer to see their orders, tags, notes, consent and messages on one timeline.",
         "Add, edit and tag customers; erase a customer's personal data on request.",
     )),
+    PageInfo("pipeline", "Pipeline", "Leads and deals, stage by stage.", (
+        "A board per pipeline: drag a customer's card from New lead to Quote sent to Won.",
+        "Days in stage, deal value and the last WhatsApp message on every card.",
+        "Conversion, time in stage and won revenue by channel; export to Excel.",
+    )),
     PageInfo("import", "Import", "Bring in customers and orders from Excel, CSV or your store.", (
         "Shopify, WooCommerce, Razorpay, Shiprocket, Meta lead forms and Google Contacts "
         "exports are recognised automatically.",
@@ -105,6 +110,12 @@ def _customers(services: AppServices) -> QWidget:
     return CustomersPage(services)
 
 
+def _pipeline(services: AppServices) -> QWidget:
+    from wadesk.ui.pipeline.page import PipelinePage
+
+    return PipelinePage(services)
+
+
 def _settings(services: AppServices) -> QWidget:
     from wadesk.ui.settings.page import SettingsPage
 
@@ -160,6 +171,7 @@ def default_factories() -> dict[str, PageFactory]:
     factories = {key: _placeholder(key) for key in PAGE_KEYS}
     factories["home"] = _home
     factories["customers"] = _customers
+    factories["pipeline"] = _pipeline
     factories["settings"] = _settings
     factories["templates"] = _templates
     factories["segments"] = _segments
