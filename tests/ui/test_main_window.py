@@ -158,9 +158,3 @@ def test_sandbox_mode_shows_a_badge_on_every_page(qtbot, window):
     # No account in the keychain here: WaDesk runs against the built-in simulator.
     qtbot.waitUntil(lambda: not window.sandbox_badge.isHidden(), timeout=5000)
     assert window.sandbox_badge.text() == "SANDBOX" and "simulator" in window.sandbox_badge.toolTip()
-
-
-def test_sandbox_mode_shows_a_badge_on_every_page(qtbot, window):
-    # No account in the keychain here: WaDesk runs against the built-in simulator.
-    qtbot.waitUntil(lambda: not window.sandbox_badge.isHidden(), timeout=5000)
-    assert window.sandbox_badge.text() == "SANDBOX" and "simulator" in window.sandbox_badge.toolTip()
