@@ -195,3 +195,24 @@ def test_owner_and_lead_status_are_checked(shop):
     with pytest.raises(P.PipelineError, match="not an amount"):
         P.create_deal(s, 1, pid, NOW, value="lots")
     assert s.scalar(select(func.count(Deal.id))) == 0
+
+
+def test_stage_changes_are_on_the_customer_timeline_and_page(shop):
+    from wadesk.core.crm.timeline import timeline
+
+    s, pid = shop
+    deal = walk(s, pid, 1, ["New lead", "Contacted", "Quote sent"], start_days_ago=3, step_days=1)
+    Shop(s).order(1, days_ago=1.5)
+    s.flush()
+    got = timeline(s, 1, limit=10)
+    stage = [e for e in got if e.kind == "stage"]
+    assert [e.title for e in stage] == ["Moved to Quote sent (from Contacted) in Sales",
+                                        "Moved to Contacted (from New lead) in Sales",
+                                        "Added to the pipeline at New lead in Sales"]
+    assert stage[0].details == ("By Asha",) and stage[0].data == {"deal_id": deal.id}
+    assert [e.kind for e in got] == ["stage", "order", "stage", "stage"]  # newest first, merged
+    # Paging by cursor keeps working across kinds.
+    first = timeline(s, 1, limit=2)
+    rest = timeline(s, 1, limit=10, cursor=first[-1].cursor)
+    assert first + rest == got
+    assert timeline(s, 1, kinds={"order"})[0].kind == "order"

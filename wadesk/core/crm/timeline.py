@@ -16,16 +16,17 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from wadesk.core.db.models import ConsentEvent, CustomerNote, Event, Message, Order, OrderItem
+from wadesk.core.db.pipeline_models import DealStageChange, Pipeline, PipelineStage
 
 # Within the same second: orders before messages before events ... (just a stable tie-break).
-KIND_RANK = {"order": 5, "message": 4, "event": 3, "consent": 2, "note": 1}
+KIND_RANK = {"order": 5, "message": 4, "event": 3, "consent": 2, "note": 1, "stage": 0}
 Cursor = tuple[datetime, int, int]  # (time, kind rank, row id)
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    kind: str  # order | event | message | note | consent
+    kind: str  # order | event | message | note | consent | stage
     title: str
     details: tuple[str, ...] = ()
     ref_id: int = 0  # id of the row in its own table
@@ -121,6 +122,22 @@ def _consent_entry(c: ConsentEvent) -> TimelineEntry:
     return TimelineEntry(c.occurred_at, "consent", title, (c.note,) if c.note else (), c.id)
 
 
+def _stage_entries(session: Session, rows: list[DealStageChange]) -> list[TimelineEntry]:
+    """Pipeline moves (issue 9): "Moved to Quote sent (from Contacted) in Sales", by whom."""
+    ids = {i for r in rows for i in (r.from_stage_id, r.to_stage_id) if i}
+    names = {sid: (name, pipe) for sid, name, pipe in session.execute(
+        select(PipelineStage.id, PipelineStage.name, Pipeline.name).join(Pipeline)
+        .where(PipelineStage.id.in_(ids)))} if ids else {}
+    out = []
+    for r in rows:
+        to, pipe = names.get(r.to_stage_id, ("a removed stage", ""))
+        title = (f"Moved to {to} (from {names[r.from_stage_id][0]})" if r.from_stage_id in names
+                 else f"Added to the pipeline at {to}") + (f" in {pipe}" if pipe else "")
+        out.append(TimelineEntry(r.changed_at, "stage", title, (f"By {r.actor}",) if r.actor else (), r.id,
+                                 {"deal_id": r.deal_id}))
+    return out
+
+
 def timeline(
     session: Session,
     customer_id: int,
@@ -131,7 +148,7 @@ def timeline(
     kinds: set[str] | None = None,
 ) -> list[TimelineEntry]:
     """Entries newest first: `limit` of them after skipping `offset`, or strictly older than
-    `cursor` (an entry's `.cursor`). `kinds` narrows to some of order/event/message/note/consent."""
+    `cursor` (an entry's `.cursor`). `kinds` narrows to some of order/event/message/note/consent/stage."""
     need = offset + limit
     sources = [
         ("order", Order, Order.placed_at),
@@ -139,6 +156,7 @@ def timeline(
         ("message", Message, Message.created_at),
         ("note", CustomerNote, CustomerNote.created_at),
         ("consent", ConsentEvent, ConsentEvent.occurred_at),
+        ("stage", DealStageChange, DealStageChange.changed_at),  # ix_deal_stage_changes_customer_time
     ]
     entries: list[TimelineEntry] = []
     for kind, model, when in sources:
@@ -161,6 +179,8 @@ def timeline(
                                           .order_by(OrderItem.id)):
                     items[it.order_id].append(it)
             entries += [_order_entry(r, items[r.id]) for r in rows]
+        elif kind == "stage":
+            entries += _stage_entries(session, rows)
         else:
             make = {"event": _event_entry, "message": _message_entry, "note": _note_entry,
                     "consent": _consent_entry}[kind]

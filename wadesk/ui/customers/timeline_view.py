@@ -17,6 +17,7 @@ KIND_STYLE = {  # kind -> (label, colour)
     "message": ("WhatsApp", "#1e7d32"),
     "note": ("Note", "#a07900"),
     "consent": ("Consent", "#b3261e"),
+    "stage": ("Pipeline", "#0f7a4a"),
 }
 
 
