@@ -25,9 +25,15 @@ def _backend_db(data_dir, request):
     """With WADESK_TEST_DB=postgresql every database test runs on a fresh PostgreSQL database
     (team mode) instead of the SQLite file; CI runs the suite both ways when PostgreSQL is there."""
     if os.environ.get("WADESK_TEST_DB") == "postgresql":
-        from tests.pg_server import new_database
+        from sqlalchemy.engine import make_url
 
-        return open_database(url=new_database(request.getfixturevalue("pg_admin_url")))
+        from tests.pg_server import new_database
+        from wadesk.core.db.team import TeamDatabase, save_config
+
+        url = make_url(new_database(request.getfixturevalue("pg_admin_url")))
+        # The data folder points at it too, so the command line (--data-dir) opens the same database.
+        save_config(data_dir, TeamDatabase(url.host, url.database, url.username, url.port, "disable"))
+        return open_database(url=url.render_as_string(hide_password=False))
     return None
 
 

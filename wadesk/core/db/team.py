@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 
 from wadesk.core.db.engine import Database, DatabaseError, open_database
+from wadesk.core.db.sequences import move_sequences_past_ids
 from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 from wadesk.core.logging_setup import register_secret
 from wadesk.core.paths import DataDir
@@ -184,13 +185,7 @@ def copy_database(src: Database, dst: Database, *, progress: ProgressFn = no_pro
                     total += len(rows)
                     progress(total, grand, f"Copying {t.name}")
                 counts[t.name] = n
-            if d_conn.dialect.name == "postgresql":  # ids were copied: move each sequence past them
-                for t in tables:
-                    pk = list(t.primary_key.columns)
-                    if len(pk) == 1 and pk[0].autoincrement is not False and str(pk[0].type) == "INTEGER":
-                        d_conn.execute(text(
-                            f"SELECT setval(pg_get_serial_sequence('{t.name}', '{pk[0].name}'), "
-                            f"COALESCE((SELECT MAX({pk[0].name}) FROM {t.name}), 0) + 1, false)"))
+            move_sequences_past_ids(d_conn, tables)  # ids were copied
             for t in tables:
                 got = d_conn.execute(select(func.count()).select_from(t)).scalar() or 0
                 if got != sizes[t.name]:

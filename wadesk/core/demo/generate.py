@@ -24,6 +24,7 @@ from wadesk.core.db import Database
 from wadesk.core.db.models import (
     ConsentEvent, Customer, CustomerNote, CustomerTag, Event, Message, Order, OrderItem, Tag,
 )
+from wadesk.core.db.sequences import move_sequences_past_ids
 from wadesk.core.demo.bulk import TableWriter, roomy_cache
 from wadesk.core.demo.catalog import CATEGORIES, CATEGORY_WEIGHTS
 from wadesk.core.demo.customers import TAGS, add_consent, add_profile_attributes, add_tags, identity
@@ -190,6 +191,7 @@ def build_sample_shop(
         set_setting(session, "sample_shop", True)
         set_setting(session, "first_run_done", True)
         set_setting(session, "shop_name", SAMPLE_SHOP_NAME)
+        move_sequences_past_ids(conn)  # the rows were written with their ids
     # Scores and funnel stages, so segments and the customer page have them from the first look.
     from wadesk.core.profile import refresh_profiles
 
