@@ -140,6 +140,13 @@ def test_preflight_problems_must_be_fixed_or_left_out(qtbot, page, shop):
     step.check_button.click()
     qtbot.waitUntil(lambda: wz.state.preflight is not None, timeout=5000)
     assert "11" in step.result.text() and "would fail" in step.result.text()
+    # "who?" after a reason lists the customers behind it.
+    assert "href='reason:missing_value'" in step.result.text()
+    step.result.linkActivated.emit("reason:missing_value")
+    qtbot.waitUntil(lambda: step.failing_dialog.list.count() == 1
+                    and step.failing_dialog.list.item(0).text() != "Loading…", timeout=5000)
+    assert step.failing_dialog.list.item(0).text().startswith("No name — +91")
+    step.failing_dialog.reject()
     assert not wz.next_button.isEnabled() and "Leave them out" in wz.problem.text()
     step.exclude_button.click()
     assert wz.state.exclude_ids == frozenset({3}) and wz.next_button.isEnabled()

@@ -51,6 +51,8 @@ class PersonaliseStep(Step):
         self.result = QLabel(objectName="preflightResult")
         self.result.setWordWrap(True)
         self.result.setTextFormat(Qt.TextFormat.RichText)
+        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.result.linkActivated.connect(self.show_customers)  # "who?" after each reason
         cb.addWidget(self.result)
         row = QHBoxLayout()
         self.exclude_button = QPushButton("Leave them out", objectName="excludeProblems")
@@ -189,8 +191,8 @@ class PersonaliseStep(Step):
                                 "every customer and see any that would fail.</span>" % MUTED)
             return
         pre = review.plan.preflight
-        lines = [f"<li><b>{n(k)}</b> — {html.escape(REASONS.get(code, code))}</li>"
-                 for code, k in pre.problems.most_common()]
+        lines = [f"<li><b>{n(k)}</b> — {html.escape(REASONS.get(code, code))} "
+                 f"(<a href='reason:{html.escape(code)}'>who?</a>)</li>" for code, k in pre.problems.most_common()]
         lines += [f"<li>{html.escape(p.message)}</li>" for p in pre.template_problems]
         if not lines:
             self.result.setText(f"<span style='color:#1e8e3e'>✓ All {n(pre.ok)} messages are ready.</span>")
@@ -204,6 +206,19 @@ class PersonaliseStep(Step):
                             f"customers' messages would fail:<ul style='margin-top:2px'>{''.join(lines)}</ul>"
                             "Fix the blanks above (a fallback often helps), or leave these customers out.")
         self.exclude_button.setVisible(failing > 0)
+
+    def show_customers(self, link: str) -> None:
+        """The customers behind one reason of the pre-flight."""
+        from wadesk.core.messaging.preflight import REASONS
+        from wadesk.ui.campaigns.failing_customers import FailingCustomersDialog
+
+        review = self.state.preflight
+        code = link.partition(":")[2]
+        if review is None or code not in review.plan.preflight.customers:
+            return
+        self.failing_dialog = FailingCustomersDialog(self.services, REASONS.get(code, code),
+                                                     list(review.plan.preflight.customers[code]), self)
+        self.failing_dialog.open()
 
     def mapping_problem(self) -> str | None:
         if self.state.spec is None or self.state.mapping is None:
