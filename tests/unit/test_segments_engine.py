@@ -18,7 +18,7 @@ from wadesk.core.segments import (
 
 def test_catalogue_is_complete_for_the_builder():
     cat = catalogue()
-    assert {f["category"] for f in cat} == {"Profile", "Orders", "Behaviour", "Messages", "Scores"}
+    assert {f["category"] for f in cat} == {"Profile", "Orders", "Behaviour", "Messages", "Scores", "Pipeline"}
     assert {f["type"] for f in cat} >= {"text", "number", "money", "date", "boolean", "choice", "tags", "list"}
     assert all(f["operators"] for f in cat)
     assert next(f for f in cat if f["key"] == "rfm_group")["choices"][0] == "Champions"

@@ -80,6 +80,15 @@ def _record(session: Session, deal: Deal, from_id: int | None, to_id: int, actor
     return ch
 
 
+def _touch(session: Session, customer_id: int, now: datetime, lead_status: str | None = None) -> None:
+    """The customer row changes with their deal: the segment copy re-reads customers by updated_at."""
+    c = session.get(Customer, customer_id)
+    if c is not None:
+        c.updated_at = max(now, c.updated_at or now)
+        if lead_status:
+            c.lead_status = lead_status
+
+
 def open_deal_of(session: Session, customer_id: int, pipeline_id: int) -> Deal | None:
     """The customer's open deal in this pipeline, else their latest one."""
     rows = session.execute(
@@ -118,15 +127,8 @@ def create_deal(session: Session, customer_id: int, pipeline_id: int, now: datet
     session.add(deal)
     session.flush()
     _record(session, deal, None, stage.id, actor, now)
-    if stage.outcome == WON:
-        _mark_customer(session, customer_id)
+    _touch(session, customer_id, now, "Customer" if stage.outcome == WON else None)
     return deal
-
-
-def _mark_customer(session: Session, customer_id: int) -> None:
-    c = session.get(Customer, customer_id)
-    if c is not None:
-        c.lead_status = "Customer"
 
 
 def move_deal(session: Session, deal_id: int, to_stage_id: int, now: datetime, *, actor: str | None = None,
@@ -156,8 +158,7 @@ def move_deal(session: Session, deal_id: int, to_stage_id: int, now: datetime, *
     deal.version += 1
     deal.updated_at = now
     ch = _record(session, deal, from_id, to.id, actor, now)
-    if to.outcome == WON:
-        _mark_customer(session, deal.customer_id)
+    _touch(session, deal.customer_id, now, "Customer" if to.outcome == WON else None)
     return Move(deal.id, deal.customer_id, from_id, to.id, ch.id)
 
 
@@ -211,4 +212,5 @@ def set_deal_fields(session: Session, deal_id: int, now: datetime, *, value: Any
         deal.title = " ".join(title.split())[:200] or None
     deal.version += 1
     deal.updated_at = now
+    _touch(session, deal.customer_id, now)
     return deal

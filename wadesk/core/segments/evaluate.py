@@ -82,6 +82,8 @@ def number(s: Snapshot, key: str, now_s: float) -> np.ndarray:
     """A numeric column, computing the ones relative to now (days since ...)."""
     if key == "days_since_last_order":
         return np.floor((now_s - s.num["last_order_at"]) / DAY)
+    if key == "days_in_stage":  # the current deal's (issue 9)
+        return np.floor((now_s - s.num["stage_entered_at"]) / DAY)
     if key == "days_since_last_message":
         return np.floor((now_s - windows.last_received(s)) / DAY)
     if key == "messages_in":

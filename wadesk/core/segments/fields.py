@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATEGORIES = ("Profile", "Orders", "Behaviour", "Messages", "Scores")
+CATEGORIES = ("Profile", "Orders", "Behaviour", "Messages", "Scores", "Pipeline")
 TYPES = ("text", "number", "money", "date", "boolean", "choice", "tags", "list")
 
 OPERATORS: dict[str, tuple[str, ...]] = {
@@ -129,6 +129,16 @@ FIELDS: dict[str, Field] = {f.key: f for f in (
     _f("rfm_group", "RFM group", "Scores", "choice",
        choices=("Champions", "Loyal", "Active", "Needs attention", "Promising", "New", "At risk",
                 "Previously loyal", "Almost lost", "Dormant", "Prospects")),
+    # Sales pipeline (issue 9): lead status and owner of the customer; the rest of their current deal
+    # (the open one, else the latest closed).
+    _f("lead_status", "Lead status", "Pipeline", "choice", choices=("New", "Qualified", "Unqualified", "Customer")),
+    _f("owner", "Owner", "Pipeline", "choice", help="the staff member responsible (the customer's, else the deal's)"),
+    _f("pipeline", "Pipeline", "Pipeline", "choice"),
+    _f("stage", "Deal stage", "Pipeline", "choice", help="e.g. Quote sent"),
+    _f("stage_entered_at", "Entered the stage", "Pipeline", "date"),
+    _f("days_in_stage", "Days in stage", "Pipeline", "number", unit="days"),
+    _f("deal_value", "Deal value", "Pipeline", "money", unit="₹"),
+    _f("lost_reason", "Lost reason", "Pipeline", "choice", help="only for lost deals"),
 )}
 
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import extract, func, select
+from sqlalchemy import case, extract, func, select
 from sqlalchemy.engine import Connection
 
 from wadesk.core.db import Database
 from wadesk.core.db.models import Customer, CustomerTag, Event, Message, Order, OrderItem, Tag
+from wadesk.core.db.pipeline_models import LOST, Deal, Pipeline, PipelineStage
 from wadesk.core.db.profile_models import CustomerCategoryStat, CustomerMetrics, ProfileRefresh
 from wadesk.core.profile.sqlio import read_frame
 from wadesk.core.segments.columns import Coded, epoch, positions
@@ -30,21 +31,30 @@ from wadesk.core.segments.frames import (
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 NOT_DIGITS = re.compile(r"[,\s₹]|^rs\.?", re.IGNORECASE)  # thousands commas, spaces, ₹ / Rs
 M = CustomerMetrics
+# Sales pipeline (issue 9): each customer's current deal — their open one, else the latest closed —
+# found per customer through ix_deals_customer. Deal changes touch customers.updated_at, so a
+# patch re-reads the customer.
+_DEAL = (select(Deal.id).where(Deal.customer_id == Customer.id)
+         .order_by(Deal.closed_at.is_not(None), Deal.updated_at.desc(), Deal.id.desc())
+         .limit(1).correlate(Customer).scalar_subquery())
 # (field, column, is a 0..1 share shown as %)
 _NUMBERS = (("orders", Customer.order_count), ("total_spent", Customer.total_spent), ("aov", M.aov),
             ("avg_days_between_orders", M.avg_days_between_orders), ("cod_orders", M.cod_orders),
             ("cod_share", M.cod_share), ("rto_count", M.rto_count), ("rto_rate", M.rto_rate),
             ("cancelled_orders", M.cancelled_orders), ("discount_share", M.discount_share),
-            ("product_views", M.product_views), ("r", M.r), ("f", M.f), ("m", M.m))
+            ("product_views", M.product_views), ("r", M.r), ("f", M.f), ("m", M.m), ("deal_value", Deal.value))
 _PERCENT = ("cod_share", "rto_rate", "discount_share")
 _ZERO = ("orders", "total_spent", "cod_orders", "rto_count", "cancelled_orders", "product_views", "r", "f", "m")
 _DATES = (("created_at", Customer.created_at), ("last_order_at", Customer.last_order_at),
           ("first_order_at", M.first_order_at), ("last_seen_at", M.last_seen_at),
-          ("last_read_at", M.last_read_at), ("last_replied_at", M.last_replied_at))
+          ("last_read_at", M.last_read_at), ("last_replied_at", M.last_replied_at),
+          ("stage_entered_at", Deal.stage_entered_at))
 _CODED = (("city", Customer.city), ("state", Customer.state), ("pincode", Customer.pincode),
           ("language", Customer.language), ("channel", Customer.channel),
           ("favourite_category", M.favourite_category), ("funnel_stage", M.funnel_stage),
-          ("rfm_group", M.rfm_group))
+          ("rfm_group", M.rfm_group), ("lead_status", Customer.lead_status),
+          ("owner", func.coalesce(Customer.owner, Deal.owner)), ("pipeline", Pipeline.name),
+          ("stage", PipelineStage.name), ("lost_reason", case((PipelineStage.outcome == LOST, Deal.lost_reason))))
 TEXT = {"name": Customer.name, "phone": Customer.phone, "email": Customer.email}
 
 
@@ -76,7 +86,9 @@ def customer_frame(conn: Connection, only: list[int] | None = None) -> pd.DataFr
     cols = [Customer.id, Customer.phone, Customer.consent_state, *[c for _, c in _NUMBERS],
             *[extract("epoch", c) for _, c in _DATES], *[c for _, c in _CODED]]
     names = ["id", "phone", "consent", *[k for k, _ in _NUMBERS], *[k for k, _ in _DATES], *[k for k, _ in _CODED]]
-    stmt = select(*cols).outerjoin(M, M.customer_id == Customer.id).order_by(Customer.id)
+    stmt = (select(*cols).outerjoin(M, M.customer_id == Customer.id).outerjoin(Deal, Deal.id == _DEAL)
+            .outerjoin(PipelineStage, PipelineStage.id == Deal.stage_id)
+            .outerjoin(Pipeline, Pipeline.id == Deal.pipeline_id).order_by(Customer.id))
     if only is not None:
         stmt = stmt.where(Customer.id.in_(only))
     return read_frame(conn, stmt, names, categories=[k for k, _ in _CODED])
