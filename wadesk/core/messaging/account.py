@@ -72,6 +72,9 @@ MESSAGING_SETTINGS = [
     SettingDef("whatsapp_marketing_endpoint", False, "Send marketing templates via /marketing_messages", _bool),
     # Random id naming this profile's keychain entries (not a secret).
     SettingDef("keychain_scope", "", "Keychain entry id for this shop profile", _text),
+    # What the last successful connection check read (the Home page warns when quality drops).
+    SettingDef("whatsapp_last_quality", "", "Quality rating at the last connection check", _text),
+    SettingDef("whatsapp_last_tier", "", "Messaging limit tier at the last connection check", _text),
 ]
 register_settings(MESSAGING_SETTINGS)
 

@@ -99,5 +99,12 @@ class ConnectionReport:
 def check_connection(db: Any, *, sandbox: SandboxServer | None = None, **client_kw: Any) -> ConnectionReport:
     """Read the phone number's name, quality, tier and throughput. Raises CloudApiError in plain words."""
     with open_client(db, sandbox=sandbox, **client_kw) as (client, mode):
-        return ConnectionReport(mode.sandbox, mode.reason, client.get_phone_number_info())
+        report = ConnectionReport(mode.sandbox, mode.reason, client.get_phone_number_info())
+    if not report.sandbox:  # remembered for the Home page's warnings
+        from wadesk.core.settings import set_setting
+
+        with db.session() as s:
+            set_setting(s, "whatsapp_last_quality", report.info.quality_rating)
+            set_setting(s, "whatsapp_last_tier", report.info.messaging_limit_tier)
+    return report
 

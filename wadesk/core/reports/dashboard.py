@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from wadesk.core.campaigns import ledger as L
 from wadesk.core.campaigns.policy import SendPolicy
 from wadesk.core.clock import utc_naive
+from wadesk.core.settings import get_setting
 from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, Campaign, ConsentEvent, Customer, Message, Template
 from wadesk.core.reports.attribution import MAX_WINDOW_DAYS, attributed_orders, campaign_start, window_days
 from wadesk.core.reports.campaign_report import build_report
@@ -61,6 +62,11 @@ def _warnings(session: Session, now: datetime) -> list[str]:
     for name, reason in session.execute(select(Campaign.name, Campaign.stop_reason).where(
             Campaign.status == L.STOPPED, Campaign.is_sandbox.is_(False), Campaign.updated_at >= week)):
         out.append(f"'{name}' stopped: {reason or 'see the Campaigns page'}")
+    quality = str(get_setting(session, "whatsapp_last_quality") or "").upper()
+    if quality in ("YELLOW", "RED"):
+        out.append(f"Your WhatsApp number's quality rating is {quality.lower()} (at the last check): customers "
+                   "are blocking or reporting messages. Send fewer, more wanted messages, or Meta may lower "
+                   "your messaging limit.")
     blocked = session.scalar(select(func.count()).select_from(Message).where(
         Message.error_code == 131048, Message.is_sandbox.is_(False), Message.failed_at >= week))
     if blocked:
