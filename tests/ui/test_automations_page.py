@@ -265,3 +265,20 @@ def test_hooks_run_a_pass_after_an_import_and_on_a_timer(qtbot, shop, fake_cloud
     hooks.start(delay_ms=60_000)
     qtbot.waitUntil(lambda: "timer" in started, timeout=3000)
     hooks.stop()
+
+
+def test_entry_rules_from_a_saved_segment_or_a_preset(qtbot, page, shop):
+    from wadesk.core.segments import PRESETS, save_segment
+
+    with shop.db.session() as s:
+        save_segment(s, "VIP buyers", {"all": [{"field": "orders", "op": ">=", "value": 3}]})
+    fid = add(shop.db, shop.clock, "win_back")
+    reload(qtbot, page, 1)
+    view = page.view
+    view._fill_entry_menu()
+    names = [a.text() for a in view.entry_menu.actions() if not a.isSeparator()]
+    assert "VIP buyers" in names and PRESETS[0].name in names
+    next(a for a in view.entry_menu.actions() if a.text() == "VIP buyers").trigger()
+    assert view.entry.text() == "Orders is at least 3" and view.dirty
+    view.save_button.click()
+    qtbot.waitUntil(lambda: definition(shop.db, fid)[0].entry["all"][0]["value"] == 3, timeout=5000)

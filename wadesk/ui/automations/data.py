@@ -64,6 +64,7 @@ class PageData:
     flows: list[FlowRow]
     templates: list[Any]  # approved Template rows of the current mode (detached)
     exit_reasons: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # flow -> (why, n)
+    segments: list[tuple[int, str, dict]] = field(default_factory=list)  # saved segments (entry rules to use)
 
 
 def read_page(session: Any, _ctx: Any = None) -> PageData:
@@ -83,7 +84,10 @@ def read_page(session: Any, _ctx: Any = None) -> PageData:
             .where(FlowEnrolment.state == "exited", FlowEnrolment.flow_id.in_([v.id for v in views]))
             .group_by(FlowEnrolment.flow_id, FlowEnrolment.exit_reason).order_by(func.count().desc())):
         reasons.setdefault(fid, []).append((why or "other", n))
-    return PageData(sandbox, [FlowRow(v, results.get(v.id, FlowResults())) for v in views], templates, reasons)
+    from wadesk.ui.templates.audience_combo import read_saved_segments
+
+    return PageData(sandbox, [FlowRow(v, results.get(v.id, FlowResults())) for v in views], templates, reasons,
+                    read_saved_segments(session, None))
 
 
 def flow_results(session: Any, flow_ids: list[int]) -> dict[int, FlowResults]:

@@ -8,7 +8,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMenu, QPushButton,
                                QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from wadesk.core.automations.definition import EXITS, FlowDefinition, Step, Wait
@@ -108,6 +108,7 @@ class FlowView(QWidget):
         self.saved: FlowDefinition | None = None
         self.saved_name = ""
         self.cards: list[StepCard] = []
+        self.saved_segments: list[tuple[int, str, dict]] = []  # the page fills it
         self._loading = False
         self._build()
 
@@ -146,6 +147,16 @@ class FlowView(QWidget):
         self.entry.setTextFormat(Qt.TextFormat.RichText)
         self.entry.setStyleSheet("border: none;")
         box.addWidget(self.entry)
+        row = QHBoxLayout()
+        self.entry_button = QPushButton("Use a segment's rules…", objectName="chooseEntry")
+        self.entry_button.setToolTip("Let customers enter when they newly match one of your saved segments or a "
+                                     "ready-made one (build new ones on the Segments page)")
+        self.entry_menu = QMenu(self.entry_button)
+        self.entry_menu.aboutToShow.connect(self._fill_entry_menu)
+        self.entry_button.setMenu(self.entry_menu)
+        row.addWidget(self.entry_button)
+        row.addStretch(1)
+        box.addLayout(row)
         layout.addWidget(card)
 
         self.steps_title = _section("Messages")
@@ -285,6 +296,25 @@ class FlowView(QWidget):
         exits = tuple(k for k, cb in self.exit_boxes.items() if cb.isChecked())
         reentry = None if self.never.isChecked() else self.after_days.value()
         return dataclasses.replace(self.definition, exits=exits, reentry_days=reentry, holdout_pct=self.holdout.value())
+
+    def _fill_entry_menu(self) -> None:
+        from wadesk.core.segments import PRESETS
+
+        self.entry_menu.clear()
+        for title, items in (("Your saved segments", [(name, rules, "") for _id, name, rules in self.saved_segments]),
+                             ("Ready-made segments", [(p.name, p.rules, p.description) for p in PRESETS])):
+            if not items:
+                continue
+            self.entry_menu.addSection(title)
+            for name, rules, tip in items:
+                action = self.entry_menu.addAction(name)
+                action.setToolTip(tip)
+                action.triggered.connect(lambda _c=False, r=rules: self.use_entry(r))
+        self.entry_menu.setToolTipsVisible(True)
+
+    def use_entry(self, rules: dict) -> None:
+        """New entry rules (a segment's); kept until Save like any other edit."""
+        self.set_definition(dataclasses.replace(self.edited_definition(), entry=dict(rules)), quiet=False)
 
     def replace_step(self, index: int, step: Step) -> None:
         d = self.edited_definition()

@@ -180,6 +180,7 @@ class AutomationsPage(QWidget):
 
     def _show(self, page: data.PageData) -> None:
         self.page_data, self.loaded = page, True
+        self.view.saved_segments = page.segments
         self.mode.setVisible(page.sandbox)
         self._filling = True
         try:
