@@ -272,7 +272,8 @@ def test_entry_rules_from_a_saved_segment_or_a_preset(qtbot, page, shop):
 
     with shop.db.session() as s:
         save_segment(s, "VIP buyers", {"all": [{"field": "orders", "op": ">=", "value": 3}]})
-    fid = add(shop.db, shop.clock, "win_back")
+    fid = add(shop.db, shop.clock, "win_back", on=True)
+    run_pass(shop.db, None, sandbox=True, engine=shop.segment_engine, clock=shop.clock)  # the starting point
     reload(qtbot, page, 1)
     view = page.view
     view._fill_entry_menu()
@@ -282,3 +283,5 @@ def test_entry_rules_from_a_saved_segment_or_a_preset(qtbot, page, shop):
     assert view.entry.text() == "Orders is at least 3" and view.dirty
     view.save_button.click()
     qtbot.waitUntil(lambda: definition(shop.db, fid)[0].entry["all"][0]["value"] == 3, timeout=5000)
+    with shop.db.session() as s:  # new rules start afresh: today's members are not "newly matching"
+        assert s.get(Flow, fid).last_members is None

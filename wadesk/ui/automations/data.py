@@ -167,9 +167,15 @@ def switch(session: Any, flow_id: int, on: bool, now: datetime) -> None:
 
 
 def save(session: Any, flow_id: int, definition: FlowDefinition, name: str, now: datetime) -> None:
-    from wadesk.core.automations.flows import update_definition
+    """Save an edited flow. New entry rules start afresh, as switching on does: everyone matching
+    them now is the starting point (else the whole new segment would count as "newly matching")."""
+    from wadesk.core.automations.flows import find_flow, update_definition
 
+    flow = find_flow(session, flow_id)
+    new_entry = FlowDefinition.from_json(flow.definition).entry != definition.entry
     update_definition(session, flow_id, definition, now=now, name=name)
+    if new_entry:
+        flow.last_members = None
 
 
 # -- previews and the dry run ------------------------------------------------------------------------
