@@ -285,3 +285,22 @@ def test_entry_rules_from_a_saved_segment_or_a_preset(qtbot, page, shop):
     qtbot.waitUntil(lambda: definition(shop.db, fid)[0].entry["all"][0]["value"] == 3, timeout=5000)
     with shop.db.session() as s:  # new rules start afresh: today's members are not "newly matching"
         assert s.get(Flow, fid).last_members is None
+
+
+def test_removing_a_step_completes_who_waited_for_it(qtbot, page, shop, fake_cloud_api):
+    from wadesk.core.db.automation_models import FlowEnrolment
+
+    fid = add(shop.db, shop.clock, "abandoned_cart", on=True, holdout_pct=0)
+    with shop.db.session() as s:  # one customer had step 1 and waits for step 2
+        s.add(FlowEnrolment(flow_id=fid, customer_id=2, state="active", active_key=f"{fid}:2", step=1,
+                            next_step_at=shop.clock.now().replace(tzinfo=None),
+                            entered_at=shop.clock.now().replace(tzinfo=None)))
+    reload(qtbot, page, 1)
+    page.view.remove_step(1)
+    page.view.save_button.click()
+    qtbot.waitUntil(lambda: len(definition(shop.db, fid)[0].steps) == 1, timeout=5000)
+    with shop.db.session() as s:
+        e = s.scalars(select(FlowEnrolment).where(FlowEnrolment.flow_id == fid)).one()
+        assert (e.state, e.active_key, e.next_step_at) == ("completed", None, None)
+    r = run_pass(shop.db, None, sandbox=True, engine=shop.segment_engine, clock=shop.clock)
+    assert r.notes == [] and r.queued == 0  # the pass does not trip over the missing step
