@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from wadesk.ui.pages.placeholder import heading
 from wadesk.ui.settings.backups_section import BackupsSection
+from wadesk.ui.settings.database_section import DatabaseSection
 from wadesk.ui.settings.sending_section import SendingSection
 from wadesk.ui.settings.receive_section import ReceiveSection
 from wadesk.ui.settings.shop_section import ShopSection
@@ -37,6 +38,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.sending)
         self.backups = BackupsSection(services)
         layout.addWidget(self.backups)
+        self.database = DatabaseSection(services)
+        layout.addWidget(self.database)
         layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
