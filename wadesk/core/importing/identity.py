@@ -103,6 +103,11 @@ class Draft:
         return {k: v for k, v in self.values.items() if k in FIELDS and self.before.get(k) != v}
 
 
+# Attribute sections where the file being imported wins over what is stored: a CRM export's lead status
+# and deal stage (issue 9) are the CRM's current word, however old the row is.
+LATEST_WINS = frozenset({"pipeline"})
+
+
 def blank_values(now: datetime) -> dict[str, Any]:
     v: dict[str, Any] = {k: None for k in FIELDS}
     v.update(name="", name_key="", attributes={}, consent_state=0, updated_at=now)
@@ -152,7 +157,8 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
         attrs["external_ids"] = ext
     for k, val in c.attributes.items():
         if isinstance(val, dict):
-            attrs[k] = {**val, **(attrs.get(k) or {})} if not newer else {**(attrs.get(k) or {}), **val}
+            later = newer or k in LATEST_WINS
+            attrs[k] = {**val, **(attrs.get(k) or {})} if not later else {**(attrs.get(k) or {}), **val}
         elif isinstance(val, list):
             for item in val:
                 _add(attrs, k, item)

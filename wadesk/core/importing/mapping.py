@@ -48,6 +48,13 @@ SYNONYMS: dict[str, list[str]] = {
     "event_type": ["event", "event type", "event name", "action", "activity"],
     "event_time": ["event time", "timestamp", "time", "occurred at", "datetime"],
     "value": ["event value", "cart value"],
+    # CRM exports (HubSpot, Zoho CRM): see formats/crm.py, where "Amount" is the deal's value.
+    "lead_status": ["lead status"],
+    "lifecycle_stage": ["lifecycle stage"],
+    "deal_stage": ["deal stage", "pipeline stage"],
+    "deal_value": ["deal amount", "deal value", "expected revenue"],
+    "owner": ["contact owner", "deal owner", "lead owner", "hubspot owner", "owner", "sales person", "salesperson"],
+    "lost_reason": ["closed lost reason", "reason for loss", "lost reason"],
 }
 _INDEX = {syn: f for f, syns in SYNONYMS.items() for syn in syns}
 

@@ -29,6 +29,7 @@ from wadesk.core.importing.dates import DateOrder
 from wadesk.core.importing.dates import decide as decide_dates
 from wadesk.core.importing.errors import ImportFileError
 from wadesk.core.importing.formats import FORMATS, FormatGuess, ParseContext, detect_formats, get_format
+from wadesk.core.importing.formats.base import PIPELINE_FIELDS
 from wadesk.core.importing.mapping import find_saved_mapping, save_mapping
 from wadesk.core.importing.readers import Table, list_sheets, open_table
 from wadesk.core.importing.rejects import prune_rejects, rejects_path, write_rejects
@@ -224,6 +225,10 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
             run.summary = {**result.to_json(), "mapping": mapping, "sheet": table.sheet}
             if opts.remember_mapping and (opts.mapping is not None or name in ("generic", "events")):
                 save_mapping(s, table.headers, name, mapping, now)
+            if not PIPELINE_FIELDS.keys().isdisjoint(mapping.values()):  # CRM columns (issue 9)
+                from wadesk.core.pipeline.imported import apply_imported
+
+                apply_imported(s, writer.touched, now)
             if dry_run:
                 s.rollback()
             else:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from wadesk.core.importing.formats.base import FIELDS, Format, ParseContext, Record
 from wadesk.core.importing.formats.contacts import GoogleContacts, MetaLeads
+from wadesk.core.importing.formats.crm import CrmExport
 from wadesk.core.importing.formats.generic import Events, Generic
 from wadesk.core.importing.formats.payments import Razorpay, Shiprocket
 from wadesk.core.importing.formats.shopify import ShopifyCheckouts, ShopifyCustomers, ShopifyOrders
@@ -13,7 +14,7 @@ from wadesk.core.importing.readers.table import Table
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     ShopifyCustomers(), ShopifyOrders(), ShopifyCheckouts(), WooOrders(), WooCustomers(), Razorpay(),
-    Shiprocket(), MetaLeads(), GoogleContacts(), Events(), Generic(),
+    Shiprocket(), MetaLeads(), GoogleContacts(), CrmExport(), Events(), Generic(),
 )}
 # The headers must match this well before a store format is chosen over the generic list.
 THRESHOLD = 0.6

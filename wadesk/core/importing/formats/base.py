@@ -36,7 +36,13 @@ FIELDS: dict[str, str] = {
     "utm_source": "UTM source", "utm_medium": "UTM medium", "utm_campaign": "UTM campaign",
     "utm_content": "UTM content", "utm_term": "UTM term", "line_items": "Line items (packed in one cell)",
     "event_type": "Event type", "event_time": "Event time", "value": "Value",
+    # Sales pipeline (issue 9; CRM exports): applied by core.pipeline.imported after the customers.
+    "lead_status": "Lead status", "lifecycle_stage": "Lifecycle stage (HubSpot)", "deal_stage": "Deal stage",
+    "deal_value": "Deal value / amount", "owner": "Owner (staff member)", "lost_reason": "Lost reason",
 }
+# import field -> key under the customer's attributes["pipeline"]
+PIPELINE_FIELDS = {"lead_status": "lead_status", "lifecycle_stage": "lifecycle_stage", "deal_stage": "stage",
+                   "deal_value": "value", "owner": "owner", "lost_reason": "lost_reason"}
 
 _PHONE_SPLIT = re.compile(r"\s*(?::::|[/,;|&\n]|\bor\b)\s*", re.I)
 
@@ -276,6 +282,8 @@ def customer_from(row: Row, ctx: ParseContext) -> CustomerData:
                 c.attributes[f] = str(parse_money(v))
             except ValueError:
                 pass
+    if not PIPELINE_FIELDS.keys().isdisjoint(m):
+        c.attributes["pipeline"] = {k: v for f, k in PIPELINE_FIELDS.items() if f in m and (v := get(f))}
     attr_fields = m.attr_fields if isinstance(m, FieldMap) else [f for f in m if f.startswith("attr:")]
     for f in attr_fields:
         if v := get(f):
