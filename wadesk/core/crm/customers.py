@@ -31,6 +31,15 @@ class CustomerNotFound(LookupError):
         self.customer_id = customer_id
 
 
+class EditConflict(ValidationError):
+    """Someone else saved this customer after it was opened (team mode). `current`: the stored
+    editable fields now, so the screen can show what they changed."""
+
+    def __init__(self, current: dict[str, Any]):
+        super().__init__({"": "Someone else changed this customer meanwhile; your changes were not saved."})
+        self.current = current
+
+
 @dataclass
 class CustomerInput:
     """The editable profile fields. None means empty; `attributes` None means "leave as is"."""
@@ -156,7 +165,7 @@ def update_customer(
     if customer is None:
         raise CustomerNotFound(customer_id)
     if expected_version is not None and customer.version != expected_version:
-        raise ValidationError({"": "Someone else changed this customer meanwhile. Reopen it to see their changes."})
+        raise EditConflict(_editable(customer))
     if isinstance(data, Mapping):  # partial update: start from what is stored
         merged = {f.name: getattr(customer, f.name) for f in fields(CustomerInput) if f.name != "attributes"}
         merged.update(data)
@@ -164,6 +173,16 @@ def update_customer(
     v = _validate(session, data, default_region.upper(), customer_id)
     changed = sorted(k for k, val in v.items() if getattr(customer, k) != val)
     if changed:
+        if expected_version is not None:
+            # UPDATE … WHERE version = seen: of two saves of the same version (two computers), the
+            # second finds no row (on PostgreSQL it waits for the first to commit, then re-checks).
+            claimed = session.execute(update(Customer).where(Customer.id == customer_id,
+                                                             Customer.version == expected_version)
+                                      .values(version=expected_version + 1)
+                                      .execution_options(synchronize_session=False)).rowcount
+            if claimed != 1:
+                session.refresh(customer)
+                raise EditConflict(_editable(customer))
         for k in changed:
             setattr(customer, k, v[k])
         customer.version = (customer.version or 0) + 1
@@ -172,6 +191,12 @@ def update_customer(
         audit(session, customer.updated_at, "customer.updated", customer.id,
               {"fields": [k for k in changed if k not in ("name_key", "last_name_key", "phone_national")]}, actor)
     return customer
+
+
+def _editable(customer: Customer) -> dict[str, Any]:
+    out = {f.name: getattr(customer, f.name) for f in fields(CustomerInput) if f.name != "attributes"}
+    out["version"] = customer.version
+    return out
 
 
 # Tables that point at customers with ON DELETE CASCADE but must survive a customer leaving:

@@ -50,6 +50,8 @@ class CustomerDialog(QDialog):
         self.services = services
         self.customer_id = customer_id
         self.saved_id: int | None = None
+        self.seen: dict[str, Any] = {}  # the stored fields when opened, and their version (team mode)
+        self.version: int | None = None
         self.region = services.settings.get("default_region") or "IN"
         self.setObjectName("customerDialog")
         self.setWindowTitle("Edit customer" if customer_id else "Add a customer")
@@ -118,6 +120,8 @@ class CustomerDialog(QDialog):
             self.general_error.show()
             self.save_button.setEnabled(False)
             return
+        self.version = profile.version
+        self.seen = {f: getattr(profile, f, None) for f in [*self.inputs, "language"]}
         for field, edit in self.inputs.items():
             value = getattr(profile, field, None)
             edit.setText(format_phone(value) if field == "phone" and value else (value or ""))
@@ -161,6 +165,22 @@ class CustomerDialog(QDialog):
             self.inputs[first].setFocus(Qt.FocusReason.OtherFocusReason)
             self.inputs[first].selectAll()
 
+    def _show_conflict(self, current: dict[str, Any]) -> None:
+        """Someone saved this customer after it was opened: say what they changed; a second Save
+        then knowingly replaces their version with what is in the form."""
+        labels = {f: label for f, label, _p in TEXT_FIELDS} | {"language": "Language"}
+
+        def shown(field: str, value: Any) -> str:
+            return "(empty)" if not value else format_phone(value) if field == "phone" else str(value)
+
+        theirs = [f"{labels[f]}: {shown(f, self.seen.get(f))} → {shown(f, current.get(f))}"
+                  for f in labels if current.get(f) != self.seen.get(f)]
+        self.version = current["version"]
+        self.seen = {f: current.get(f) for f in labels}
+        what = "; ".join(theirs) if theirs else "nothing you can see here"
+        self.show_errors({"": f"Someone else changed this customer while you were editing ({what}). Your "
+                              "changes were not saved: check them and Save again to keep yours."})
+
     def save(self) -> None:
         data = self.values()
         try:
@@ -170,8 +190,11 @@ class CustomerDialog(QDialog):
                                                    now=self.services.clock.now(), source="manual")
                 else:
                     customer = crm.update_customer(s, self.customer_id, data, default_region=self.region,
-                                                   now=self.services.clock.now())
+                                                   now=self.services.clock.now(), expected_version=self.version)
                 saved_id = customer.id
+        except crm.EditConflict as exc:
+            self._show_conflict(exc.current)
+            return
         except crm.ValidationError as exc:
             self.show_errors(dict(exc.errors))
             return
