@@ -140,6 +140,10 @@ def test_filters_list_view_and_report(qtbot, page):
     qtbot.waitUntil(lambda: names(page, "New lead") == ["Buyer 2"], timeout=5000)
     qtbot.keyClick(page, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert page.stack.currentWidget() is page.list_view and page.list_view.model().rowCount() == 1
+    page.tag_box.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.list_view.model().rowCount() == 3, timeout=5000)
+    page.list_view.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # by value
+    assert [page.list_view.model().index(r, 0).data() for r in range(3)] == ["Buyer 1", "Buyer 2", "Buyer 3"]
     qtbot.keyClick(page, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: page.report_view.report is not None, timeout=5000)
     assert page.report_view.stages.item(0, 1).text() == "3"

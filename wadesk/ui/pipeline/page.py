@@ -234,6 +234,9 @@ class PipelinePage(QWidget):
     def show_view(self, index: int) -> None:
         self.view_group.button(index).setChecked(True)
         self.stack.setCurrentIndex(index)
+        if index == 1 and self.data is not None:  # the cards as they are now, moves included
+            b = self.data.board
+            self.list_view.source.set_board(P.Board(b.pipeline_id, b.stages, self.board_view.current_cards()))
         if index == 2 and self.data is not None:
             self.report_view.load(self.data.pipeline_id)
 
