@@ -41,6 +41,19 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only(reason): checks something only SQLite has (the file, PRAGMAs)")
 
 
+DATABASE_FIXTURES = {"db", "fresh_db", "pg_db", "pg_admin_url"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL only the tests that touch a database run again (the rest ran on SQLite)."""
+    if os.environ.get("WADESK_TEST_DB") != "postgresql":
+        return
+    keep = [i for i in items if DATABASE_FIXTURES & set(getattr(i, "fixturenames", ()))]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+
 def pytest_runtest_setup(item):
     marker = item.get_closest_marker("sqlite_only")
     if marker and os.environ.get("WADESK_TEST_DB") == "postgresql":
