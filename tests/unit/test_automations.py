@@ -210,3 +210,26 @@ def test_dry_run_shows_who_gets_what(shop, clock, client):
     assert [(p["customer_id"], p["step"], p["template"]) for p in plan] == [(6, 1, "cart_reminder")]
     with shop.session() as s:
         assert s.scalar(select(func.count()).select_from(FlowEnrolment)) == 0  # nothing written
+
+
+def test_editing_a_flow_removes_steps_safely_and_new_entry_rules_start_afresh(shop, clock, client):
+    from wadesk.core.automations.flows import update_definition
+
+    fid = flow(shop, clock)
+    run(shop, client, clock)
+    cart(shop, clock, 7)
+    run(shop, client, clock)
+    clock.advance(hours=1, minutes=1)
+    assert run(shop, client, clock).sent == 1  # step 1 done; customer 7 waits for step 2
+    d = dataclasses.replace(find_recipe("abandoned_cart").definition, holdout_pct=0)
+    with shop.session() as s:
+        update_definition(s, fid, dataclasses.replace(d, steps=d.steps[:1]), now=clock.now())
+        e = s.scalar(select(FlowEnrolment).where(FlowEnrolment.customer_id == 7))
+        assert e.state == "completed"
+    clock.advance(days=1)
+    assert run(shop, client, clock).sent == 0  # no crash, nothing more for customer 7
+    # New entry rules: everyone matching them now is the starting point, nobody is messaged for it.
+    with shop.session() as s:
+        update_definition(s, fid, dataclasses.replace(d, entry={"all": [{"field": "orders", "op": ">=", "value": 0}]}),
+                          now=clock.now())
+    assert run(shop, client, clock).enrolled == 0

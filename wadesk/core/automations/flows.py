@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import Integer, func, select, update
 from sqlalchemy.orm import Session
 
 from wadesk.core.automations.definition import FlowDefinition, FlowError
@@ -72,12 +72,22 @@ def set_enabled(session: Session, flow_id: int, enabled: bool, *, now: datetime)
 
 def update_definition(session: Session, flow_id: int, definition: FlowDefinition, *, now: datetime,
                       name: str | None = None) -> Flow:
+    """Save an edited flow. New entry rules start afresh, as switching on does (else everyone in
+    the new segment would count as newly matching); customers waiting for a step that was removed
+    have had every step there is."""
     definition.validate()
     flow = find_flow(session, flow_id)
+    if FlowDefinition.from_json(flow.definition).entry != definition.entry:
+        flow.last_members = None
     flow.definition = definition.as_json()
     if name:
         flow.name = name.strip()
-    flow.updated_at = utc_naive(now)
+    stamp = utc_naive(now)
+    flow.updated_at = stamp
+    session.execute(update(FlowEnrolment).where(
+        FlowEnrolment.flow_id == flow_id, FlowEnrolment.state == "active",
+        FlowEnrolment.step >= len(definition.steps)).values(
+        state="completed", active_key=None, next_step_at=None, exited_at=stamp))
     return flow
 
 

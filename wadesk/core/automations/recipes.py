@@ -74,7 +74,7 @@ RECIPES: tuple[Recipe, ...] = (
                               button__0=_var("fixed", "bestsellers")), Wait(days=7, at="11:00")),),
                           ("replied", "opted_out"), reentry_days=30)),
     Recipe("ctwa_welcome", "Welcome for new ad leads",
-           "New customers from a click-to-WhatsApp ad: a welcome with best-sellers, then a nudge a day later.",
+           "New customers from a click-to-WhatsApp ad: a welcome with your best-sellers straight away.",
            FlowDefinition({"all": [{"field": "channel", "op": "in", "value": ["ctwa"]},
                                    {"field": "orders", "op": "=", "value": 0}]},
                           (Step("back_in_stock", "en_US", _mapping(

@@ -232,6 +232,11 @@ def _due_steps(s: Session, flow: Flow, d: FlowDefinition, now: datetime, policy:
     for r in due:
         by_step.setdefault(r.step, []).append(r)
     for step_no, rows in sorted(by_step.items()):
+        if step_no >= len(d.steps):  # the step was removed: they have had every step there is
+            s.execute(update(FlowEnrolment).where(FlowEnrolment.id.in_([r.id for r in rows])).values(
+                state="completed", active_key=None, next_step_at=None, exited_at=stamp))
+            result.completed += len(rows)
+            continue
         step = d.steps[step_no]
         template = find_template(s, step.template or "", step.language, sandbox=sandbox)
         if template is None or not spec_of(template).sendable:
@@ -321,8 +326,10 @@ def dry_run(db: Any, *, sandbox: bool, hours: float = 24, engine: SegmentEngine 
                     FlowEnrolment.id, FlowEnrolment.customer_id, FlowEnrolment.step, FlowEnrolment.next_step_at)
                     .where(FlowEnrolment.flow_id == flow.id, FlowEnrolment.state == "active",
                            FlowEnrolment.next_step_at <= until)):
-                out.append({"flow": flow.name, "customer_id": cid, "step": step + 1,
-                            "template": d.steps[step].template, "at": at.replace(tzinfo=timezone.utc).isoformat()})
+                if step < len(d.steps):
+                    out.append({"flow": flow.name, "customer_id": cid, "step": step + 1,
+                                "template": d.steps[step].template,
+                                "at": at.replace(tzinfo=timezone.utc).isoformat()})
             if flow.last_members is not None:
                 members = np.asarray(engine.ids(d.entry, "matched"), dtype=np.int64)
                 new = np.setdiff1d(members, decode_members(flow.last_members), assume_unique=True)

@@ -16,7 +16,6 @@ from sqlalchemy import and_, func, select
 from wadesk.core.automations.definition import FlowDefinition
 from wadesk.core.automations.flows import FlowView
 from wadesk.core.campaigns import ledger as L
-from wadesk.core.clock import utc_naive
 from wadesk.core.db.automation_models import FlowEnrolment
 from wadesk.core.db.models import Customer, Message, Order
 
@@ -168,20 +167,10 @@ def switch(session: Any, flow_id: int, on: bool, now: datetime) -> None:
 
 
 def save(session: Any, flow_id: int, definition: FlowDefinition, name: str, now: datetime) -> None:
-    """Save an edited flow. New entry rules start afresh, as switching on does: everyone matching
-    them now is the starting point (else the whole new segment would count as "newly matching")."""
-    from wadesk.core.automations.flows import find_flow, update_definition
+    """Save an edited flow (core restarts the entry point and finishes removed steps' waiters)."""
+    from wadesk.core.automations.flows import update_definition
 
-    flow = find_flow(session, flow_id)
-    new_entry = FlowDefinition.from_json(flow.definition).entry != definition.entry
     update_definition(session, flow_id, definition, now=now, name=name)
-    if new_entry:
-        flow.last_members = None
-    # Steps removed: customers waiting for a step that no longer exists have had every step there is.
-    session.execute(FlowEnrolment.__table__.update().where(
-        FlowEnrolment.flow_id == flow_id, FlowEnrolment.state == ACTIVE,
-        FlowEnrolment.step >= len(definition.steps)).values(
-        state="completed", active_key=None, next_step_at=None, exited_at=utc_naive(now)))
 
 
 # -- previews and the dry run ------------------------------------------------------------------------
