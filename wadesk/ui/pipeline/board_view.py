@@ -193,7 +193,7 @@ class DealsList(QTableView):
         self.setWordWrap(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        for i, w in enumerate((180, 130, 110, 90, 100, 90, 300, 140)):
+        header.setStretchLastSection(True)
+        for i, w in enumerate((180, 130, 110, 90, 112, 90, 300, 150)):
             self.setColumnWidth(i, w)
         self.doubleClicked.connect(lambda ix: self.card_opened.emit(self.source.rows[ix.row()][0].customer_id))
