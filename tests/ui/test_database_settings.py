@@ -88,3 +88,25 @@ def test_connection_problems_are_said_in_plain_words(qtbot, section, pg_admin_ur
     section.test_button.click()
     qtbot.waitUntil(lambda: not section.busy, timeout=15000)
     assert "no database with that name" in section.result.text()
+
+
+def test_the_staff_name_is_kept_per_computer_and_named_in_the_audit_log(qtbot, section, db, monkeypatch):
+    from sqlalchemy import select
+
+    from wadesk.core.crm import bookkeeping
+    from wadesk.core.db.models import AuditLog
+    from wadesk.ui.prefs import STAFF_NAME, load_staff_name, ui_settings
+
+    monkeypatch.setattr(bookkeeping, "_staff_name", None)  # put back after the test
+    with db.session() as s:
+        create_customer(s, CustomerInput(first_name="Before"))
+    section.staff.setText("  Ravi   (counter) ")
+    section.staff.editingFinished.emit()
+    assert ui_settings().value(STAFF_NAME) == "Ravi   (counter)"
+    with db.session() as s:
+        create_customer(s, CustomerInput(first_name="After"))
+        actors = s.scalars(select(AuditLog.actor).order_by(AuditLog.id)).all()
+    assert actors == [None, "Ravi (counter)"]
+    bookkeeping.set_staff_name(None)
+    load_staff_name()  # what the app does at start
+    assert bookkeeping.staff_name() == "Ravi (counter)"

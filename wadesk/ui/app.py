@@ -22,7 +22,7 @@ from wadesk.core.db.team import open_shop_database
 from wadesk.core.logging_setup import setup_logging
 from wadesk.core.paths import DataDir
 from wadesk.ui.errors import CrashReporter
-from wadesk.ui.prefs import APPLICATION, ORGANISATION
+from wadesk.ui.prefs import APPLICATION, ORGANISATION, load_staff_name
 from wadesk.ui.resources import app_icon, stylesheet
 from wadesk.ui.services import AppServices, build_services
 from wadesk.ui.splash import database_needs_update, show_update_splash
@@ -162,6 +162,7 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
     from wadesk.ui.whatsapp_env import stop_sandbox_if_started
 
     services = build_services(db, data_dir, log_path=log_path)
+    load_staff_name()  # the audit log names who works at this computer
     app.aboutToQuit.connect(stop_sandbox_if_started)  # the WhatsApp simulator, if a page started it
     auto_backup: AutoBackup | None = None
     try:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QMessageBox, QPushButton, QRadioButton, QSpinBox, QWidget,
 )
 
+from wadesk.core.crm.bookkeeping import set_staff_name, staff_name
 from wadesk.core.db import DatabaseError
 from wadesk.core.db.team import (
     SSL_MODES, TeamDatabase, check_team_connection, export_to_file, load_config, load_password, move_to_team,
@@ -25,6 +26,7 @@ from wadesk.core.db.team import (
 from wadesk.core.jobs import JobContext
 from wadesk.ui import dialogs
 from wadesk.ui.numbers import count_noun
+from wadesk.ui.prefs import STAFF_NAME, ui_settings
 from wadesk.ui.settings.card import card_layout
 
 ERROR_COLOUR = "#b3261e"
@@ -49,6 +51,17 @@ class DatabaseSection(QFrame):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.status)
+
+        staff_row = QHBoxLayout()
+        staff_row.addWidget(QLabel("Your &name on this computer"))
+        self.staff = QLineEdit(objectName="staffName", placeholderText="e.g. Ravi (counter)")
+        self.staff.setMaximumWidth(260)
+        self.staff.setToolTip("Shown in the audit log beside what is done from this computer, so a team can "
+                              "see who did what. Kept on this computer only.")
+        staff_row.itemAt(0).widget().setBuddy(self.staff)
+        staff_row.addWidget(self.staff)
+        staff_row.addStretch(1)
+        layout.addLayout(staff_row)
 
         self.local_choice = QRadioButton("This computer only (SQLite)", objectName="databaseLocal")
         self.team_choice = QRadioButton("Shared team database (PostgreSQL)", objectName="databaseTeam")
@@ -100,6 +113,7 @@ class DatabaseSection(QFrame):
         layout.addWidget(self.result)
 
         self.local_choice.toggled.connect(self._enable)
+        self.staff.editingFinished.connect(self.save_staff_name)
         self.test_button.clicked.connect(self.test_connection)
         self.move_button.clicked.connect(self.move_data)
         self.join_button.clicked.connect(self.join)
@@ -108,6 +122,7 @@ class DatabaseSection(QFrame):
 
     def _fill(self) -> None:
         svc = self.services
+        self.staff.setText(staff_name() or "")
         try:
             team = load_config(svc.data_dir)
         except DatabaseError as exc:
@@ -127,6 +142,11 @@ class DatabaseSection(QFrame):
             self.status.setText(f"This shop's data is on this computer: {svc.db.display_name}")
             self.local_choice.setChecked(True)
         self._enable()
+
+    def save_staff_name(self) -> None:
+        name = self.staff.text().strip()
+        ui_settings().setValue(STAFF_NAME, name)
+        set_staff_name(name)
 
     def _enable(self) -> None:
         team_mode = self.team_choice.isChecked()
