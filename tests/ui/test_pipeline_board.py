@@ -81,7 +81,8 @@ def test_board_shows_a_column_per_stage_with_cards(page):
 
 def test_drag_a_card_then_ctrl_z_puts_it_back(qtbot, page, db):
     drop = drag(qtbot, page, "Buyer 1", "New lead", "Quote sent")
-    assert drop.isAccepted() and names(page, "Quote sent") == ["Buyer 1"]  # moved at once
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: names(page, "Quote sent") == ["Buyer 1"], timeout=2000)  # before the write
     qtbot.waitUntil(lambda: len(history(db)) == 4, timeout=5000)
     with db.session() as s:
         deal = s.scalar(select(Deal).where(Deal.customer_id == 1))
@@ -109,7 +110,8 @@ def test_dropping_on_its_own_column_is_refused(qtbot, page, db):
 def test_lost_needs_a_reason(qtbot, page, db):
     page.ask_lost_reason = lambda name: ""
     drag(qtbot, page, "Buyer 2", "New lead", "Lost")
-    assert "needs a reason" in page.error.text() and names(page, "Lost") == []
+    qtbot.waitUntil(lambda: "needs a reason" in page.error.text(), timeout=2000)
+    assert names(page, "Lost") == []
     page.ask_lost_reason = lambda name: "Bought elsewhere"
     drag(qtbot, page, "Buyer 2", "New lead", "Lost")
     qtbot.waitUntil(lambda: len(history(db)) == 4, timeout=5000)
@@ -147,3 +149,14 @@ def test_filters_list_view_and_report(qtbot, page):
     qtbot.keyClick(page, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: page.report_view.report is not None, timeout=5000)
     assert page.report_view.stages.item(0, 1).text() == "3"
+
+
+def test_move_to_from_the_context_menu(qtbot, page, db):
+    col = _col(page, "New lead")
+    menu = page.board_view.move_menu(col, col.model().index(0))
+    assert [a.text() for a in menu.actions()] == ["Move to Contacted", "Move to Interested", "Move to Quote sent",
+                                                   "Move to Won", "Move to Lost"]
+    menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: names(page, "Contacted") == ["Buyer 3"], timeout=3000)
+    qtbot.waitUntil(lambda: len(history(db)) == 4, timeout=5000)
+    menu.deleteLater()

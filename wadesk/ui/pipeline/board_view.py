@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QMenu, QScrollArea,
                                QTableView, QVBoxLayout, QWidget)
 
 from wadesk.core.crm.phones import format_phone
 from wadesk.core.pipeline.board import Board, Card
 from wadesk.ui.campaigns.words import local_time
 from wadesk.ui.numbers import group_indian, rupees
-from wadesk.ui.pipeline.cards import StageColumn, StageModel
+from wadesk.ui.pipeline.cards import CARD_ROLE, StageColumn, StageModel
 
 COLUMN_WIDTH = 226
 COLUMN_STYLE = ("QFrame#stageColumn { background: #eef2ef; border-radius: 8px; }"
@@ -86,11 +86,31 @@ class BoardView(QScrollArea):
             col.setProperty("outcome", st.outcome)
             col.card_dropped.connect(self.card_dropped)
             col.card_opened.connect(self.card_opened)
+            col.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            col.customContextMenuRequested.connect(lambda pos, c=col: self._menu(c, pos))
             v.addWidget(header)
             v.addWidget(col, 1)
             self.row.insertWidget(self.row.count() - 1, frame)
             self.columns[st.id] = col
             self.headers[st.id] = header
+
+    def _menu(self, col: StageColumn, pos: Any) -> None:
+        """Right-click (or the Menu key) on a card: "Move to …" — the drag's keyboard twin."""
+        menu = self.move_menu(col, col.indexAt(pos))
+        if menu is not None:
+            menu.popup(col.viewport().mapToGlobal(pos))
+
+    def move_menu(self, col: StageColumn, ix: Any) -> QMenu | None:
+        card = ix.data(CARD_ROLE) if ix.isValid() else None
+        if card is None:
+            return None
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for sid, other in self.columns.items():
+            if sid != col.stage_id:
+                act = menu.addAction(f"Move to {other.property('stageName')}")
+                act.triggered.connect(lambda _=False, s=sid: self.card_dropped.emit(card.deal_id, card.version, s))
+        return menu
 
     def move_card(self, deal_id: int, from_stage: int, to_stage: int) -> Card | None:
         """Move a card between columns at once (the database move follows in a job)."""
