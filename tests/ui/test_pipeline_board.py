@@ -154,9 +154,32 @@ def test_filters_list_view_and_report(qtbot, page):
 def test_move_to_from_the_context_menu(qtbot, page, db):
     col = _col(page, "New lead")
     menu = page.board_view.move_menu(col, col.model().index(0))
-    assert [a.text() for a in menu.actions()] == ["Move to Contacted", "Move to Interested", "Move to Quote sent",
-                                                   "Move to Won", "Move to Lost"]
+    assert [a.text() for a in menu.actions()][:5] == ["Move to Contacted", "Move to Interested",
+                                                       "Move to Quote sent", "Move to Won", "Move to Lost"]
+    assert [a.text() for a in menu.actions()][6:] == ["Deal value…", "Owner", "Lead status"]
     menu.actions()[0].trigger()
     qtbot.waitUntil(lambda: names(page, "Contacted") == ["Buyer 3"], timeout=3000)
     qtbot.waitUntil(lambda: len(history(db)) == 4, timeout=5000)
     menu.deleteLater()
+
+
+def test_card_menu_edits_value_owner_lead_status_and_staff(qtbot, page, db):
+    card = next(c for c in _col(page, "New lead").model().cards if c.name == "Buyer 3")
+    page.ask_text = lambda title, label, value: "9,999"
+    page.card_action("value", card, None)
+    qtbot.waitUntil(lambda: any(c.name == "Buyer 3" and c.value == 9999 for c in _col(page, "New lead").model().cards),
+                    timeout=5000)
+    page.card_action("owner", card, "Ravi")
+    page.card_action("lead_status", card, "Qualified")
+
+    def saved():
+        with db.session() as s:
+            c = s.get(Customer, 3)
+            return (c.owner, c.lead_status, s.scalar(select(Deal.owner).where(Deal.customer_id == 3)))
+    qtbot.waitUntil(lambda: saved() == ("Ravi", "Qualified", "Ravi"), timeout=5000)
+    page.ask_text = lambda title, label, value: value + ", Meera"
+    page.edit_staff()
+    qtbot.waitUntil(lambda: page.owner_box.findText("Meera") >= 0, timeout=5000)
+    page.ask_text = lambda title, label, value: "lots"
+    page.card_action("value", card, None)
+    qtbot.waitUntil(lambda: "not an amount" in page.error.text(), timeout=5000)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderVi
 
 from wadesk.core.crm.phones import format_phone
 from wadesk.core.pipeline.board import Board, Card
+from wadesk.core.pipeline.people import LEAD_STATUSES
 from wadesk.ui.campaigns.words import local_time
 from wadesk.ui.numbers import group_indian, rupees
 from wadesk.ui.pipeline.cards import CARD_ROLE, StageColumn, StageModel
@@ -27,10 +28,12 @@ OUTCOME_COLOURS = {"won": "#0f7a4a", "lost": "#8c1d18", "open": "#15241c"}
 class BoardView(QScrollArea):
     card_dropped = Signal(int, int, int)  # deal id, version, target stage id
     card_opened = Signal(int)  # customer id
+    card_action = Signal(str, object, object)  # "value" | "owner" | "lead_status" | "order", card, choice
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("pipelineBoard")
+        self.staff: list[str] = []
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.inner = QWidget()
@@ -110,6 +113,20 @@ class BoardView(QScrollArea):
             if sid != col.stage_id:
                 act = menu.addAction(f"Move to {other.property('stageName')}")
                 act.triggered.connect(lambda _=False, s=sid: self.card_dropped.emit(card.deal_id, card.version, s))
+        menu.addSeparator()
+        menu.addAction("Deal value…").triggered.connect(lambda: self.card_action.emit("value", card, None))
+        owners = menu.addMenu("Owner")
+        for name in ["Nobody", *self.staff]:
+            act = owners.addAction(name)
+            act.setCheckable(True)
+            act.setChecked((card.owner or "Nobody") == name)
+            act.triggered.connect(lambda _=False, n=name: self.card_action.emit("owner", card, n))
+        statuses = menu.addMenu("Lead status")
+        for name in LEAD_STATUSES:
+            statuses.addAction(name).triggered.connect(
+                lambda _=False, n=name: self.card_action.emit("lead_status", card, n))
+        if col.property("outcome") == "won":
+            menu.addAction("Create the order").triggered.connect(lambda: self.card_action.emit("order", card, None))
         return menu
 
     def move_card(self, deal_id: int, from_stage: int, to_stage: int) -> Card | None:

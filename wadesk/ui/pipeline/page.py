@@ -85,6 +85,7 @@ class PipelinePage(QWidget):
         self._loading = False
         # Tests replace these to answer without a modal dialog.
         self.ask_lost_reason: Callable[[str], str | None] = self._ask_reason
+        self.ask_text: Callable[[str, str, str], str | None] = self._ask_text
         self._build()
         services.bus.changed.connect(self._on_data_changed)
         self.load()
@@ -134,6 +135,10 @@ class PipelinePage(QWidget):
             box.setAccessibleName(f"Filter by {label.lower()}")
             box.currentIndexChanged.connect(self._filters_changed)
             bar.addWidget(box)
+        self.staff_button = QPushButton("Staff…", objectName="editStaff")
+        self.staff_button.setToolTip("The names of the people who own leads and deals")
+        self.staff_button.clicked.connect(self.edit_staff)
+        bar.addWidget(self.staff_button)
         bar.addStretch(1)
         self.status = QLabel(objectName="pipelineStatus")
         self.status.setStyleSheet("color: #5b6b63;")
@@ -166,6 +171,7 @@ class PipelinePage(QWidget):
         # After the drop returns: a question (Lost: why?) must not open inside the drag's own loop.
         self.board_view.card_dropped.connect(
             lambda d, v, st: QTimer.singleShot(0, self, lambda: self.move_card(d, v, st)))
+        self.board_view.card_action.connect(self.card_action)
         self.list_view = DealsList()
         self.report_view = ReportView(self.services)
         for w in (self.board_view, self.list_view, self.report_view):
@@ -199,6 +205,7 @@ class PipelinePage(QWidget):
                          self.segment_box.currentData())
         finally:
             self._loading = False
+        self.board_view.staff = data.staff
         self.board_view.show_board(data.board)
         self.list_view.source.set_board(data.board)
         self._update_status()
@@ -332,6 +339,49 @@ class PipelinePage(QWidget):
         self.services.jobs.run_in_session(work, title="Adding the deal", parent=self, progress_dialog=False,
                                           show_errors=False, on_error=self._show_error,
                                           on_result=lambda _d: self.load())
+
+    def card_action(self, action: str, card: P.Card, choice: Any) -> None:
+        """The card menu's edits: value, owner (deal and customer), lead status, order for a won deal."""
+        now = utc_naive(self.services.clock.now())
+        if action == "value":
+            text = self.ask_text("Deal value", f"Value of the deal with {card.name} (₹):", str(card.value))
+            if text is None:
+                return
+
+            def work(s: Any, ctx: Any) -> Any:
+                return P.set_deal_fields(s, card.deal_id, now, value=text)
+        elif action == "owner":
+            owner = "" if choice == NOBODY else choice
+
+            def work(s: Any, ctx: Any) -> Any:
+                P.set_deal_fields(s, card.deal_id, now, owner=owner)
+                return P.set_customer_owner(s, card.customer_id, owner)
+        elif action == "lead_status":
+            def work(s: Any, ctx: Any) -> Any:
+                return P.set_lead_status(s, card.customer_id, choice)
+        else:
+            self.won_deal = card.deal_id
+            self.create_order()
+            return
+        self.services.jobs.run_in_session(work, title="Saving", parent=self, progress_dialog=False, show_errors=False,
+                                          on_error=self._show_error, on_result=lambda _r: self._saved())
+
+    def _saved(self) -> None:
+        self.error.hide()
+        self.services.bus.notify(events.CUSTOMERS)  # lead status / owner are customer fields; reloads here too
+
+    def edit_staff(self) -> None:
+        current = ", ".join(self.data.staff) if self.data else ""
+        text = self.ask_text("Staff", "Names of the people who own leads and deals, separated by commas:", current)
+        if text is None:
+            return
+        self.services.jobs.run_in_session(lambda s, ctx: P.set_staff_names(s, text), title="Saving", parent=self,
+                                          progress_dialog=False, show_errors=False, on_error=self._show_error,
+                                          on_result=lambda _r: self.services.bus.notify(events.SETTINGS))
+
+    def _ask_text(self, title: str, label: str, value: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, value)
+        return text if ok else None
 
     def _ask_reason(self, name: str) -> str | None:
         text, ok = QInputDialog.getText(self, "Why was it lost?", f"Why did {name} not buy? (e.g. price, chose "
