@@ -183,3 +183,21 @@ def test_card_menu_edits_value_owner_lead_status_and_staff(qtbot, page, db):
     page.ask_text = lambda title, label, value: "lots"
     page.card_action("value", card, None)
     qtbot.waitUntil(lambda: "not an amount" in page.error.text(), timeout=5000)
+
+
+def test_stages_dialog_renames_adds_and_reorders(qtbot, page):
+    from wadesk.ui.pipeline.stages_dialog import StagesDialog
+
+    dlg = StagesDialog("Sales", page.data.board.stages, page)
+    qtbot.addWidget(dlg)
+    dlg.list.item(1).setText("Called")
+    dlg.add_stage()
+    dlg.list.currentItem().setText("Sample sent")
+    wanted = dlg.result_stages()
+    assert [n for _i, n in wanted] == ["New lead", "Called", "Interested", "Quote sent", "Sample sent", "Won", "Lost"]
+    wanted.insert(0, wanted.pop(2))  # Interested first
+    page.save_stages(wanted)
+    qtbot.waitUntil(lambda: [s.name for s in page.data.board.stages][:2] == ["Interested", "New lead"], timeout=5000)
+    assert "Sample sent" in [s.name for s in page.data.board.stages]
+    page.save_stages([(i, "Won" if n == "Called" else n) for i, n in wanted])  # a clash: nothing changes
+    qtbot.waitUntil(lambda: "already has a stage called 'Won'" in page.error.text(), timeout=5000)

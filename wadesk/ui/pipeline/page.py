@@ -23,6 +23,7 @@ from wadesk.ui import events
 from wadesk.ui.numbers import count_noun, rupees
 from wadesk.ui.pipeline.board_view import BoardView, DealsList
 from wadesk.ui.pipeline.report_view import ReportView
+from wadesk.ui.pipeline.stages_dialog import StagesDialog, save_stages
 
 ANY, NOBODY = "Any owner", "Nobody"
 
@@ -100,6 +101,10 @@ class PipelinePage(QWidget):
         self.pipeline_box.setAccessibleName("Pipeline")
         self.pipeline_box.currentIndexChanged.connect(self._filters_changed)
         top.addWidget(self.pipeline_box)
+        self.stages_button = QPushButton("Stages…", objectName="editStages")
+        self.stages_button.setToolTip("Rename, add or reorder this pipeline's stages")
+        self.stages_button.clicked.connect(self.edit_stages)
+        top.addWidget(self.stages_button)
         top.addStretch(1)
         self.view_group = QButtonGroup(self)
         for i, (text, tip) in enumerate((("Board", "Cards by stage (Ctrl+B)"), ("List", "The same deals as a table "
@@ -369,6 +374,20 @@ class PipelinePage(QWidget):
     def _saved(self) -> None:
         self.error.hide()
         self.services.bus.notify(events.CUSTOMERS)  # lead status / owner are customer fields; reloads here too
+
+    def edit_stages(self) -> None:
+        if self.data is None:
+            return
+        name = self.pipeline_box.currentText()
+        dlg = StagesDialog(name, self.data.board.stages, self)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.save_stages(dlg.result_stages())
+
+    def save_stages(self, wanted: list[tuple[int | None, str]]) -> None:
+        pid = self.data.pipeline_id
+        self.services.jobs.run_in_session(lambda s, ctx: save_stages(s, pid, wanted), title="Saving the stages",
+                                          parent=self, progress_dialog=False, show_errors=False,
+                                          on_error=self._show_error, on_result=lambda _r: self.load())
 
     def edit_staff(self) -> None:
         current = ", ".join(self.data.staff) if self.data else ""
