@@ -187,6 +187,9 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
         from wadesk.ui.automations.app_hooks import install_automation_hooks
 
         install_automation_hooks(window, services)  # a pass every 5 minutes and after each import
+        from wadesk.ui.team_watch import TeamWatch
+
+        TeamWatch(services, window).start()  # team database: other computers' changes reach the pages
 
         def welcome_if_needed(needed: bool) -> None:
             if needed:

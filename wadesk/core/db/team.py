@@ -155,6 +155,18 @@ def check_team_connection(team: TeamDatabase, password: str | None) -> dict[str,
     return {"server_version": version, "has_wadesk_data": "alembic_version" in tables, "customers": customers}
 
 
+def change_stamp(db: Database) -> tuple:
+    """A cheap fingerprint of what another computer may have changed (new or edited customers,
+    orders, events, messages, tags, campaigns, audited actions): compared on a light poll."""
+    from wadesk.core.db.models import AuditLog, Campaign, Customer, CustomerTag, Event, Message, Order
+
+    stmts = [select(func.max(Customer.id)), select(func.max(Customer.updated_at)), select(func.max(Order.id)),
+             select(func.max(Event.id)), select(func.max(Message.id)), select(func.max(AuditLog.id)),
+             select(func.max(Campaign.id)), select(func.count()).select_from(CustomerTag)]
+    with db.engine.connect() as conn:
+        return tuple(conn.execute(stmt).scalar() for stmt in stmts)
+
+
 def copy_database(src: Database, dst: Database, *, progress: ProgressFn = no_progress,
                   cancelled: CancelledFn = never_cancelled, batch: int = 5000) -> dict[str, int]:
     """Copy every table from `src` to an empty, migrated `dst` in one transaction, then check
