@@ -15,7 +15,9 @@ KEYRING_BACKENDS = ["keyring.backends.Windows", "keyring.backends.macOS",
 WINDOWS_ONLY = ["win32ctypes.core", "win32ctypes.pywin32.win32cred"]  # what the Windows backend calls
 # Alembic migration scripts are loaded from files at run time; what they import must be bundled.
 MIGRATION_IMPORTS = ["alembic.op", "alembic.context", "alembic.runtime.migration", "alembic.ddl.sqlite",
-                     "sqlalchemy.dialects.sqlite"]
+                     "alembic.ddl.postgresql", "sqlalchemy.dialects.sqlite"]
+# SQLAlchemy loads a database driver by the URL's name: the team database's (postgresql+psycopg).
+TEAM_DATABASE = ["sqlalchemy.dialects.postgresql.psycopg", "psycopg"]
 
 EXCLUDES = [
     # Qt modules WaDesk never uses; WebEngine alone is hundreds of MB.
@@ -43,8 +45,9 @@ DROPPED_QT_LIBS = re.compile(r"(^|/)(lib)?qt6(quick|qml|virtualkeyboard|pdf|eglf
 
 def hidden_imports(wadesk_modules: list[str], platform: str) -> list[str]:
     """Every wadesk module (pages and commands are imported inside functions, so import analysis
-    can miss them), the keyring backends, what migrations import, and QtCharts when installed."""
-    names = list(wadesk_modules) + KEYRING_BACKENDS + MIGRATION_IMPORTS
+    can miss them), the keyring backends, what migrations import, the team database driver, and
+    QtCharts when installed."""
+    names = list(wadesk_modules) + KEYRING_BACKENDS + MIGRATION_IMPORTS + TEAM_DATABASE
     if platform == "win32":
         names += WINDOWS_ONLY
     if importlib.util.find_spec("PySide6.QtCharts") is not None:  # PySide6-Addons, for charts

@@ -9,7 +9,8 @@
    bundle would quietly become a placeholder).
 2. `wadesk-cli demo --customers 1000 --json`, `--version` and `account show --json` (is the OS
    keychain reachable from the bundle?) in a temporary data folder.
-3. Inside: every wadesk module, the keyring backends for Windows and macOS; no test packages,
+3. Inside: every wadesk module, the keyring backends for Windows and macOS, the team database
+   driver (psycopg), QtCharts; no test packages,
    WebEngine or Qt translations; the Qt platform plugins (offscreen + this OS's).
 Run with the Python the bundle was built from (it reads the page registry from source).
 Exits 1 with one line per problem; prints one JSON line of figures when all is well.
@@ -31,7 +32,8 @@ OS_PLATFORM = {"win32": "qwindows", "darwin": "qcocoa"}.get(sys.platform, "qxcb"
 FORBIDDEN_MODULES = ("pytest", "_pytest", "pytestqt", "hypothesis", "PySide6.QtWebEngineCore",
                      "PySide6.QtWebEngineWidgets", "tkinter")
 REQUIRED_MODULES = ("keyring.backends.Windows", "keyring.backends.macOS", "keyring.backends.SecretService",
-                    "alembic.op", "sqlalchemy.dialects.sqlite")
+                    "alembic.op", "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql.psycopg",
+                    "psycopg")
 TIMEOUT = 600  # a shared, slow CI machine; a healthy run takes well under a minute
 
 
@@ -139,6 +141,8 @@ def check(folder: Path, expect_keychain: bool = False) -> tuple[list[str], dict]
         problems.append("QtWebEngine files are in the bundle")
     if any("/translations/" in r and r.endswith(".qm") for r in rel):
         problems.append("Qt translations are in the bundle")
+    if not any("/pyside6/qtcharts." in r for r in rel):  # an extension module: a file, not in the archive
+        problems.append("QtCharts (the Reports page's charts) is not in the bundle")
     if not any(r.endswith("core/db/migrations/env.py") for r in rel):
         problems.append("the Alembic migrations folder is not in the bundle")
     for plugin in ("qoffscreen", OS_PLATFORM):

@@ -30,7 +30,8 @@ def test_hidden_imports_take_every_module_and_the_keychains_of_each_os():
     mac = rules.hidden_imports([], "darwin")
     assert "wadesk.ui.campaigns.page" in win
     for names in (win, mac):
-        assert {"keyring.backends.Windows", "keyring.backends.macOS", "alembic.op"} <= set(names)
+        assert {"keyring.backends.Windows", "keyring.backends.macOS", "alembic.op",
+                "sqlalchemy.dialects.postgresql.psycopg"} <= set(names)
     assert "win32ctypes.pywin32.win32cred" in win and "win32ctypes.pywin32.win32cred" not in mac
 
 
