@@ -16,9 +16,17 @@ log = logging.getLogger(__name__)
 
 def database_needs_update(data_dir: DataDir) -> bool:
     """True when an existing shop database will be migrated (a copy is made first: can be slow)."""
-    if not data_dir.db_path.exists():
-        return False  # a new database is created in a moment
-    engine = make_engine(f"sqlite:///{data_dir.db_path}")
+    from wadesk.core.db.team import resolve_url
+
+    try:
+        url = resolve_url(data_dir)  # the team database when this folder uses one
+    except Exception:  # noqa: BLE001 - open_database will explain any real problem
+        return False
+    if url is None:
+        if not data_dir.db_path.exists():
+            return False  # a new database is created in a moment
+        url = f"sqlite:///{data_dir.db_path}"
+    engine = make_engine(url)
     try:
         return current_revision(engine) not in (None, head_revision())
     except Exception:  # noqa: BLE001 - open_database will explain any real problem
