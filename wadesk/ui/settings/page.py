@@ -26,7 +26,7 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(36, 28, 36, 28)
         layout.setSpacing(14)
         for label in heading("Settings", "Your shop's details, your WhatsApp connection, how campaigns send, "
-                                        "and backups."):
+                                        "backups, and where the data lives."):
             layout.addWidget(label)
         self.shop = ShopSection(services)
         self.whatsapp = WhatsAppSection(services, sandbox)
