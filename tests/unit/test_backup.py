@@ -115,14 +115,17 @@ def test_corrupt_foreign_and_newer_files_are_refused(db, data_dir, clock, tmp_pa
 def test_older_backup_is_migrated_on_restore(db, data_dir, tmp_path):
     from alembic import command
 
-    from wadesk.core.db.engine import Database, alembic_config, make_engine
+    from wadesk.core.db.engine import alembic_config, make_engine
 
     old = tmp_path / "old.sqlite3"
     engine = make_engine(f"sqlite:///{old}")
     command.upgrade(alembic_config(engine), "0006")
-    older = Database(engine, old)  # customers had the same columns at 0006 (0007 changed the send ledger)
-    add_customers(older, 1)
-    older.dispose()
+    with engine.begin() as conn:  # a customer as WaDesk 0006 stored it (today's model has more columns)
+        conn.exec_driver_sql(
+            "INSERT INTO customers (name, name_key, first_name, phone, attributes, consent_state, order_count, "
+            "total_spent, tag_list, version, created_at, updated_at) VALUES ('Customer 0', 'customer 0', "
+            "'Customer 0', '+919800000000', '{}', 0, 0, 0, '', 1, '2026-01-01', '2026-01-01')")
+    engine.dispose()
     result = restore_backup(db, data_dir, old)
     assert result.migrated_from == "0006" and counts(db) == 1
     with db.Session() as s:
@@ -226,13 +229,22 @@ def _consistent(path) -> tuple[int, int]:
 
 def test_backup_while_a_long_import_writes(db, data_dir, clock, tmp_path):
     run_import(db, _orders_file(tmp_path / "first.csv", 2000))
+    create_backup(db, data_dir, clock=clock, prune=False)  # the first backup names the shop (a write)
+    clock.advance(seconds=1)
     before = _consistent(db.path)
-    done = threading.Event()
+    done, in_transaction, copied = threading.Event(), threading.Event(), threading.Event()
     errors: list[BaseException] = []
+
+    def hold_open(_done, _total, text=""):
+        # Inside the import's open transaction: wait until a backup has been taken meanwhile, so the
+        # test does not depend on how fast the import is.
+        if text == "Saving" and not in_transaction.is_set():
+            in_transaction.set()
+            copied.wait(30)
 
     def importing():
         try:
-            run_import(db, _orders_file(tmp_path / "big.csv", 8000, start=2000))
+            run_import(db, _orders_file(tmp_path / "big.csv", 8000, start=2000), progress=hold_open)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
@@ -240,8 +252,15 @@ def test_backup_while_a_long_import_writes(db, data_dir, clock, tmp_path):
 
     worker = threading.Thread(target=importing)
     worker.start()
+    assert in_transaction.wait(60)
     seen = []
-    while not done.is_set() or len(seen) < 2:
+    for _ in range(2):  # copies while the import's transaction is open
+        b = create_backup(db, data_dir, clock=clock, prune=False).backup
+        clock.advance(seconds=1)
+        assert inspect_database(b.path).ok
+        seen.append(_consistent(b.path))
+    copied.set()
+    while not done.is_set() or len(seen) < 3:
         b = create_backup(db, data_dir, clock=clock, prune=False).backup
         clock.advance(seconds=1)
         assert inspect_database(b.path).ok

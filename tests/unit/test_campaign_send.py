@@ -254,13 +254,13 @@ def test_pause_resume_and_cancel(shop, clock, client, fake_cloud_api):
             control.request_pause()
 
     # Progress is reported every 0.25 s; at 10 messages a second the pause lands mid-campaign.
-    assert sender(shop, client, cid, clock, workers=1, control=control, rate=10, progress=pause_at_3
-                  ).run().state == L.PAUSED
+    assert sender(shop, client, cid, clock, workers=1, control=control, rate=10, progress=pause_at_3,
+                  sleep=None).run().state == L.PAUSED  # real pacing: the pause must land mid-campaign
     st = status(shop, cid)
     assert st["accepted"] >= 3 and st["accepted"] + st["queued"] == 20 and st["sending"] == 0
 
     control2 = SendControl()
-    assert sender(shop, client, cid, clock, workers=1, control=control2, rate=10,
+    assert sender(shop, client, cid, clock, workers=1, control=control2, rate=10, sleep=None,
                   progress=lambda p: p.accepted >= 8 and control2.request_cancel()).run().state == L.CAMPAIGN_CANCELLED
     st = status(shop, cid)
     assert st["cancelled"] > 0 and st["accepted"] + st["cancelled"] == 20 and st["sending"] == 0
