@@ -216,3 +216,17 @@ def test_stage_changes_are_on_the_customer_timeline_and_page(shop):
     rest = timeline(s, 1, limit=10, cursor=first[-1].cursor)
     assert first + rest == got
     assert timeline(s, 1, kinds={"order"})[0].kind == "order"
+
+
+def test_sample_shop_has_deals_and_removing_it_takes_them(db, clock):
+    from wadesk.core.demo import build_sample_shop, remove_sample_shop
+
+    build_sample_shop(db, customers=300, seed=5, clock=clock)
+    with db.session() as s:
+        pid = P.ensure_default_pipeline(s, NOW).id
+        assert s.scalar(select(func.count(Deal.id))) == 20 and P.staff_names(s) == ["Asha", "Ravi", "Meera"]
+        assert P.board(s, pid, NOW).all_cards()
+    remove_sample_shop(db)
+    with db.session() as s:
+        assert s.scalar(select(func.count(Deal.id))) == 0 and s.scalar(select(func.count(DealStageChange.id))) == 0
+        assert P.staff_names(s) == []

@@ -24,6 +24,7 @@ from wadesk.core.db import Database
 from wadesk.core.db.models import (
     ConsentEvent, Customer, CustomerNote, CustomerTag, Event, Message, Order, OrderItem, Tag,
 )
+from wadesk.core.db.pipeline_models import Deal, DealStageChange
 from wadesk.core.db.sequences import move_sequences_past_ids
 from wadesk.core.demo.bulk import TableWriter, roomy_cache
 from wadesk.core.demo.catalog import CATEGORIES, CATEGORY_WEIGHTS
@@ -188,6 +189,9 @@ def build_sample_shop(
                     writers[name].execute(params[name])
                 if progress is not None:
                     progress(done, customers)
+        from wadesk.core.pipeline.sample import add_sample_deals  # a board with cards (issue 9)
+
+        add_sample_deals(session, now, count=min(150, max(1, customers // 15)), seed=seed)
         set_setting(session, "sample_shop", True)
         set_setting(session, "first_run_done", True)
         set_setting(session, "shop_name", SAMPLE_SHOP_NAME)
@@ -214,9 +218,14 @@ def remove_sample_shop(db: Database) -> DemoResult:
 
         result = DemoResult(count(Customer), count(Order), count(OrderItem), count(Event))
         # Children first, so no cascade has to search for them.
-        for model in (Message, ConsentEvent, CustomerNote, CustomerTag, Event, OrderItem, Order, Tag, Customer):
+        for model in (DealStageChange, Deal, Message, ConsentEvent, CustomerNote, CustomerTag, Event, OrderItem,
+                      Order, Tag, Customer):
             session.execute(delete(model))
         set_setting(session, "sample_shop", False)
         if get_setting(session, "shop_name") == SAMPLE_SHOP_NAME:
             set_setting(session, "shop_name", "")
+        from wadesk.core.pipeline.sample import STAFF, set_staff_names, staff_names
+
+        if tuple(staff_names(session)) == STAFF:  # the sample's made-up staff go with it
+            set_staff_names(session, [])
     return result

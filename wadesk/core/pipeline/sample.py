@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from wadesk.core.db.models import Customer, Message
 from wadesk.core.db.pipeline_models import LOST, OPEN, WON
 from wadesk.core.pipeline.deals import create_deal, move_deal
-from wadesk.core.pipeline.people import set_staff_names
+from wadesk.core.pipeline.people import set_staff_names, staff_names  # noqa: F401 (demo removal)
 from wadesk.core.pipeline.stages import ensure_default_pipeline, stages_of
 
 STAFF = ("Asha", "Ravi", "Meera")
