@@ -28,7 +28,8 @@ def add_sample_deals(session: Session, now: datetime, count: int = 60, seed: int
     won = next(s for s in stages if s.outcome == WON)
     lost = next(s for s in stages if s.outcome == LOST)
     # Customers who wrote in first: their cards show a last message, as real leads' would.
-    talked = select(Message.customer_id).where(Message.customer_id.is_not(None)).distinct().limit(count)
+    talked = (select(Message.customer_id).where(Message.customer_id.is_not(None)).distinct()
+              .order_by(Message.customer_id).limit(count))
     ids = list(session.scalars(talked))
     ids += list(session.scalars(select(Customer.id).where(Customer.id.not_in(ids or [0]))
                                 .order_by(Customer.id).limit(count - len(ids))))
