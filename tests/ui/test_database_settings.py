@@ -9,7 +9,8 @@ from sqlalchemy.engine import make_url
 from tests.pg_server import new_database
 from wadesk.core.crm.customers import CustomerInput, create_customer
 from wadesk.core.db import open_database
-from wadesk.core.db.team import load_config
+from wadesk.core.db.team import TeamDatabase, load_config, move_to_team
+from wadesk.core.paths import DataDir
 from wadesk.ui import dialogs
 from wadesk.ui.settings import database_section
 from wadesk.ui.settings.database_section import DatabaseSection
@@ -110,3 +111,25 @@ def test_the_staff_name_is_kept_per_computer_and_named_in_the_audit_log(qtbot, s
     bookkeeping.set_staff_name(None)
     load_staff_name()  # what the app does at start
     assert bookkeeping.staff_name() == "Ravi (counter)"
+
+
+@pytest.mark.sqlite_only("joins from a computer that uses its own file")
+def test_a_second_computer_joins_a_team_database(qtbot, section, services, pg_admin_url, tmp_path, monkeypatch):
+    url = new_database(pg_admin_url)
+    u = make_url(url)
+    _fill(section, url)
+    section.join_button.click()  # still empty: told to move instead, nothing saved
+    qtbot.waitUntil(lambda: not section.busy, timeout=15000)
+    assert "empty" in section.result.text() and load_config(services.data_dir) is None
+
+    first = DataDir(tmp_path / "first-computer").ensure()  # the first computer moves its shop there
+    seed = open_database(first)
+    with seed.session() as s:
+        create_customer(s, CustomerInput(first_name="Shared"))
+    seed.dispose()
+    move_to_team(first, TeamDatabase(u.host, u.database, u.username, u.port, "disable"), None)
+    section.join_button.click()
+    qtbot.waitUntil(lambda: _switched_box() is not None, timeout=15000)
+    assert "1 customer" in section.result.text() and load_config(services.data_dir).database == u.database
+    _switched_box().accept()
+    qtbot.waitUntil(lambda: section.restarts == [1], timeout=5000)
