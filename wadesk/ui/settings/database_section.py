@@ -180,9 +180,6 @@ class DatabaseSection(QFrame):
             return None
         return team
 
-    def _password(self, team: TeamDatabase) -> str | None:
-        return self.password.text() or load_password(team)
-
     # -- work --------------------------------------------------------------------------------------
     def _run(self, work, title: str, on_result, cancellable: bool = False) -> None:
         self._busy(True)
@@ -196,9 +193,10 @@ class DatabaseSection(QFrame):
         team = (load_config(self.services.data_dir) if self.on_team else None) or self.team()
         if team is None or self.busy:
             return
-        password = self._password(team)
+        typed = self.password.text()  # else the keychain's, read in the job (a keychain may ask the user)
         self._say("Connecting…")
-        self._run(lambda ctx: check_team_connection(team, password), "Testing the connection", self._tested)
+        self._run(lambda ctx: check_team_connection(team, typed or load_password(team)), "Testing the connection",
+                  self._tested)
 
     def _tested(self, facts: dict) -> None:
         version = str(facts["server_version"]).split()[0]
@@ -219,11 +217,11 @@ class DatabaseSection(QFrame):
                                "stays as it is, as a backup. Don't import or send on another computer while "
                                "it copies.", "Move my data"):
             return
-        password = self._password(team)
-        svc = self.services
+        typed, svc = self.password.text(), self.services
 
         def work(ctx: JobContext) -> int:
-            counts = move_to_team(svc.data_dir, team, password, progress=ctx.progress, cancelled=ctx.cancelled)
+            counts = move_to_team(svc.data_dir, team, typed or load_password(team), progress=ctx.progress,
+                                  cancelled=ctx.cancelled)
             return counts.get("customers", 0)
 
         self._say("Copying…")
@@ -235,10 +233,10 @@ class DatabaseSection(QFrame):
         team = self.team()
         if team is None or self.busy:
             return
-        password = self._password(team)
-        svc = self.services
+        typed, svc = self.password.text(), self.services
 
         def work(ctx: JobContext) -> int:
+            password = typed or load_password(team)
             facts = check_team_connection(team, password)
             if not facts["has_wadesk_data"]:
                 raise DatabaseError("That database is empty: use Move my data to the team database instead.")
