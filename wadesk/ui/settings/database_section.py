@@ -135,7 +135,9 @@ class DatabaseSection(QFrame):
             self.user.setText(team.user)
             self.sslmode.setCurrentIndex(max(0, self.sslmode.findData(team.sslmode)))
         if self.on_team:
-            self.status.setText(f"This shop's data is in the shared team database {svc.db.display_name}. "
+            where = (f"“{team.database}” on {team.host}" if team is not None  # else --database-url / env
+                     else svc.db.display_name)
+            self.status.setText(f"This shop's data is in the shared team database {where}. "
                                 "Backups of it are the server's job.")
             self.team_choice.setChecked(True)
         else:
