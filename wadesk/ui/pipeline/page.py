@@ -235,6 +235,11 @@ class PipelinePage(QWidget):
         n = sum(b.count(i) for i in open_ids)
         value = sum((b.value(i) for i in open_ids), 0)
         hint = " · Ctrl+Z undoes the last move" if self.undo_stack else ""
+        if not b.all_cards():
+            filtered = any(x is not None for x in self._filters()[1:])
+            self.status.setText("No deals match these filters." if filtered else
+                                "No deals yet: press “Add deal…” (Ctrl+N), or import a HubSpot / Zoho CRM export.")
+            return
         self.status.setText(f"{count_noun(n, 'open deal')} worth {rupees(value)}{hint}")
 
     def _filters_changed(self) -> None:
