@@ -85,3 +85,11 @@ def test_ten_thousand_events_stay_fast(db, clock):
         page = timeline(s, cid, limit=50, offset=100)
         assert time.perf_counter() - t0 < 0.1
         assert len(page) == 50
+
+
+def test_outgoing_messages_carry_whatsapps_ticks(db, clock):
+    cid = _shop(db, clock)
+    with db.Session() as s:
+        sent, received = [e for e in timeline(s, cid) if e.kind == "message"][::-1]
+    assert (sent.data["ticks"], sent.data["status"]) == ("✓✓", "read") and received.data["ticks"] == ""
+

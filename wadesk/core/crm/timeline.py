@@ -94,6 +94,10 @@ def _event_entry(e: Event) -> TimelineEntry:
     return TimelineEntry(e.occurred_at, "event", title, tuple(details), e.id, {"type": e.type})
 
 
+# WhatsApp's ticks for an outgoing message: one grey (sent), two grey (delivered), two blue (read).
+TICKS = {"accepted": "✓", "sent": "✓", "delivered": "✓✓", "read": "✓✓"}
+
+
 def _message_entry(m: Message) -> TimelineEntry:
     if m.direction == "in":
         title = "WhatsApp message received"
@@ -105,7 +109,9 @@ def _message_entry(m: Message) -> TimelineEntry:
         details.append(m.body if len(m.body) <= 300 else m.body[:299] + "…")
     if m.error_title:
         details.append(f"Not delivered: {m.error_title}")
-    return TimelineEntry(m.created_at, "message", title, tuple(details), m.id, {"campaign_id": m.campaign_id})
+    data = {"campaign_id": m.campaign_id, "direction": m.direction, "status": m.status,
+            "ticks": TICKS.get(m.status or "", "") if m.direction == "out" else ""}
+    return TimelineEntry(m.created_at, "message", title, tuple(details), m.id, data)
 
 
 def _note_entry(n: CustomerNote) -> TimelineEntry:

@@ -21,6 +21,16 @@ KIND_STYLE = {  # kind -> (label, colour)
 }
 
 
+def _ticks(entry: Any) -> str:
+    """WhatsApp's delivery ticks after an outgoing message: grey ✓ / ✓✓, blue ✓✓ when read."""
+    data = getattr(entry, "data", None) or {}
+    ticks = data.get("ticks") if entry.kind == "message" else ""
+    if not ticks:
+        return ""
+    colour = "#34b7f1" if data.get("status") == "read" else "#8696a0"
+    return f" <span style='color:{colour}; font-weight:bold'>{ticks}</span>"
+
+
 class Entry(Protocol):
     """One line of the timeline (the core's TimelineEntry): when, what kind, title, details."""
 
@@ -76,7 +86,7 @@ class TimelineView(QWidget):
         lines = "".join(f"<br><span style='color:#444'>{html.escape(d)}</span>" for d in entry.details)
         text = (f"<span style='color:#6b6b6b; font-size:11px'>{fmt.date_time(entry.at)}</span> "
                 f"<span style='color:{colour}; font-size:11px; font-weight:600'>{label.upper()}</span><br>"
-                f"{html.escape(entry.title)}{lines}")
+                f"{html.escape(entry.title)}{_ticks(entry)}{lines}")
         w = QLabel(text, self)
         w.setObjectName(f"timeline_{entry.kind}")
         w.setWordWrap(True)
