@@ -201,3 +201,16 @@ def test_stages_dialog_renames_adds_and_reorders(qtbot, page):
     assert "Sample sent" in [s.name for s in page.data.board.stages]
     page.save_stages([(i, "Won" if n == "Called" else n) for i, n in wanted])  # a clash: nothing changes
     qtbot.waitUntil(lambda: "already has a stage called 'Won'" in page.error.text(), timeout=5000)
+
+
+def test_a_second_pipeline_is_made_from_the_page(qtbot, page):
+    page.ask_text = lambda title, label, value: "Wholesale"
+    page.new_pipeline_button.click()
+    qtbot.waitUntil(lambda: page.pipeline_box.currentText() == "Wholesale" and page.data.board.stages
+                    and not any(cards for cards in (c.model().cards for c in page.board_view.columns.values())),
+                    timeout=5000)
+    assert [page.pipeline_box.itemText(i) for i in range(page.pipeline_box.count())] == ["Sales", "Wholesale"]
+    page.ask_text = lambda title, label, value: "wholesale"  # the same name again: refused in words
+    page.new_pipeline_button.click()
+    qtbot.waitUntil(lambda: page.error.isVisible(), timeout=5000)
+    assert "already a pipeline called" in page.error.text()

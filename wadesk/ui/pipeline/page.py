@@ -105,6 +105,11 @@ class PipelinePage(QWidget):
         self.stages_button.setToolTip("Rename, add or reorder this pipeline's stages")
         self.stages_button.clicked.connect(self.edit_stages)
         top.addWidget(self.stages_button)
+        self.new_pipeline_button = QPushButton("New pipeline…", objectName="newPipeline")
+        self.new_pipeline_button.setToolTip("Another pipeline with the usual stages (rename them with Stages…), "
+                                            "e.g. for wholesale or custom orders")
+        self.new_pipeline_button.clicked.connect(self.new_pipeline)
+        top.addWidget(self.new_pipeline_button)
         top.addStretch(1)
         self.view_group = QButtonGroup(self)
         for i, (text, tip) in enumerate((("Board", "Cards by stage (Ctrl+B)"), ("List", "The same deals as a table "
@@ -393,6 +398,28 @@ class PipelinePage(QWidget):
         self.services.jobs.run_in_session(lambda s, ctx: save_stages(s, pid, wanted), title="Saving the stages",
                                           parent=self, progress_dialog=False, show_errors=False,
                                           on_error=self._show_error, on_result=lambda _r: self.load())
+
+    def new_pipeline(self) -> None:
+        name = self.ask_text("New pipeline", "Name of the new pipeline (e.g. Wholesale, Custom orders):", "")
+        if not name or not name.strip():
+            return
+        clock = self.services.clock
+
+        def work(s: Any, ctx: Any) -> tuple[int, str]:
+            p = P.create_pipeline(s, name, utc_naive(clock.now()))
+            return p.id, p.name
+
+        self.services.jobs.run_in_session(work, title="Creating the pipeline", parent=self, progress_dialog=False,
+                                          show_errors=False, on_error=self._show_error,
+                                          on_result=self._pipeline_created)
+
+    def _pipeline_created(self, created: tuple[int, str]) -> None:
+        pid, name = created
+        self.pipeline_box.blockSignals(True)
+        self.pipeline_box.addItem(name, pid)
+        self.pipeline_box.setCurrentIndex(self.pipeline_box.count() - 1)
+        self.pipeline_box.blockSignals(False)
+        self.load()
 
     def edit_staff(self) -> None:
         current = ", ".join(self.data.staff) if self.data else ""
