@@ -5,15 +5,18 @@ shows; the write helpers have the signature `fn(session, customer_id, *args, now
 can run any of them as a job."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wadesk.core.crm import consent, notes, tags, timeline
 from wadesk.core.crm.customers import get_profile
+from wadesk.core.db.models import Customer
+from wadesk.core.pipeline import set_customer_owner, set_lead_status, staff_names
 from wadesk.ui.customers import formatting as fmt
 from wadesk.ui.customers.labels import CHANNELS, LANGUAGES, pretty
 from wadesk.ui.customers.timeline_view import Entry
@@ -38,6 +41,9 @@ class DetailView:
     notes: list[tuple[str, str | None, datetime | None]]
     timeline: list[Entry]
     timeline_more: bool
+    lead_status: str | None = None  # sales pipeline (issue 9)
+    owner: str | None = None
+    staff: list[str] = field(default_factory=list)
 
 
 def load(session: Session, customer_id: int, timeline_limit: int) -> DetailView | None:
@@ -72,6 +78,9 @@ def load(session: Session, customer_id: int, timeline_limit: int) -> DetailView 
         notes=[(n.body, n.author, n.created_at) for n in p.notes],
         timeline=entries,
         timeline_more=more,
+        lead_status=session.scalar(select(Customer.lead_status).where(Customer.id == customer_id)),
+        owner=session.scalar(select(Customer.owner).where(Customer.id == customer_id)),
+        staff=staff_names(session),
     )
 
 
@@ -100,3 +109,11 @@ def opt_in(session: Session, customer_id: int, source: str, note: str | None, *,
 
 def opt_out(session: Session, customer_id: int, *, now: datetime) -> None:
     consent.record_opt_out(session, customer_id, "manual", now=now)
+
+
+def save_lead_status(session: Session, customer_id: int, status: str | None, *, now: Any = None) -> str | None:
+    return set_lead_status(session, customer_id, status or None)
+
+
+def save_owner(session: Session, customer_id: int, owner: str | None, *, now: Any = None) -> str | None:
+    return set_customer_owner(session, customer_id, owner or None)

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QFrame,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wadesk.core.pipeline import LEAD_STATUSES
 from wadesk.core.profile import customer_scores
 from wadesk.ui import dialogs, events
 from wadesk.ui.errors import plain_error, show_error
@@ -36,6 +38,17 @@ from wadesk.ui.customers.timeline_view import TimelineView
 TIMELINE_PAGE = 20
 PLACEHOLDER = "Select a customer to see their details, orders and messages."
 log = logging.getLogger(__name__)
+
+
+def _fill(box: QComboBox, items: list[tuple[str, Any]], current: Any) -> None:
+    box.blockSignals(True)
+    box.clear()
+    for text, value in items:
+        box.addItem(text, value)
+    if current is not None and box.findData(current) < 0:
+        box.addItem(str(current), current)  # e.g. an owner no longer on the staff list
+    box.setCurrentIndex(max(0, box.findData(current)))
+    box.blockSignals(False)
 
 
 def _section(title: str) -> QLabel:
@@ -121,6 +134,20 @@ class DetailPane(QStackedWidget):
             self.profile_form.addRow(f"{label}:", value)
         layout.addLayout(self.profile_form)
 
+        layout.addWidget(_section("Sales"))  # the pipeline's lead status and owner (issue 9)
+        sales = QFormLayout()
+        sales.setHorizontalSpacing(12)
+        self.lead_status_box = QComboBox(body, objectName="leadStatus")
+        self.owner_box = QComboBox(body, objectName="leadOwner")
+        self.owner_box.setToolTip("The staff member responsible (Pipeline → Staff… edits the list)")
+        sales.addRow("Lead status:", self.lead_status_box)
+        sales.addRow("Owner:", self.owner_box)
+        layout.addLayout(sales)
+        self.lead_status_box.activated.connect(lambda _i: self._change(
+            "Saving the lead status", data.save_lead_status, self.lead_status_box.currentData()))
+        self.owner_box.activated.connect(lambda _i: self._change(
+            "Saving the owner", data.save_owner, self.owner_box.currentData()))
+
         layout.addWidget(_section("Scores"))
         self.scores = ScoresBox(body)
         layout.addWidget(self.scores)
@@ -181,6 +208,8 @@ class DetailPane(QStackedWidget):
         self.tags.set_tags(view.tags)
         self.tags.set_known_tags(view.known_tags)
         self.consent.set_state(view.consent_state, view.consent_source, view.consent_at)
+        _fill(self.lead_status_box, [("—", None), *[(st, st) for st in LEAD_STATUSES]], view.lead_status)
+        _fill(self.owner_box, [("Nobody", None), *[(n, n) for n in view.staff]], view.owner)
         self.notes.set_notes(view.notes)
         self.timeline.clear()
         self.timeline.append(view.timeline, view.timeline_more)
