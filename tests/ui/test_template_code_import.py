@@ -6,20 +6,13 @@ import pytest
 
 from wadesk.core.messaging.discount_codes import pools
 from wadesk.ui.templates import code_import
-from wadesk.ui.templates.page import TemplatesPage
-from wadesk.ui.whatsapp_env import SandboxProvider
+
+from templates_helpers import open_templates_page
 
 
 @pytest.fixture
 def page(qtbot, services, fake_cloud_api):
-    p = TemplatesPage(services, sandbox=SandboxProvider(server=fake_cloud_api))
-    qtbot.addWidget(p)
-    p.resize(1400, 1000)
-    qtbot.waitUntil(lambda: p.listing is not None, timeout=3000)
-    p.sync_button.click()
-    qtbot.waitUntil(lambda: not p.syncing and p.model.rowCount() > 0, timeout=5000)
-    assert p.select_template("festive_sale")
-    return p
+    return open_templates_page(qtbot, services, fake_cloud_api)
 
 
 def answer(monkeypatch, path, pool, ok=True):

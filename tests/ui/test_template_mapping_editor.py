@@ -9,9 +9,8 @@ import pytest
 from wadesk.core.crm import customers
 from wadesk.core.messaging.mapping import TemplateMapping
 from wadesk.ui.templates import mapping_editor
-from wadesk.ui.templates.page import TemplatesPage
-from wadesk.ui.whatsapp_env import SandboxProvider
 
+from templates_helpers import open_templates_page
 from customers_helpers import T, make_shop
 
 
@@ -20,14 +19,7 @@ def page(qtbot, services, fake_cloud_api, db):
     make_shop(db)
     with db.session() as s:
         customers.create_customer(s, dict(phone="+91 91234 56789", city="Jaipur"), now=T)  # no name at all
-    p = TemplatesPage(services, sandbox=SandboxProvider(server=fake_cloud_api))
-    qtbot.addWidget(p)
-    p.resize(1400, 1000)
-    qtbot.waitUntil(lambda: p.listing is not None, timeout=3000)
-    p.sync_button.click()
-    qtbot.waitUntil(lambda: not p.syncing and p.model.rowCount() > 0, timeout=5000)
-    assert p.select_template("festive_sale")
-    return p
+    return open_templates_page(qtbot, services, fake_cloud_api)
 
 
 def show_customer(qtbot, detail, search):

@@ -10,9 +10,9 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
+from wadesk.ui.widgets.scroll_body import scroll_body
 from wadesk.core.campaigns import ledger as L
 from wadesk.ui.campaigns.data import CampaignDetail
 from wadesk.ui.campaigns.words import (eta_words, local_time, n, rate_words, state_colour, state_meaning,
@@ -54,15 +54,7 @@ class CampaignView(QWidget):
         self._build()
 
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        scroll.setWidget(body)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(body)
+        layout = scroll_body(self)
         layout.setContentsMargins(0, 0, 8, 0)
         layout.setSpacing(10)
 

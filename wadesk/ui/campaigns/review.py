@@ -8,9 +8,9 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
-                               QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton)
 
+from wadesk.ui.widgets.scroll_body import scroll_body
 from wadesk.ui.campaigns.funnel import CampaignFunnel
 from wadesk.ui.campaigns.steps import MUTED, Step, heading
 from wadesk.ui.campaigns.words import local_time, n
@@ -26,15 +26,7 @@ class ReviewStep(Step):
         self.planning = False
         self.cost = None
         self.break_even = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        scroll.setWidget(body)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(body)
+        layout = scroll_body(self)
         for w in heading("Check everything, then send", "Nothing is saved until you press the button below."):
             layout.addWidget(w)
         row = QHBoxLayout()
