@@ -251,17 +251,17 @@ class LedgerSender:
         self._report(outcome.progress)
         return outcome
 
-    def _hold(self, conn: Any, now: datetime, inflight: int) -> tuple[datetime, str] | None:
-        """Why nothing may be claimed now, and until when: quiet hours or the daily tier limit."""
+    def _hold(self, conn: Any, now: datetime, inflight: int) -> tuple[datetime, str, str] | None:
+        """Why nothing may be claimed now: (until when, plain words, "quiet" | "tier")."""
         nxt = next_send_time(now, self.policy)
         if nxt > now:
-            return nxt, "Quiet hours: sending resumes at the end of them."
+            return nxt, "Quiet hours: sending resumes at the end of them.", "quiet"
         if self.daily_limit is not None and self._used + inflight >= self.daily_limit and not inflight:
             oldest = conn.execute(select(func.min(Message.sent_at)).where(*self._window(now))).scalar()
             conn.rollback()
             until = (_aware(oldest) or now) + timedelta(hours=24)
             return until, (f"Your WhatsApp number has reached its limit of {self.daily_limit:,} new customers in "
-                           "24 hours; the rest go as the limit frees up.")
+                           "24 hours; the rest go as the limit frees up."), "tier"
         return None
 
     def _window(self, now: datetime) -> list[Any]:
@@ -269,7 +269,7 @@ class LedgerSender:
         return [Message.direction == "out", Message.is_sandbox == self.sandbox, Message.status.in_(L.TAKEN),
                 Message.sent_at >= utc_naive(now) - timedelta(hours=24)]
 
-    def _idle(self, conn: Any, now: datetime, hold: tuple[datetime, str] | None) -> RunOutcome | None:
+    def _idle(self, conn: Any, now: datetime, hold: tuple[datetime, str, str] | None) -> RunOutcome | None:
         """Nothing in flight and nothing claimable now: finished, or wait (in process when soon)."""
         with self.db.session() as s:
             due = _aware(L.next_due(s, self.scope))
@@ -282,7 +282,7 @@ class LedgerSender:
         wait = (due - now).total_seconds()
         if wait <= self.max_idle_s and not self.control.pause.is_set() and not self.control.cancel.is_set():
             self._wait(max(wait, 0.01))
-            if hold is not None and hold[1].startswith("Your WhatsApp number"):
+            if hold is not None and hold[2] == "tier":  # the window moved on while waiting
                 self._used = self._count_used(self.clock.now())
             return None
         self._set_state(L.WAITING_STATE, reason)
