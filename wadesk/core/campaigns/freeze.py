@@ -94,6 +94,7 @@ class CampaignPlan:
     warnings: list[str] = field(default_factory=list)
     zone: str = ""  # the shop's time zone for day names ("" = this computer's)
     now: datetime | None = None  # when planned: "today" in the plan sentence
+    countries: dict[str, int] = field(default_factory=dict)  # recipients to send by country (cost, GST toggle)
     # Each passing recipient's phone and personalisation data, for the freeze (not shown).
     keep: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
 
@@ -180,7 +181,7 @@ def plan_campaign(db: Any, engine: SegmentEngine, req: CampaignRequest, *, sandb
     if countries.get("US"):
         warnings.append(f"{countries['US']:,} US numbers: Meta does not deliver marketing templates to +1 numbers.")
     return CampaignPlan(funnel, pre, ok[held], send_ids, cost, plan, break_even(cost.total, aov, req.policy.margin_pct),
-                        start, spec.category, warnings, req.policy.timezone, now, keep)
+                        start, spec.category, warnings, req.policy.timezone, now, countries, keep)
 
 
 def _preflight(session: Any, spec: Any, mapping: TemplateMapping, ids: list[int], now: datetime,

@@ -38,6 +38,18 @@ def number_card(caption: str, name: str) -> tuple[QFrame, QLabel]:
     return card, number
 
 
+
+def _message_box(name: str, bg: str, border: str) -> tuple[QFrame, QVBoxLayout, QLabel]:
+    """A coloured box with a rich-text message (the stop reason, the unknown messages)."""
+    box = QFrame(objectName=f"{name}Box")
+    box.setStyleSheet(BOX.format(name=f"{name}Box", bg=bg, border=border))
+    inner = QVBoxLayout(box)
+    text = QLabel(objectName=f"{name}Text")
+    text.setWordWrap(True)
+    text.setTextFormat(Qt.TextFormat.RichText)
+    inner.addWidget(text)
+    return box, inner, text
+
 class CampaignView(QWidget):
     back = Signal()
     send_clicked = Signal()
@@ -117,22 +129,10 @@ class CampaignView(QWidget):
         self.rate_note.setStyleSheet("color: #5b6b63;")
         layout.addWidget(self.rate_note)
 
-        self.stop_box = QFrame(objectName="stopBox")
-        self.stop_box.setStyleSheet(BOX.format(name="stopBox", bg="#fdecea", border="#f1b0aa"))
-        sb = QVBoxLayout(self.stop_box)
-        self.stop_text = QLabel(objectName="stopText")
-        self.stop_text.setWordWrap(True)
-        self.stop_text.setTextFormat(Qt.TextFormat.RichText)
-        sb.addWidget(self.stop_text)
+        self.stop_box, _sb, self.stop_text = _message_box("stop", "#fdecea", "#f1b0aa")
         layout.addWidget(self.stop_box)
 
-        self.unknown_box = QFrame(objectName="unknownBox")
-        self.unknown_box.setStyleSheet(BOX.format(name="unknownBox", bg="#fff6dd", border="#f0c95c"))
-        ub = QVBoxLayout(self.unknown_box)
-        self.unknown_text = QLabel(objectName="unknownText")
-        self.unknown_text.setWordWrap(True)
-        self.unknown_text.setTextFormat(Qt.TextFormat.RichText)
-        ub.addWidget(self.unknown_text)
+        self.unknown_box, ub, self.unknown_text = _message_box("unknown", "#fff6dd", "#f0c95c")
         row = QHBoxLayout()
         self.resend_button = QPushButton("Send again (may duplicate)", objectName="resendUnknown")
         self.give_up_button = QPushButton("Mark as failed", objectName="giveUpUnknown")

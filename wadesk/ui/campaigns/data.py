@@ -197,16 +197,11 @@ class Review:
 
 
 def plan_review(db: Any, engine: Any, req: Any, sandbox: bool, clock: Any, ctx: Any) -> Review:
-    from wadesk.core.campaigns.freeze import _country, plan_campaign
+    from wadesk.core.campaigns.freeze import plan_campaign
 
     plan = plan_campaign(db, engine, req, sandbox=sandbox, clock=clock, progress=ctx.progress,
                          cancelled=ctx.cancelled)
-    countries: dict[str, int] = {}
-    cache: dict[str, str] = {}
-    for cid in plan.send_ids:
-        cc = _country(plan.keep[cid][0], cache)
-        countries[cc] = countries.get(cc, 0) + 1
-    return Review(plan, countries, plan.send_ids[0] if plan.send_ids else None)
+    return Review(plan, plan.countries, plan.send_ids[0] if plan.send_ids else None)
 
 
 def uploader(db: Any, server: Any) -> Callable[[str], dict[str, str]]:
