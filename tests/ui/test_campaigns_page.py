@@ -327,17 +327,38 @@ def test_a_campaign_the_command_line_is_sending_gives_a_plain_error(qtbot, page,
     box.close()
 
 
-def test_a_scheduled_campaign_has_no_send_button(qtbot, page, shop):
+def test_a_scheduled_campaign_starts_now_after_asking(qtbot, page, shop, monkeypatch):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from wadesk.core.clock import utc_naive
+    from wadesk.ui import dialogs
+
     cid = freeze(shop, page.services.clock)
+    later = utc_naive(page.services.clock.now()) + timedelta(hours=3)
     with shop.session() as s:
-        s.get(Campaign, cid).status = L.SCHEDULED
+        c = s.get(Campaign, cid)
+        c.status, c.scheduled_at = L.SCHEDULED, later
+        s.execute(update(Message).where(Message.campaign_id == cid, Message.status == "queued")
+                  .values(next_attempt_at=later))
     page.refresh()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
     page.select(cid)
-    assert not page.send_button.isEnabled() and page.cancel_button.isEnabled()
+    assert page.send_button.isEnabled() and page.send_button.text() == "Start now…"
     page.open_campaign(cid)
     qtbot.waitUntil(lambda: page.view.state.text() == "Scheduled", timeout=3000)
-    assert not page.view.send_button.isVisibleTo(page.view) and "Starts by itself at" in page.view.meaning.text()
+    assert page.view.send_button.text() == "Start now…" and "Starts by itself at" in page.view.meaning.text()
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: asked.append(a) or False)
+    page.view.send_button.click()
+    assert asked and "instead of at" in asked[0][2] and state(shop, cid) == L.SCHEDULED  # "No": unchanged
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    page.view.send_button.click()
+    qtbot.waitUntil(lambda: state(shop, cid) == L.DONE, timeout=10_000)
+    c = counts(shop, cid)
+    assert c["accepted"] + c["holdout"] == 12 and c["queued"] == 0
+    wait_idle(qtbot, page)
 
 
 def test_review_follows_settings_changed_meanwhile(qtbot, page, shop, services):

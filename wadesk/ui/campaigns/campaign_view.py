@@ -256,9 +256,8 @@ class CampaignView(QWidget):
     def _buttons(self, state: str) -> None:
         active = state == L.RUNNING
         finished = state in (L.DONE, L.CAMPAIGN_CANCELLED)
-        self.send_button.setText("Resume" if state in (L.PAUSED, L.STOPPED, L.WAITING_STATE) else "Send now")
-        # A scheduled campaign starts by itself at its time (its messages are not due before).
-        self.send_button.setVisible(not finished and not active and state != L.SCHEDULED)
+        self.send_button.setText(send_words(state))
+        self.send_button.setVisible(not finished and not active)
         self.pause_button.setVisible(not finished)
         self.pause_button.setEnabled(active)
         self.cancel_button.setVisible(not finished)
@@ -276,6 +275,14 @@ class CampaignView(QWidget):
 
         parts = [f"{n(funnel[k])} {STAGE_WORDS[k][0]}" for k in STAGE_WORDS if k in funnel]
         return " → ".join(parts)
+
+
+def send_words(state: str | None) -> str:
+    """The send button's words: a scheduled campaign starts by itself at its time, so its button
+    brings it forward (after asking)."""
+    if state == L.SCHEDULED:
+        return "Start now…"
+    return "Resume" if state in (L.PAUSED, L.STOPPED, L.WAITING_STATE) else "Send now"
 
 
 def _money(amount: Any) -> str:

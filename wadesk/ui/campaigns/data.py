@@ -106,6 +106,14 @@ def cancel_campaign(db: Any, campaign_id: int) -> int:
         return n
 
 
+def start_now(db: Any, campaign_id: int, now: datetime) -> int:
+    """A scheduled campaign brought forward to now (under its lease, like every ledger change)."""
+    from wadesk.core.campaigns.lease import CampaignLease
+
+    with CampaignLease(db, campaign_id), db.session() as s:
+        return L.start_now(s, campaign_id, now)
+
+
 def mark_resumable(db: Any, campaign_ids: list[int]) -> None:
     """Campaigns paused because WaDesk was closing go back to `ready`: offered again at next start
     (a pause the owner chose stays `paused`)."""

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from wadesk.core.campaigns import ledger as L
 from wadesk.ui import dialogs, events
 from wadesk.ui.campaigns import data
-from wadesk.ui.campaigns.campaign_view import CampaignView
+from wadesk.ui.campaigns.campaign_view import CampaignView, send_words
 from wadesk.ui.campaigns.list_model import CampaignTableModel
 from wadesk.ui.campaigns.runner import campaign_runner
 from wadesk.ui.campaigns.test_send import TestSendDialog
+from wadesk.ui.campaigns.words import local_time
 from wadesk.ui.whatsapp_env import SandboxProvider
 
 EMPTY_TEXT = ("No campaigns yet. Press “New campaign” (Ctrl+N): choose the customers, a template, "
@@ -177,8 +178,8 @@ class CampaignsPage(QWidget):
         state = L.RUNNING if row and self.runner.is_running(row.id) else (row.state if row else None)
         finished = state in (L.DONE, L.CAMPAIGN_CANCELLED)
         self.open_button.setEnabled(row is not None)
-        self.send_button.setEnabled(row is not None and not finished and state not in (L.RUNNING, L.SCHEDULED))
-        self.send_button.setText("Resume" if state in (L.PAUSED, L.STOPPED, L.WAITING_STATE) else "Send")
+        self.send_button.setEnabled(row is not None and not finished and state != L.RUNNING)
+        self.send_button.setText(send_words(state).replace("Send now", "Send"))
         self.pause_button.setEnabled(state == L.RUNNING and row is not None and self.runner.is_running(row.id))
         self.cancel_button.setEnabled(row is not None and not finished)
         self.test_button.setEnabled(row is not None and state != L.CAMPAIGN_CANCELLED)
@@ -270,11 +271,34 @@ class CampaignsPage(QWidget):
     def send(self, campaign_id: int | None) -> None:
         if campaign_id is None:
             return
+        row = next((r for r in self.model.rows if r.id == campaign_id), None)
+        if row is not None and row.state == L.SCHEDULED and not self.runner.is_running(campaign_id):
+            self.start_now(row)
+        else:
+            self._start(campaign_id)
+
+    def _start(self, campaign_id: int) -> None:
         if self.runner.start(campaign_id):
             self.started.add(campaign_id)
             if campaign_id == self.open_id:
                 self.view.set_running(True)
         self._update_buttons()
+
+    def start_now(self, row: data.CampaignRow) -> None:
+        """Bring a scheduled campaign forward: its messages keep their spacing over the days."""
+        when = local_time(row.scheduled_at) if row.scheduled_at else "its time"
+        if not dialogs.confirm(self, "WaDesk — Start now",
+                               f"Start “{row.name}” now instead of at {when}? A plan spread over several days "
+                               "keeps its spacing.", "Start now"):
+            return
+        db, now, cid = self.services.db, self.services.clock.now(), row.id
+
+        def started(_moved: int) -> None:
+            self.services.bus.notify(events.CAMPAIGNS)
+            self._start(cid)  # due now: the ordinary start
+
+        self.services.jobs.run(lambda _ctx: data.start_now(db, cid, now), title="Starting the campaign",
+                               parent=self, on_result=started)
 
     def pause(self, campaign_id: int | None) -> None:
         if campaign_id is not None:
