@@ -63,6 +63,12 @@ def test_recipe_to_sent_message(capsys, shop):
     assert code == 0 and out["sent"] == 0  # a second pass sends nobody anything twice
     code, out = _run(capsys, data_dir, "automations", "list")
     assert out["flows"][0]["entered"] == 2
+    code, out = _run(capsys, data_dir, "automations", "delete", str(flow["id"]))
+    assert code == 0 and out["deleted"] is True and (out["active"], out["cancelled"]) == (0, 0)
+    code, out = _run(capsys, data_dir, "automations", "list")
+    assert out["flows"] == []
+    code, out = _run(capsys, data_dir, "automations", "delete", str(flow["id"]))
+    assert code == 2 and f"There is no flow {flow['id']}" in out["error"]
 
 
 def test_plain_errors(capsys, shop):

@@ -304,3 +304,26 @@ def test_removing_a_step_completes_who_waited_for_it(qtbot, page, shop, fake_clo
         assert (e.state, e.active_key, e.next_step_at) == ("completed", None, None)
     r = run_pass(shop.db, None, sandbox=True, engine=shop.segment_engine, clock=shop.clock)
     assert r.notes == [] and r.queued == 0  # the pass does not trip over the missing step
+
+
+def test_delete_a_flow_after_asking(qtbot, page, shop, monkeypatch):
+    from wadesk.ui import dialogs
+
+    keep = add(shop.db, shop.clock, "abandoned_cart")
+    gone = add(shop.db, shop.clock, "ctwa_welcome")
+    reload(qtbot, page, 2)
+    page.select(gone)
+    qtbot.waitUntil(lambda: page.view.flow_id == gone, timeout=5000)
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: asked.append(a) or False)
+    page.view.delete_button.click()
+    assert asked and "Delete the flow" in asked[0][2] and definition(shop.db, gone)
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    page.activateWindow()
+    page.table.setFocus()
+    qtbot.waitUntil(page.table.hasFocus, timeout=3000)
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)  # the Delete key in the list does the same
+    qtbot.waitUntil(lambda: page.page_data is not None and len(page.page_data.flows) == 1, timeout=5000)
+    with shop.db.session() as s:
+        assert s.get(Flow, gone) is None and s.get(Flow, keep) is not None
+    assert page.table.item(0, 1).text() == "Abandoned cart"

@@ -233,3 +233,42 @@ def test_editing_a_flow_removes_steps_safely_and_new_entry_rules_start_afresh(sh
         update_definition(s, fid, dataclasses.replace(d, entry={"all": [{"field": "orders", "op": ">=", "value": 0}]}),
                           now=clock.now())
     assert run(shop, client, clock).enrolled == 0
+
+
+def test_deleting_a_flow_drops_its_unsent_messages_and_keeps_the_sent(shop, clock, client, fake_cloud_api,
+                                                                        monkeypatch):
+    from wadesk.core.automations import runner
+    from wadesk.core.automations.flows import delete_flow
+    from wadesk.core.campaigns.lease import SendLease
+
+    fid = flow(shop, clock)
+    run(shop, client, clock)
+    cart(shop, clock, 3)
+    run(shop, client, clock)
+    clock.advance(minutes=61)
+    assert run(shop, client, clock).sent == 1  # customer 3 had step 1
+    cart(shop, clock, 5)
+    run(shop, client, clock)
+    clock.advance(minutes=61)
+    run_pass(shop, client, sandbox=False, engine=SegmentEngine(shop, clock), clock=clock, send=False)
+    calls = len(fake_cloud_api.sent)
+
+    monkeypatch.setattr(runner, "PASS_WAIT_S", 0.05)
+    with SendLease(shop, runner.pass_lease_key(False)), pytest.raises(FlowError, match="still enrolling"):
+        delete_flow(shop, fid)  # a pass is enrolling: nothing changes
+    with shop.session() as s:
+        assert s.get(Flow, fid) is not None
+        assert s.scalar(select(func.count()).select_from(Message).where(Message.status == "queued")) == 1
+
+    out = delete_flow(shop, fid)
+    assert out == {"id": fid, "name": out["name"], "deleted": True, "active": 2, "cancelled": 1}
+    with shop.session() as s:
+        assert s.get(Flow, fid) is None
+        assert s.scalar(select(func.count()).select_from(FlowEnrolment)) == 0
+        statuses = dict(s.execute(select(Message.customer_id, Message.status).where(
+            Message.purpose == "automation")).all())
+    assert statuses == {3: "accepted", 5: "cancelled"}
+    clock.advance(days=2)
+    assert run(shop, client, clock).sent == 0 and len(fake_cloud_api.sent) == calls
+    with pytest.raises(FlowError, match="no flow"):
+        delete_flow(shop, fid)

@@ -1,9 +1,10 @@
-"""`wadesk automations run | list | recipes | add | on | off | dry-run`.
+"""`wadesk automations run | list | recipes | add | on | off | delete | dry-run`.
 
 `run` does one pass (enrol, send what is due, exit whom it should) and exits: schedule it with
 Windows Task Scheduler, launchd or cron (README). Safe to run twice at once or after a crash.
   automations run --json     -> {"flows", "enrolled", "sent", "exited", "deferred", "held_out", "queued", ...}
   automations list --json    -> {"flows": [{"id", "name", "recipe", "enabled", "steps", "active", "entered"}]}
+  automations delete ID      -> {"id", "name", "deleted", "active", "cancelled"}
   automations dry-run --json -> {"messages": [{"flow", "customer_id", "name", "step", "template", "at"}]}
 """
 from __future__ import annotations
@@ -19,8 +20,8 @@ from wadesk.core.paths import DataDir
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", choices=["run", "list", "recipes", "add", "on", "off", "dry-run"])
-    p.add_argument("target", nargs="?", help="add: a recipe key; on/off: a flow id")
+    p.add_argument("action", choices=["run", "list", "recipes", "add", "on", "off", "delete", "dry-run"])
+    p.add_argument("target", nargs="?", help="add: a recipe key; on/off/delete: a flow id")
     p.add_argument("--name", help="add: the flow's name")
     p.add_argument("--hours", type=float, default=24, help="dry-run: look this far ahead (default 24)")
 
@@ -28,7 +29,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
 @command("automations", "run, list and switch automation flows", _configure)
 def automations(args: argparse.Namespace, db: Database, data_dir: DataDir) -> Any:
     from wadesk.core.automations.definition import FlowError
-    from wadesk.core.automations.flows import add_flow, list_flows, set_enabled
+    from wadesk.core.automations.flows import add_flow, delete_flow, list_flows, set_enabled
     from wadesk.core.automations.recipes import RECIPES
     from wadesk.core.clock import SystemClock
     from wadesk.core.messaging.account import resolve_mode
@@ -49,9 +50,11 @@ def automations(args: argparse.Namespace, db: Database, data_dir: DataDir) -> An
             with db.session() as s:
                 flow = add_flow(s, now=now, sandbox=sandbox, recipe=args.target, name=args.name)
                 return {"id": flow.id, "name": flow.name, "enabled": False, "sandbox": sandbox}
-        if args.action in ("on", "off"):
+        if args.action in ("on", "off", "delete"):
             if not (args.target or "").isdigit():
                 raise CliError(f"Give the flow id: wadesk automations {args.action} ID (see `wadesk automations list`).")
+            if args.action == "delete":
+                return delete_flow(db, int(args.target))
             with db.session() as s:
                 flow = set_enabled(s, int(args.target), args.action == "on", now=now)
                 return {"id": flow.id, "name": flow.name, "enabled": flow.enabled}

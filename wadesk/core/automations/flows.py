@@ -1,17 +1,18 @@
-"""Creating, listing, switching and editing flows."""
+"""Creating, listing, switching, editing and deleting flows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, func, select, update
+from sqlalchemy import Integer, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from wadesk.core.automations.definition import FlowDefinition, FlowError
 from wadesk.core.automations.recipes import find_recipe
 from wadesk.core.clock import utc_naive
 from wadesk.core.db.automation_models import Flow, FlowEnrolment
+from wadesk.core.db.models import Message
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,40 @@ def update_definition(session: Session, flow_id: int, definition: FlowDefinition
         FlowEnrolment.step >= len(definition.steps)).values(
         state="completed", active_key=None, next_step_at=None, exited_at=stamp))
     return flow
+
+
+def delete_flow(db: Any, flow_id: int) -> dict[str, Any]:
+    """Delete a flow: its messages not sent yet are cancelled and its customers leave it; messages
+    already sent stay in each customer's history and the reports. Taken in turn with automation
+    passes (their lease), so a pass can't enrol anyone in it meanwhile."""
+    from wadesk.core.automations.runner import PASS_WAIT_S, pass_lease_key
+    from wadesk.core.campaigns.lease import CampaignBusy, SendLease
+
+    with db.session() as s:
+        sandbox = find_flow(s, flow_id).is_sandbox
+    lease = SendLease(db, pass_lease_key(sandbox), wait=PASS_WAIT_S)
+    try:
+        lease.acquire()
+    except CampaignBusy:
+        raise FlowError("An automation run is still enrolling customers; delete the flow when it has finished.") from None
+    try:
+        return _delete(db, flow_id)
+    finally:
+        lease.release()
+
+
+def _delete(db: Any, flow_id: int) -> dict[str, Any]:
+    from wadesk.core.campaigns import ledger as L
+
+    with db.session() as s:
+        flow = find_flow(s, flow_id)
+        name = flow.name
+        cancelled = L.cancel_waiting(s, [Message.flow_id == flow_id, Message.purpose == "automation"])
+        active = s.scalar(select(func.count()).where(FlowEnrolment.flow_id == flow_id,
+                                                     FlowEnrolment.state == "active")) or 0
+        s.execute(delete(FlowEnrolment).where(FlowEnrolment.flow_id == flow_id))
+        s.delete(flow)
+    return {"id": flow_id, "name": name, "deleted": True, "active": int(active), "cancelled": cancelled}
 
 
 def list_flows(session: Session, *, sandbox: bool | None = None) -> list[FlowView]:

@@ -66,6 +66,11 @@ def automation_scope(sandbox: bool) -> list[Any]:
     return [Message.purpose == "automation", Message.campaign_id.is_(None), Message.is_sandbox == sandbox]
 
 
+def pass_lease_key(sandbox: bool) -> str:
+    """The lease a pass holds while it enrols: whoever changes flows' enrolments takes turns on it."""
+    return "automations-pass-sandbox" if sandbox else "automations-pass"
+
+
 def step_key(flow_id: int, enrolment_id: int, step: int) -> str:
     return f"flow:{flow_id}:{enrolment_id}:{step}"
 
@@ -103,7 +108,7 @@ def run_pass(db: Any, client: Any | None, *, sandbox: bool, engine: SegmentEngin
         # Passes take turns over the flows: each reads who is new and writes enrolments as one step
         # (SQLite reads outside a write transaction, so reading first and writing later could race).
         try:
-            with SendLease(db, "automations-pass-sandbox" if sandbox else "automations-pass", wait=PASS_WAIT_S):
+            with SendLease(db, pass_lease_key(sandbox), wait=PASS_WAIT_S):
                 for fid in flow_ids:
                     part = PassResult()
                     try:

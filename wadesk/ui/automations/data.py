@@ -173,6 +173,12 @@ def save(session: Any, flow_id: int, definition: FlowDefinition, name: str, now:
     update_definition(session, flow_id, definition, now=now, name=name)
 
 
+def delete(db: Any, flow_id: int) -> dict[str, Any]:
+    from wadesk.core.automations.flows import delete_flow
+
+    return delete_flow(db, flow_id)
+
+
 # -- previews and the dry run ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StepPreview:

@@ -98,6 +98,7 @@ class FlowView(QWidget):
     edit_step = Signal(int)
     save_clicked = Signal()
     revert_clicked = Signal()
+    delete_clicked = Signal()
 
     def __init__(self, shop_name: str = "", parent: QWidget | None = None):
         super().__init__(parent)
@@ -228,6 +229,10 @@ class FlowView(QWidget):
                                        " color: #f3faf6; }")
         self.save_button.setToolTip("Check and keep these changes (Ctrl+S)")
         self.save_button.clicked.connect(self.save_clicked)
+        self.delete_button = QPushButton("Delete flow…", objectName="deleteFlow")
+        self.delete_button.setToolTip("Delete this flow: its messages not sent yet are dropped (Delete in the list)")
+        self.delete_button.clicked.connect(self.delete_clicked)
+        bottom.addWidget(self.delete_button)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)

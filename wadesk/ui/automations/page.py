@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderVi
                                QPushButton, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
                                QWidget)
 
-from wadesk.ui import events
+from wadesk.ui import dialogs, events
 from wadesk.ui.automations import data
 from wadesk.ui.automations.flow_view import FlowView
 from wadesk.ui.automations.runner import automation_runner
@@ -156,6 +156,7 @@ class AutomationsPage(QWidget):
         self.view.edit_step.connect(self.edit_step)
         self.view.save_clicked.connect(self.save)
         self.view.revert_clicked.connect(self.revert)
+        self.view.delete_clicked.connect(self.delete_selected)
         self.scroll = QScrollArea(objectName="flowScroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -170,6 +171,9 @@ class AutomationsPage(QWidget):
             sc = QShortcut(QKeySequence(keys), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             sc.activated.connect(slot)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.delete_selected)
         self._show_last_pass()
 
     # -- data ------------------------------------------------------------------------------------
@@ -311,6 +315,28 @@ class AutomationsPage(QWidget):
         if self.view.saved is not None:
             self.view.set_definition(self.view.saved, self.view.saved_name)
             self._load_previews()
+
+    def delete_selected(self) -> None:
+        row = self.row_of(self.selected)
+        if row is None:
+            return
+        active = row.view.active
+        inside = (f" {active:,} customer{'s are' if active != 1 else ' is'} in it now and will get no more of its "
+                  "messages." if active else "")
+        if not dialogs.confirm(self, "WaDesk — Delete the flow",
+                               f"Delete the flow “{row.view.name}”?{inside} Messages it already sent stay in each "
+                               "customer's history. To pause it instead, switch it off.", "Delete the flow"):
+            return
+        db, flow_id = self.services.db, row.id
+
+        def deleted(_r: Any) -> None:
+            self.selected = None
+            self.services.bus.notify(events.AUTOMATIONS)
+
+        self.hide_banner()
+        self.services.jobs.run(lambda _ctx: data.delete(db, flow_id), title="Deleting the flow", parent=self,
+                               progress_dialog=False, show_errors=False, on_result=deleted,
+                               on_error=self.show_banner)
 
     # -- dialogs ---------------------------------------------------------------------------------
     def new_flow(self) -> None:
