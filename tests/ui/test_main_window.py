@@ -56,10 +56,12 @@ def test_visit_every_page_by_clicking_the_navigation(qtbot, window):
 
 
 def test_visit_every_page_by_shortcut(qtbot, window):
-    for index, key in reversed(list(enumerate(PAGE_KEYS[:9]))):  # Ctrl+1..9; later pages by click
+    for index, key in reversed(list(enumerate(PAGE_KEYS[:9]))):  # Ctrl+1..9; Settings is Ctrl+,
         qtbot.keyClick(window, Qt.Key(Qt.Key.Key_1 + index), Qt.KeyboardModifier.ControlModifier)
         assert window.current_key == key
         assert window.nav.currentItem().text() == PAGES[index].title
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key == "settings" and "(Ctrl+,)" in window.nav.currentItem().toolTip()
 
 
 def test_placeholder_pages_say_what_they_will_do(qtbot, services):

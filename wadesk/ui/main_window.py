@@ -74,8 +74,8 @@ class MainWindow(QMainWindow):
 
         self.shortcuts: list[QShortcut] = []
         for index, info in enumerate(PAGES):
-            if shortcut_text(index):
-                shortcut = QShortcut(QKeySequence(shortcut_text(index)), self)
+            if keys := shortcut_text(index, info.key):
+                shortcut = QShortcut(QKeySequence(keys), self)
                 shortcut.activated.connect(lambda key=info.key: self.show_page(key))
                 self.shortcuts.append(shortcut)
 

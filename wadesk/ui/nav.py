@@ -1,4 +1,4 @@
-"""The left navigation: one row per page, with an icon, and Ctrl+1..9 shown in the tooltip."""
+"""The left navigation: one row per page, with an icon, and its shortcut shown in the tooltip."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -10,8 +10,11 @@ from wadesk.ui.resources import svg_icon
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
 
-def shortcut_text(index: int) -> str:
-    """'Ctrl+1' for the first page ... 'Ctrl+9' for the ninth; '' after that."""
+def shortcut_text(index: int, key: str = "") -> str:
+    """'Ctrl+1' for the first page ... 'Ctrl+9' for the ninth; Settings has the usual 'Ctrl+,'
+    (Preferences on macOS) wherever it is; '' for pages after the ninth."""
+    if key == "settings":
+        return "Ctrl+,"
     return f"Ctrl+{index + 1}" if index < 9 else ""
 
 
@@ -31,7 +34,7 @@ class NavBar(QListWidget):
             item = QListWidgetItem(svg_icon(info.icon), info.title)
             item.setData(KEY_ROLE, info.key)
             item.setSizeHint(QSize(0, 38))
-            hint = shortcut_text(index)
+            hint = shortcut_text(index, info.key)
             item.setToolTip(f"{info.headline} ({hint})" if hint else info.headline)
             self.addItem(item)
         self.currentItemChanged.connect(self._changed)
