@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
+from phonenumbers.phonemetadata import PhoneMetadata
 
 DEFAULT_REGION = "IN"
 
@@ -24,6 +26,7 @@ _PHONE_LIKE = re.compile(r"^[\s\d+\-().]*\d[\s\d+\-().]*$")
 # For these, phonenumbers.parse(text, "IN") always gives country code 91 and these 10 digits, so the
 # parse (the slowest step) is skipped; validation below is the same calls either way.
 _PLAIN_IN = re.compile(r"(?:\+91|91|0)?([6-9]\d{9})")
+_IN_ALONE = tuple(phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(91, ())) == ("IN",)  # so +91 numbers are India's
 
 
 @dataclass(frozen=True)
@@ -82,15 +85,13 @@ def normalise_phone(text: object, default_region: str = DEFAULT_REGION) -> Phone
     region = (default_region or DEFAULT_REGION).upper()
     if not cleaned:
         return PhoneResult(raw, error="No phone number given.")
+    if region == "IN" and _IN_ALONE and (m := _PLAIN_IN.fullmatch(cleaned)):  # nothing for Excel to have mangled
+        return _verdict(raw, 91, m.group(1), "IN")
     cleaned, lost = _unmangle_excel(cleaned)
     if lost:
         return PhoneResult(raw, error=lost)
     if not any(ch.isdigit() for ch in cleaned):
         return PhoneResult(raw, error="This doesn't look like a phone number (it has no digits).")
-    if region == "IN":
-        m = _PLAIN_IN.fullmatch(cleaned)
-        if m:
-            return _checked(raw, phonenumbers.PhoneNumber(country_code=91, national_number=int(m.group(1))))
     try:
         num = phonenumbers.parse(cleaned, region)
     except NumberParseException as exc:
@@ -107,11 +108,73 @@ def normalise_phone(text: object, default_region: str = DEFAULT_REGION) -> Phone
     return _checked(raw, num)
 
 
+# The order in which phonenumbers' number_type tries the special types (_number_type_helper).
+_SPECIAL_TYPES = (("premium_rate", PhoneNumberType.PREMIUM_RATE), ("toll_free", PhoneNumberType.TOLL_FREE),
+                  ("shared_cost", PhoneNumberType.SHARED_COST), ("voip", PhoneNumberType.VOIP),
+                  ("personal_number", PhoneNumberType.PERSONAL_NUMBER), ("pager", PhoneNumberType.PAGER),
+                  ("uan", PhoneNumberType.UAN), ("voicemail", PhoneNumberType.VOICEMAIL))
+
+
+def _pattern(desc, length: int) -> re.Pattern | None:
+    """A number description's pattern when it can match a number of this length, else None
+    (phonenumbers' _is_number_matching_desc: the possible lengths first, then the pattern)."""
+    if desc is None or (desc.possible_length and length not in desc.possible_length):
+        return None
+    return re.compile(desc.national_number_pattern) if desc.national_number_pattern else None
+
+
+@lru_cache(maxsize=None)
+def _type_plan(region: str, country_code: int, length: int):
+    """phonenumbers.number_type's checks for one region and number length, compiled once: it runs the
+    same patterns in the same order for every number (about 11 regex calls through several Python
+    layers each), which was most of the cost of reading 50,000 new numbers."""
+    meta = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
+    if meta is None:
+        return None
+    special = tuple((p, t) for a, t in _SPECIAL_TYPES if (p := _pattern(getattr(meta, a), length)) is not None)
+    return (_pattern(meta.general_desc, length), special, _pattern(meta.fixed_line, length),
+            _pattern(meta.mobile, length), meta.same_mobile_and_fixed_line_pattern)
+
+
+def number_type(nsn: str, region: str, country_code: int) -> int:
+    """phonenumbers.number_type for a number whose region is known, from its national significant
+    number (identical results; tests/unit/test_phones_fast.py compares the two)."""
+    plan = _type_plan(region, country_code, len(nsn))
+    if plan is None:
+        return PhoneNumberType.UNKNOWN
+    general, special, fixed, mobile, same = plan
+    if general is None or not general.fullmatch(nsn):
+        return PhoneNumberType.UNKNOWN
+    for p, kind in special:
+        if p.fullmatch(nsn):
+            return kind
+    if fixed is not None and fixed.fullmatch(nsn):
+        if same or (mobile is not None and mobile.fullmatch(nsn)):
+            return PhoneNumberType.FIXED_LINE_OR_MOBILE
+        return PhoneNumberType.FIXED_LINE
+    if not same and mobile is not None and mobile.fullmatch(nsn):
+        return PhoneNumberType.MOBILE
+    return PhoneNumberType.UNKNOWN
+
+
+@lru_cache(maxsize=4096)
+def _possible(country_code: int, length: int) -> int:
+    """is_possible_number_with_reason depends only on the calling code and the national number's
+    length; asked once per pair."""
+    return phonenumbers.is_possible_number_with_reason(
+        phonenumbers.PhoneNumber(country_code=country_code, national_number=int("1" * length)))
+
+
 def _checked(raw: str, num: phonenumbers.PhoneNumber) -> PhoneResult:
     """Validate a parsed number: its region, length and type decide the result."""
-    exact_region = phonenumbers.region_code_for_number(num)
-    num_region = exact_region or phonenumbers.region_code_for_country_code(num.country_code)
-    reason = phonenumbers.is_possible_number_with_reason(num)
+    return _verdict(raw, num.country_code, phonenumbers.national_significant_number(num),
+                    phonenumbers.region_code_for_number(num))
+
+
+def _verdict(raw: str, country_code: int, nsn: str, exact_region: str | None) -> PhoneResult:
+    """_checked from the parts of the number (calling code, national significant number, region)."""
+    num_region = exact_region or phonenumbers.region_code_for_country_code(country_code)
+    reason = _possible(country_code, len(nsn))
     if reason == ValidationResult.TOO_SHORT:
         return PhoneResult(raw, error=f"This number has too few digits for {country_name(num_region)}.")
     if reason == ValidationResult.INVALID_LENGTH:
@@ -121,13 +184,13 @@ def _checked(raw: str, num: phonenumbers.PhoneNumber) -> PhoneResult:
     if reason == ValidationResult.INVALID_COUNTRY_CODE:
         return PhoneResult(raw, error="The country code of this number is not one we recognise.")
     # is_valid_number() is "has a region and a known type"; asking number_type() once does both.
-    kind = phonenumbers.number_type(num) if exact_region else PhoneNumberType.UNKNOWN
+    kind = number_type(nsn, exact_region, country_code) if exact_region else PhoneNumberType.UNKNOWN
     if kind == PhoneNumberType.UNKNOWN:
         return PhoneResult(raw, error=f"This is not a valid phone number for {country_name(num_region)}.")
     return PhoneResult(
         raw,
-        e164=phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164),
-        national=phonenumbers.national_significant_number(num),
+        e164=f"+{country_code}{nsn}",  # format_number(E164) of a valid number
+        national=nsn,
         region=num_region,
         is_mobile=kind in (PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE),
     )
