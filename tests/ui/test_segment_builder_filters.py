@@ -144,6 +144,30 @@ def test_a_number_in_a_custom_attribute(qtbot, services, db, clock, shop):
     assert p.rules() == rules and shown(p)[0] == 29 == expected(shop, rules)[0]  # 550 … 1,950
 
 
+def test_birthdays_this_week_from_a_date_attribute(qtbot, services, db, clock, shop):
+    from wadesk.ui.segments.page import SegmentsPage
+    from wadesk.ui.segments.words import condition_words
+
+    with db.session() as s:  # the test clock says 28 November: every fifth customer's birthday is in 3 days
+        for i, c in enumerate(s.scalars(select(Customer).order_by(Customer.id).limit(40))):
+            born = "01/12/1990" if i % 5 == 0 else "15/06/1990"
+            c.attributes = {**(c.attributes or {}), "custom": {"birthday": born}}
+        s.commit()
+    p = SegmentsPage(services)
+    qtbot.addWidget(p)
+    settle(qtbot, p)
+    p.new_segment()
+    row = p.builder.add_condition()
+    row.picker.choose("attribute_date")
+    row.key.edit.setText("birthday")
+    set_op(row, "yearly_in_next_days")
+    row.value_editor.spin.setValue(7)
+    settle(qtbot, p)
+    rules = {"all": [{"field": "attribute_date", "key": "birthday", "op": "yearly_in_next_days", "value": 7}]}
+    assert p.rules() == rules and shown(p)[0] == 8 == expected(shop, rules)[0]
+    assert "comes round in the next 7 days (any year)" in condition_words(rules["all"][0])
+
+
 
 def test_campaigns_are_picked_by_name(qtbot, services, db, clock, shop):
     from wadesk.core.db.models import Campaign

@@ -57,3 +57,58 @@ def test_bad_numeric_attribute_rules_name_the_condition():
     assert "name the category or attribute" in str(found[0])
     found = problems({"all": [{"field": "attribute_number", "key": "x", "op": "contains", "value": "5"}]})
     assert "'contains' is not an operator" in str(found[0])
+
+
+@pytest.fixture
+def birthdays(db, clock):
+    """Today is 2026-11-28 (the test clock). Birthdays written as shops write them."""
+    values = {1: "1990-11-28", 2: "30/11/1985", 3: "05 Dec 2001", 4: "1992-02-29", 5: "27/11/1990",
+              6: "soon", 7: None, 8: "1988-12-31 00:00:00", 9: "03/12/1999"}
+    with db.session() as s:
+        sh = Shop(s)
+        for cid, born in values.items():
+            sh.customer(cid, attributes={"custom": {"birthday": born}} if born else {})
+        s.commit()
+    return SegmentEngine(db, clock)
+
+
+def _born(engine, op, value=None):
+    cond = {"field": "attribute_date", "key": "birthday", "op": op}
+    if value is not None:
+        cond["value"] = value
+    return sorted(engine.ids({"all": [cond]}).tolist())
+
+
+def test_a_date_attribute_is_read_as_imports_read_dates(birthdays):
+    assert _born(birthdays, "is_set") == [1, 2, 3, 4, 5, 8, 9]  # "soon" is not a date
+    assert _born(birthdays, "before", "1990-01-01") == [2, 8]
+    assert _born(birthdays, "between", ["1990-11-27", "1990-11-28"]) == [1, 5]
+    assert _born(birthdays, "after", "1999-12-02") == [3, 9]  # 03/12/1999 is 3 December (day first)
+
+
+def test_birthdays_coming_round_ignore_the_year(birthdays):
+    assert _born(birthdays, "yearly_in_next_days", 0) == [1]  # today
+    assert _born(birthdays, "yearly_in_next_days", 7) == [1, 2, 3, 9]  # 27 Nov was yesterday: next year
+    assert _born(birthdays, "yearly_in_next_days", 33) == [1, 2, 3, 8, 9]
+    assert _born(birthdays, "yearly_in_next_days", 92) == [1, 2, 3, 4, 8, 9]  # 29 Feb comes round on 28 Feb 2027
+    assert _born(birthdays, "yearly_in_next_days", 364) == [1, 2, 3, 4, 5, 8, 9]
+
+
+def test_the_shops_month_first_setting_reads_slash_dates_month_first(db, clock):
+    from wadesk.core.settings import set_setting
+
+    with db.session() as s:
+        Shop(s).customer(1, attributes={"custom": {"birthday": "12/03/1999"}})
+        set_setting(s, "import_date_order", "mdy")
+        s.commit()
+    engine = SegmentEngine(db, clock)
+    assert engine.ids({"all": [{"field": "attribute_date", "key": "birthday", "op": "yearly_in_next_days",
+                                "value": 5}]}).tolist() == [1]  # 3 December
+
+
+def test_bad_date_attribute_rules_name_the_condition():
+    found = problems({"all": [{"field": "attribute_date", "key": "birthday", "op": "yearly_in_next_days",
+                               "value": -1}]})
+    assert "the number of days can't be negative" in str(found[0])
+    found = problems({"all": [{"field": "attribute_date", "key": "birthday", "op": "before", "value": "someday"}]})
+    assert "must be a date" in str(found[0])

@@ -50,6 +50,8 @@ def condition(s: Snapshot, c: dict, now_s: float) -> np.ndarray:
     if f.kind == "attribute":
         if f.type == "number":
             return _numeric(s.attribute_number(c["key"].strip()), op, v)
+        if f.type == "date":
+            return _date(s.attribute_date(c["key"].strip()), op, v, now_s)
         return _text(s.attribute(c["key"].strip()), op, v)
     if f.key in TEXT:
         return _text(s.text(f.key), op, v)
@@ -127,12 +129,34 @@ def _date(x: np.ndarray, op: str, v: Any, now_s: float) -> np.ndarray:
             return x >= now_s - float(v) * DAY
         if op == "more_than_days_ago":
             return x < now_s - float(v) * DAY
+        if op == "yearly_in_next_days":
+            return known & (_days_to_next_anniversary(x, known, now_s) <= float(v))
         if op == "before":
             return x < day_start(v)
         if op == "after":
             return x >= day_start(v) + DAY
         lo, hi = sorted(day_start(a) for a in v)  # between, whole days inclusive
         return (x >= lo) & (x < hi + DAY)
+
+
+def _days_to_next_anniversary(x: np.ndarray, known: np.ndarray, now_s: float) -> np.ndarray:
+    """Days from today (UTC, as every day rule) to the date's next return, ignoring its year; a
+    29 February comes round on the 28th in other years."""
+    day = np.where(known, x, 0).astype("datetime64[s]").astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    month_no = month - month.astype("datetime64[Y]").astype("datetime64[M]")  # 0..11 months
+    day_no = day - month.astype("datetime64[D]")  # 0-based day of the month
+    today = np.datetime64(int(now_s), "s").astype("datetime64[D]")
+
+    def in_year(year: np.datetime64) -> np.ndarray:
+        start = year.astype("datetime64[M]") + month_no
+        last = (start + 1).astype("datetime64[D]") - 1
+        return np.minimum(start.astype("datetime64[D]") + day_no, last)
+
+    this_year = today.astype("datetime64[Y]")
+    when = in_year(this_year)
+    when = np.where(when < today, in_year(this_year + 1), when)
+    return (when - today).astype(np.int64)
 
 
 def _text(col: np.ndarray, op: str, v: Any) -> np.ndarray:

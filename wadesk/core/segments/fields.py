@@ -14,7 +14,8 @@ TYPES = ("text", "number", "money", "date", "boolean", "choice", "tags", "list")
 OPERATORS: dict[str, tuple[str, ...]] = {
     "text": ("is", "is_not", "contains", "not_contains", "starts_with", "in", "not_in", "is_set", "is_not_set"),
     "number": ("=", "!=", ">", ">=", "<", "<=", "between", "is_set", "is_not_set"),
-    "date": ("before", "after", "between", "in_last_days", "more_than_days_ago", "is_set", "is_not_set"),
+    "date": ("before", "after", "between", "in_last_days", "more_than_days_ago", "yearly_in_next_days", "is_set",
+             "is_not_set"),
     "boolean": ("is_true", "is_false"),
     "choice": ("in", "not_in", "is_set", "is_not_set"),
     "tags": ("has_any", "has_all", "has_none"),
@@ -24,12 +25,16 @@ OPERATORS["money"] = OPERATORS["number"]
 # Operators whose answer is true for a customer with no value ("not in Mumbai" includes no city).
 NEGATIVE = frozenset({"is_not", "not_contains", "not_in", "!=", "is_not_set", "has_none"})
 NO_VALUE = frozenset({"is_set", "is_not_set", "is_true", "is_false"})
+# Date operators whose value is a number of days; the last one is a birthday or anniversary check
+# ("comes round in the next 7 days", whatever the year).
+DAYS_OPS = ("in_last_days", "more_than_days_ago", "yearly_in_next_days")
 LABELS = {
     "is": "is", "is_not": "is not", "contains": "contains", "not_contains": "does not contain",
     "starts_with": "starts with", "in": "is one of", "not_in": "is none of", "is_set": "is known",
     "is_not_set": "is unknown", "=": "=", "!=": "≠", ">": ">", ">=": "≥", "<": "<", "<=": "≤",
     "between": "between", "before": "before", "after": "after", "in_last_days": "in the last … days",
-    "more_than_days_ago": "more than … days ago", "is_true": "yes", "is_false": "no",
+    "more_than_days_ago": "more than … days ago", "yearly_in_next_days": "comes round in the next … days",
+    "is_true": "yes", "is_false": "no",
     "has_any": "has any of", "has_all": "has all of", "has_none": "has none of",
 }
 
@@ -93,6 +98,8 @@ FIELDS: dict[str, Field] = {f.key: f for f in (
        help="a column you imported, compared as text, e.g. skin type"),
     _f("attribute_number", "Custom attribute (number)", "Profile", "number", kind="attribute", keyed=True,
        help="a column you imported, compared as a number, e.g. loyalty_points > 500"),
+    _f("attribute_date", "Custom attribute (date)", "Profile", "date", kind="attribute", keyed=True,
+       help="a column you imported, read as a date, e.g. birthday or anniversary"),
     _f("orders", "Orders", "Orders", "number", help="not counting cancelled orders"),
     _f("total_spent", "Total spent", "Orders", "money", unit="₹"),
     _f("aov", "Average order value", "Orders", "money", unit="₹"),

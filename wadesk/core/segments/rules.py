@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from wadesk.core.segments.fields import (
-    EVENT_FILTERS, EVENT_OPS, FIELDS, LABELS, MESSAGE_OPS, NO_VALUE, ORDER_FILTERS, ORDER_MEASURES,
+    DAYS_OPS, EVENT_FILTERS, EVENT_OPS, FIELDS, LABELS, MESSAGE_OPS, NO_VALUE, ORDER_FILTERS, ORDER_MEASURES,
 )
 
 GROUP_KEYS = ("all", "any", "none")
@@ -124,10 +124,10 @@ class _Checker:
             for x in v:
                 self.value(ftype, "=" if ftype != "date" else "before", x, where)
             return
-        if ftype in ("number", "money") or op in ("in_last_days", "more_than_days_ago"):
+        if ftype in ("number", "money") or op in DAYS_OPS:
             if not _is_num(v):
                 return self.bad(where, f"the value must be a number, not {v!r}")
-            if op in ("in_last_days", "more_than_days_ago") and v < 0:
+            if op in DAYS_OPS and v < 0:
                 return self.bad(where, "the number of days can't be negative")
         elif ftype == "date":
             try:

@@ -12,6 +12,8 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -154,6 +156,7 @@ class Snapshot:
         self._text: dict[str, np.ndarray] = {}
         self._attrs: dict[str, np.ndarray] = {}
         self._attr_numbers: dict[str, np.ndarray] = {}
+        self._attr_dates: dict[str, np.ndarray] = {}
         self._lazy: dict[str, Coded] = {}
         self._lock = threading.Lock()
 
@@ -195,6 +198,34 @@ class Snapshot:
                 self._attr_numbers[key] = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
             return self._attr_numbers[key]
 
+    def attribute_date(self, key: str) -> np.ndarray:
+        """A custom attribute read as a calendar date: epoch seconds of 00:00 UTC on it (NaN = none
+        or not a date). Read as imports read dates (ISO, dd/mm/yyyy or the shop's mm/dd setting,
+        '24 Jun 1990', Excel serials); each distinct text is parsed once."""
+        from wadesk.core.importing.values import parse_datetime
+
+        with self._lock:
+            if key not in self._attr_dates:
+                dayfirst = self._dayfirst()
+                raw = self._attribute_raw(key)
+                seconds: dict[Any, float] = {}
+                for text in raw.dropna().unique():
+                    try:
+                        d = parse_datetime(str(text), dayfirst=dayfirst, local_offset=timedelta(0))
+                    except ValueError:
+                        d = None
+                    seconds[text] = float("nan") if d is None else (
+                        datetime(d.year, d.month, d.day) - datetime(1970, 1, 1)).total_seconds()
+                self._attr_dates[key] = raw.map(seconds).to_numpy(dtype=np.float64, na_value=np.nan)
+            return self._attr_dates[key]
+
+    def _dayfirst(self) -> bool:
+        from wadesk.core.importing.dates import MDY
+        from wadesk.core.settings import get_setting
+
+        with self.db.session() as s:
+            return get_setting(s, "import_date_order") != MDY
+
     def lazy(self, key: str) -> Coded:
         """Rarely used strings of orders and events (item sku / product, event product), loaded
         on first use and lined up by row id, so rows added since the snapshot are ignored."""
@@ -217,6 +248,6 @@ class Snapshot:
             total += p.pos.nbytes + p.code.nbytes() + sum(v.nbytes for v in p.counts.values())
         total += self.orders.nbytes() + self.events.nbytes() + self.messages.nbytes()
         total += sum(a.nbytes + 60 * len(a) for a in (*self._text.values(), *self._attrs.values()))
-        total += sum(a.nbytes for a in self._attr_numbers.values())
+        total += sum(a.nbytes for a in (*self._attr_numbers.values(), *self._attr_dates.values()))
         total += sum(c.nbytes() for c in self._lazy.values())
         return int(total)

@@ -20,7 +20,8 @@ OP_WORDS = {"=": "is", "!=": "is not", ">": "more than", ">=": "at least", "<": 
             "at_least": "at least", "at_most": "at most", "exactly": "exactly", "not_since": "not",
             "received": "received", "not_received": "did not receive", "read": "read", "not_read": "did not read",
             "replied": "replied to", "clicked": "tapped a button in", "failed": "failed to get"}
-KEY_HINTS = {"attribute": "attribute name", "attribute_number": "attribute name, e.g. loyalty_points", "category_views": "category, e.g. skincare",
+KEY_HINTS = {"attribute": "attribute name", "attribute_number": "attribute name, e.g. loyalty_points",
+             "attribute_date": "attribute name, e.g. birthday", "category_views": "category, e.g. skincare",
              "category_purchases": "category, e.g. skincare"}
 ChoicesFor = Callable[[str], list]
 PLAIN = {"name the category or attribute in 'key'": "type the category (or attribute) name in the box",

@@ -8,9 +8,10 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QDateEdit, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
+from wadesk.core.segments.fields import DAYS_OPS
+
 
 NUMBER_MAX = 1_000_000_000
-DAYS_OPS = ("in_last_days", "more_than_days_ago")
 LIST_OPS = ("in", "not_in", "has_any", "has_all", "has_none")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from wadesk.core.segments import Explanation
-from wadesk.core.segments.fields import FIELDS, LABELS
+from wadesk.core.segments.fields import DAYS_OPS, FIELDS, LABELS
 from wadesk.core.segments.rules import GROUP_KEYS
 from wadesk.ui.numbers import group_indian
 from wadesk.ui.segments.window_editors import EVENT_WORDS, FILTER_WORDS
@@ -75,8 +75,10 @@ def condition_words(c: dict) -> str:
         which = f"campaign #{c['campaign']}" if c.get("campaign") else "a campaign message"
         return f"{MESSAGE_WORDS.get(op, op).capitalize()} {which} {_window(c)}"
     words = OPS.get(op) or LABELS.get(op, op)
-    if op in ("in_last_days", "more_than_days_ago"):
+    if op in DAYS_OPS:
         n = value_words(c.get("value"))
+        if op == "yearly_in_next_days":
+            return f"{label} comes round in the next {n} days (any year)"
         return f"{label} {'in the last' if op == 'in_last_days' else 'more than'} {n} days{'' if op == 'in_last_days' else ' ago'}"
     if "value" not in c:
         return f"{label} {words}"
