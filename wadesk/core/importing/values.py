@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 BLANKS = {"", "-", "--", "n/a", "na", "null", "none", "nil", "#n/a", "."}
 IST = timedelta(hours=5, minutes=30)
@@ -149,6 +150,7 @@ def normalise_email(text: str) -> tuple[str | None, str | None]:
 _HAS_DIGIT_ONLY = re.compile(r"^[\d\s+\-()]+$")
 
 
+@lru_cache(maxsize=1 << 16)  # names and cities repeat down a list; the result depends on the text only
 def clean_name(text: str) -> str:
     """Trim and collapse spaces; NFC so Devanagari matras stay joined to their letters.
 
@@ -164,6 +166,7 @@ def clean_name(text: str) -> str:
     return t
 
 
+@lru_cache(maxsize=1 << 16)
 def split_name(full: str) -> tuple[str, str]:
     full = clean_name(full)
     if not full:

@@ -142,13 +142,14 @@ Mapping = dict[str, list[int]]  # field -> column indexes in priority order
 
 
 class FieldMap(dict):
-    """A compiled Mapping that also knows its custom-attribute fields (asked for on every row)."""
+    """A compiled Mapping that also keeps what is asked of it on every row (built on first use,
+    after compile has filled it in)."""
 
     @property
-    def attr_fields(self) -> list[str]:
-        if not hasattr(self, "_attrs"):
-            self._attrs = [f for f in self if f.startswith("attr:")]
-        return self._attrs
+    def customer_steps(self) -> tuple:
+        if not hasattr(self, "_steps"):
+            self._steps = customer_steps(self)
+        return self._steps
 
 
 class Row:
@@ -239,62 +240,142 @@ class Format:
 
 def customer_from(row: Row, ctx: ParseContext) -> CustomerData:
     """The customer fields every format shares. Only mapped fields are read (a Shopify orders row
-    maps a dozen of the fields below; this runs once per order of a million-line file)."""
+    maps a dozen of the fields below; this runs once per order of a million-line file): the steps
+    for a mapping are chosen once (`customer_steps`) and each row runs just those."""
     c = CustomerData()
     m = row.m
-    get = row.get
+    steps = m.customer_steps if isinstance(m, FieldMap) else customer_steps(m)
+    for step in steps:
+        step(row, c)
+    return c
+
+
+def customer_steps(m: Mapping) -> tuple:
+    """The per-row steps of `customer_from` for the fields mapping m maps, in the order their values
+    are set (attribute keys are inserted in this order, which the stored JSON keeps)."""
+    steps: list = []
     if "phone" in m:
-        c.phones = split_phones(*row.all("phone"))
+        steps.append(_phones)
     if "email" in m:
-        c.email = get("email")
-    first = clean_name(get("first_name")) if "first_name" in m else ""
-    last = clean_name(get("last_name")) if "last_name" in m else ""
-    if not first and not last and "name" in m:
-        first, last = split_name(get("name"))
-    c.first_name, c.last_name = first, last
+        steps.append(_email)
+    steps.append(_names("first_name" in m, "last_name" in m, "name" in m))
     if "city" in m:
-        c.city = clean_name(get("city"))
-    if "state" in m:
-        c.state = get("state")
-    if "pincode" in m:
-        c.pincode = get("pincode")
-    if "country" in m:
-        c.country = get("country")
+        steps.append(_city)
+    for f in ("state", "pincode", "country"):
+        if f in m:
+            steps.append(_plain(f))
     if "tags" in m:
-        c.tags = split_tags(*row.all("tags"))
-    c.external_id = (get("customer_id") or None) if "customer_id" in m else None
-    if "channel" in m and (channel := get("channel")):
-        c.channel = channel.lower().replace(" ", "_")[:32]
+        steps.append(_tags)
+    if "customer_id" in m:
+        steps.append(_external_id)
+    if "channel" in m:
+        steps.append(_channel)
     for f in ("whatsapp_consent", "sms_consent"):
-        if f not in m:
-            continue
-        v = parse_consent(get(f))
+        if f in m:
+            steps.append(_consent(f))
+    for f, key in (("email_consent", "accepts_email_marketing"), ("note", "note")):
+        if f in m:
+            steps.append(_attribute(f, key))
+    for f in ("store_total_spent", "store_order_count"):
+        if f in m:
+            steps.append(_store_figure(f))
+    if not PIPELINE_FIELDS.keys().isdisjoint(m):
+        steps.append(_pipeline([(f, k) for f, k in PIPELINE_FIELDS.items() if f in m]))
+    for f in [f for f in m if f.startswith("attr:")]:
+        steps.append(_custom(f))
+    return tuple(steps)
+
+
+def _phones(row: Row, c: CustomerData) -> None:
+    c.phones = split_phones(*row.all("phone"))
+
+
+def _email(row: Row, c: CustomerData) -> None:
+    c.email = row.get("email")
+
+
+def _names(has_first: bool, has_last: bool, has_name: bool):
+    def step(row: Row, c: CustomerData) -> None:
+        first = clean_name(row.get("first_name")) if has_first else ""
+        last = clean_name(row.get("last_name")) if has_last else ""
+        if not first and not last and has_name:
+            first, last = split_name(row.get("name"))
+        c.first_name, c.last_name = first, last
+    return step
+
+
+def _city(row: Row, c: CustomerData) -> None:
+    c.city = clean_name(row.get("city"))
+
+
+def _plain(f: str):
+    def step(row: Row, c: CustomerData) -> None:
+        setattr(c, f, row.get(f))
+    return step
+
+
+def _tags(row: Row, c: CustomerData) -> None:
+    c.tags = split_tags(*row.all("tags"))
+
+
+def _external_id(row: Row, c: CustomerData) -> None:
+    c.external_id = row.get("customer_id") or None
+
+
+def _channel(row: Row, c: CustomerData) -> None:
+    if channel := row.get("channel"):
+        c.channel = channel.lower().replace(" ", "_")[:32]
+
+
+def _consent(f: str):
+    def step(row: Row, c: CustomerData) -> None:
+        v = parse_consent(row.get(f))
         if v == "out" or (v == "in" and c.consent != "out"):
             c.consent = v
         elif v == "no" and c.consent is None:
             c.consent = "no"
-    for f, key in (("email_consent", "accepts_email_marketing"), ("note", "note")):
-        if f in m and (v := get(f)):
+    return step
+
+
+def _attribute(f: str, key: str):
+    def step(row: Row, c: CustomerData) -> None:
+        if v := row.get(f):
             c.attributes[key] = v
-    for f in ("store_total_spent", "store_order_count"):
-        if f in m and (v := get(f)):
+    return step
+
+
+def _store_figure(f: str):
+    def step(row: Row, c: CustomerData) -> None:
+        if v := row.get(f):
             try:
                 c.attributes[f] = str(parse_money(v))
             except ValueError:
                 pass
-    if not PIPELINE_FIELDS.keys().isdisjoint(m):
-        c.attributes["pipeline"] = {k: v for f, k in PIPELINE_FIELDS.items() if f in m and (v := get(f))}
-    attr_fields = m.attr_fields if isinstance(m, FieldMap) else [f for f in m if f.startswith("attr:")]
-    for f in attr_fields:
-        if v := get(f):
-            c.attributes.setdefault("custom", {})[f[5:]] = v
-    return c
+    return step
+
+
+def _pipeline(pairs: list[tuple[str, str]]):
+    def step(row: Row, c: CustomerData) -> None:
+        c.attributes["pipeline"] = {k: v for f, k in pairs if (v := row.get(f))}
+    return step
+
+
+def _custom(f: str):
+    name = f[5:]
+
+    def step(row: Row, c: CustomerData) -> None:
+        if v := row.get(f):
+            c.attributes.setdefault("custom", {})[name] = v
+    return step
+
+
+_TAG_SPLIT = re.compile(r"\s*(?:,|:::|;)\s*")
 
 
 def split_tags(*cells: str) -> list[str]:
     out: list[str] = []
     for cell in cells:
-        for t in re.split(r"\s*(?:,|:::|;)\s*", cell):
+        for t in _TAG_SPLIT.split(cell):
             t = t.strip().lstrip("*").strip()
             if t and t.lower() not in ("mycontacts", "starred") and t not in out:
                 out.append(t[:64])

@@ -1,10 +1,16 @@
 """Free-form lists (mapped by the user or by fuzzy header matching) and behaviour-event files."""
 from __future__ import annotations
 
-from wadesk.core.importing.formats.base import EventData, Format, ParseContext, Record, Row, money
+from typing import Iterator
+
+from wadesk.core.importing.formats.base import EventData, Format, Mapping, ParseContext, Record, Row, money
 from wadesk.core.importing.formats.orders import OrderFormat
 from wadesk.core.importing.mapping import SYNONYMS, norm_header, suggest_generic
 from wadesk.core.importing.readers.table import Table
+
+
+# Fields whose value makes OrderFormat.order_record build an order (or reject the row).
+ORDER_MAKERS = frozenset({"order_date", "cancelled_at", "order_total", "order_id"})
 
 
 class Generic(OrderFormat):
@@ -16,6 +22,13 @@ class Generic(OrderFormat):
 
     def score(self, table: Table) -> float:
         return 0.1  # the fallback
+
+    def records(self, table: Table, m: Mapping, ctx: ParseContext) -> Iterator[Record]:
+        """Without a column that makes an order (date, total, order id, cancelled at) each row is
+        a customer only, which is what order_record would conclude row by row."""
+        if ORDER_MAKERS.isdisjoint(m):
+            return Format.records(self, table, m, ctx)
+        return super().records(table, m, ctx)
 
     def default_mapping(self, headers: list[str]) -> dict[str, str]:
         """Suggested fields; every other column is kept as a custom attribute (nothing is lost;
