@@ -151,3 +151,19 @@ def test_shared_sandbox_starts_on_first_use_and_stops_on_quit(qtbot, services, m
         stop_sandbox_if_started()
     assert connection._shared is None
     assert (services.data_dir.root / "sandbox-events.json").exists()  # pending events kept for next time
+
+
+def test_the_check_says_when_the_token_expires(qtbot, memory_keyring, page, services, fake_cloud_api, token):
+    from datetime import timedelta
+
+    with services.db.session() as s:
+        connect(s, AccountConfig(fake_cloud_api.phone_number_id, fake_cloud_api.waba_id,
+                                 base_url=fake_cloud_api.url), access_token=token)
+    wa = page.whatsapp
+    wa.test_button.click()
+    assert "does not expire" in wait_result(qtbot, wa, "Your account is connected", "Access token")
+    fake_cloud_api.token_expires_at = int((services.clock.now() + timedelta(days=2, hours=1)).timestamp())
+    wa.result.setText("")
+    wa.test_button.click()
+    text = wait_result(qtbot, wa, "Your account is connected", "Access token")
+    assert "expires in 2 days" in text and "System User" in text

@@ -27,3 +27,48 @@ def test_the_sandbox_never_sets_the_real_numbers_rating(fresh_db, clock):
     with fresh_db.session() as s:
         assert get_setting(s, "whatsapp_last_quality") == ""
         assert not any("quality" in w for w in read_dashboard(s, clock.now()).warnings)
+
+
+def _connected(db, server, token):
+    with db.session() as s:
+        connect(s, AccountConfig(phone_number_id=server.phone_number_id, waba_id=server.waba_id,
+                                 base_url=server.url), access_token=token)
+
+
+def test_a_token_that_expires_soon_is_warned_about(fresh_db, memory_keyring, clock):
+    from datetime import timedelta
+
+    from wadesk.core.messaging.sandbox import Fault
+
+    now = clock.now()
+    with SandboxServer(token="tok-expiry-1") as server:
+        _connected(fresh_db, server, "tok-expiry-1")
+        server.token_expires_at = int((now + timedelta(days=3, hours=2)).timestamp())
+        report = check_connection(fresh_db)
+        assert report.token_expires_at == (now + timedelta(days=3, hours=2)).replace(tzinfo=None)
+        assert report.as_json()["token_expires_at"].startswith("2026-12-01T12:00")
+        assert all(r["query"].get("input_token") in (None, "***") for r in server.requests)  # never recorded
+        with fresh_db.session() as s:
+            warnings = read_dashboard(s, now).warnings
+        assert any("access token expires in 3 days" in w and "System User" in w for w in warnings)
+        with fresh_db.session() as s:  # after it lapsed
+            assert any("access token expired on 01 Dec 2026" in w
+                       for w in read_dashboard(s, now + timedelta(days=4)).warnings)
+
+        # Meta won't say (a token that can't debug itself): the connection is still fine, nothing changes
+        server.faults.append(Fault.error(10, 403, "Application does not have permission", path="debug_token"))
+        assert check_connection(fresh_db).token_expires_at is None
+        with fresh_db.session() as s:
+            assert get_setting(s, "whatsapp_token_expires_at").startswith("2026-12-01T12:00")
+
+        server.token_expires_at = 0  # a System User token: never expires
+        check_connection(fresh_db)
+        with fresh_db.session() as s:
+            assert get_setting(s, "whatsapp_token_expires_at") == ""
+            assert not any("access token" in w for w in read_dashboard(s, now).warnings)
+
+        server.token_expires_at = int((now + timedelta(days=1)).timestamp())
+        check_connection(fresh_db)
+        _connected(fresh_db, server, "tok-expiry-1")  # a new token pasted: unknown until checked
+        with fresh_db.session() as s:
+            assert get_setting(s, "whatsapp_token_expires_at") == ""

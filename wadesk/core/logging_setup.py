@@ -10,7 +10,7 @@ from pathlib import Path
 _SECRET_PATTERNS = [
     re.compile(r"EAA[A-Za-z0-9]{20,}"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{16,}"),
-    re.compile(r"(?i)(access_token=)[^&\s]+"),
+    re.compile(r"(?i)((?:access|input)_token=)[^&\s]+"),
     re.compile(r"(?i)(app_?secret['\"=:\s]+)[A-Za-z0-9]{16,}"),
 ]
 _registered_secrets: set[str] = set()
@@ -37,6 +37,15 @@ class SecretFilter(logging.Filter):
         if clean != msg:
             record.msg, record.args = clean, None
         return True
+
+
+def scrub_logger(name: str) -> None:
+    """Scrub secrets from one logger's records before ANY handler sees them (a logger's filters
+    run before propagation): for loggers that print URLs, which may carry a token in the query
+    (Graph's /debug_token needs it there)."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, SecretFilter) for f in logger.filters):
+        logger.addFilter(SecretFilter())
 
 
 def log_file(logs_dir: Path) -> Path:

@@ -74,6 +74,8 @@ MESSAGING_SETTINGS = [
     SettingDef("keychain_scope", "", "Keychain entry id for this shop profile", _text),
     # What the last successful connection check read (the Home page warns when quality drops).
     SettingDef("whatsapp_last_quality", "", "Quality rating at the last connection check", _text),
+    SettingDef("whatsapp_token_expires_at", "", "When the access token expires (UTC, ISO; empty = never or unknown)",
+               _text),
     SettingDef("whatsapp_last_tier", "", "Messaging limit tier at the last connection check", _text),
 ]
 register_settings(MESSAGING_SETTINGS)
@@ -146,6 +148,7 @@ def connect(
     store = secret_store(session)
     if access_token is not None:
         store.set(ACCESS_TOKEN, access_token)
+        set_setting(session, "whatsapp_token_expires_at", "")  # a new token: unknown until checked
     if app_secret is not None:
         store.set(APP_SECRET, app_secret)
     return save_account(session, cfg)
@@ -156,6 +159,7 @@ def disconnect(session: Session) -> None:
     store = secret_store(session)
     store.delete(ACCESS_TOKEN)
     store.delete(APP_SECRET)
+    set_setting(session, "whatsapp_token_expires_at", "")
     save_account(session, replace(load_account(session), phone_number_id="", waba_id=""))
 
 

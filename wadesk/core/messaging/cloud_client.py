@@ -14,18 +14,20 @@ import logging
 import random
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
-from wadesk.core.logging_setup import register_secret
+from wadesk.core.logging_setup import register_secret, scrub_logger
 from wadesk.core.messaging.errors import (
     RATE_LIMIT, RETRY, CloudApiError, NetworkError, OutcomeUnknown, error_from_response,
 )
 
 log = logging.getLogger(__name__)
+scrub_logger("urllib3.connectionpool")  # it logs request URLs at DEBUG
 
 PHONE_FIELDS = ("display_phone_number,verified_name,quality_rating,throughput,"
                 "whatsapp_business_manager_messaging_limit")
@@ -89,6 +91,7 @@ class CloudClient:
         if not access_token:
             raise ValueError("CloudClient needs an access token")
         register_secret(access_token)
+        self._token = access_token
         self.phone_number_id, self.waba_id = phone_number_id, waba_id
         self.base_url = base_url.rstrip("/")
         self.api_version = api_version
@@ -131,6 +134,14 @@ class CloudClient:
             throughput_level=str(throughput.get("level", "STANDARD") if isinstance(throughput, dict) else throughput),
             messaging_limit_tier=str(limit.get("current_limit", "") if isinstance(limit, dict) else limit),
         )
+
+    def token_expires_at(self) -> datetime | None:
+        """When the access token stops working (UTC), from Graph's /debug_token; None = it never
+        expires (a System User token). Raises CloudApiError when Meta won't say."""
+        body = self._call("GET", f"{self.root}/debug_token", params={"input_token": self._token})
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        at = int(data.get("expires_at") or 0)
+        return datetime.fromtimestamp(at, timezone.utc).replace(tzinfo=None) if at > 0 else None
 
     def list_templates(self, page_size: int = 100, max_pages: int = 200) -> list[dict[str, Any]]:
         """Every template of the WhatsApp Business Account, following `paging.next`."""

@@ -6,9 +6,11 @@ mode must be stored with is_sandbox=True and labelled SANDBOX.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -16,6 +18,7 @@ from wadesk.core.messaging.account import Mode, resolve_mode
 from wadesk.core.messaging.cloud_client import CloudClient, PhoneNumberInfo
 from wadesk.core.messaging.sandbox import SandboxServer
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _shared: SandboxServer | None = None
 
@@ -87,24 +90,42 @@ class ConnectionReport:
     sandbox: bool
     reason: str
     info: PhoneNumberInfo
+    token_expires_at: datetime | None = None  # UTC; None = never, or Meta would not say
 
     def as_json(self) -> dict[str, Any]:
         i = self.info
         return {"sandbox": self.sandbox, "phone": i.display_phone_number, "name": i.verified_name,
                 "quality": i.quality_rating, "tier": i.messaging_limit_tier,
                 "daily_limit": i.daily_unique_limit, "throughput": i.throughput_level,
-                "messages_per_second": i.messages_per_second}
+                "messages_per_second": i.messages_per_second,
+                "token_expires_at": self.token_expires_at.isoformat() + "Z" if self.token_expires_at else None}
 
 
 def check_connection(db: Any, *, sandbox: SandboxServer | None = None, **client_kw: Any) -> ConnectionReport:
     """Read the phone number's name, quality, tier and throughput. Raises CloudApiError in plain words."""
     with open_client(db, sandbox=sandbox, **client_kw) as (client, mode):
-        report = ConnectionReport(mode.sandbox, mode.reason, client.get_phone_number_info())
+        info = client.get_phone_number_info()
+        expires, known = _token_expiry(client)
+        report = ConnectionReport(mode.sandbox, mode.reason, info, expires)
     if not report.sandbox:  # remembered for the Home page's warnings
         from wadesk.core.settings import set_setting
 
         with db.session() as s:
             set_setting(s, "whatsapp_last_quality", report.info.quality_rating)
             set_setting(s, "whatsapp_last_tier", report.info.messaging_limit_tier)
+            if known:
+                set_setting(s, "whatsapp_token_expires_at", expires.isoformat() if expires else "")
     return report
+
+
+def _token_expiry(client: CloudClient) -> tuple[datetime | None, bool]:
+    """(when the token expires, whether Meta said). Tokens from the app dashboard last about a day,
+    a System User's forever; some tokens may not debug themselves, which is not an error here."""
+    from wadesk.core.messaging.errors import CloudApiError
+
+    try:
+        return client.token_expires_at(), True
+    except CloudApiError as exc:
+        log.info("Token expiry not available: %s", exc)
+        return None, False
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -53,6 +54,29 @@ def _reachable(session: Session, require_opt_in: bool) -> int:
                               .where(Customer.phone.isnot(None), consent)) or 0)
 
 
+TOKEN_WARN_DAYS = 7
+TOKEN_FIX = ("Make a permanent token (a System User's, in Meta Business Settings) and paste it in "
+             "Settings → WhatsApp.")
+
+
+def token_expiry_words(stored: Any, now: datetime) -> str | None:
+    """The warning for an access token that expires within a week (or has), from the expiry the
+    last connection check read; None when it never expires, is far off or is unknown."""
+    try:
+        at = datetime.fromisoformat(str(stored)) if stored else None
+    except ValueError:
+        return None
+    if at is None or at - now > timedelta(days=TOKEN_WARN_DAYS):
+        return None
+    when = f"{at:%d %b %Y %H:%M} UTC"
+    if at <= now:
+        return f"Your WhatsApp access token expired on {when}: nothing can be sent. {TOKEN_FIX}"
+    days = (at - now).days
+    soon = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+    return (f"Your WhatsApp access token expires {soon} ({when}): campaigns and automations stop then. "
+            f"{TOKEN_FIX}")
+
+
 def _warnings(session: Session, now: datetime) -> list[str]:
     out = []
     week = now - timedelta(days=7)
@@ -67,6 +91,8 @@ def _warnings(session: Session, now: datetime) -> list[str]:
         out.append(f"Your WhatsApp number's quality rating is {quality.lower()} (at the last check): customers "
                    "are blocking or reporting messages. Send fewer, more wanted messages, or Meta may lower "
                    "your messaging limit.")
+    if warning := token_expiry_words(get_setting(session, "whatsapp_token_expires_at"), now):
+        out.append(warning)
     blocked = session.scalar(select(func.count()).select_from(Message).where(
         Message.error_code == 131048, Message.is_sandbox.is_(False), Message.failed_at >= week))
     if blocked:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QFrame, QHBoxLayout, QLab
 from wadesk.ui.settings.card import card_layout
 from wadesk.core.messaging.account import (DEFAULT_API_VERSION, DEFAULT_BASE_URL, AccountConfig,
                                            connect, disconnect, load_account, resolve_mode, secret_store)
+from wadesk.core.clock import utc_naive
 from wadesk.core.messaging.secrets import keychain_status
 from wadesk.core.settings import SettingError
 from wadesk.ui import dialogs, events
@@ -271,6 +272,16 @@ class WhatsAppSection(QFrame):
                                progress_dialog=False, show_errors=False
                                ).finished.connect(lambda: self._busy(False))
 
+    def _token_words(self, expires: Any) -> str:
+        from wadesk.core.reports.dashboard import token_expiry_words
+
+        if expires is None:
+            return "does not expire (or Meta did not say)"
+        warning = token_expiry_words(expires.isoformat(), utc_naive(self.services.clock.now()))
+        if warning:
+            return f"<span style='color:#b3261e'>{html.escape(warning)}</span>"
+        return html.escape(f"expires on {expires:%d %b %Y} — make a permanent System User token before then")
+
     def _connection_failed(self, message: str) -> None:
         self._show_error(f"Could not connect. {message}")
 
@@ -284,6 +295,8 @@ class WhatsAppSection(QFrame):
                 ("Quality rating", f"<span style='color:{colour}; font-weight:bold'>{quality}</span>"),
                 ("Messaging limit", html.escape(tier_words(info.messaging_limit_tier, info.daily_unique_limit))),
                 ("Sending speed", html.escape(throughput_words(info.throughput_level, info.messages_per_second)))]
+        if not report.sandbox:
+            rows.append(("Access token", self._token_words(report.token_expires_at)))
         table = "".join(f"<tr><td style='color:#5b6b63; padding-right:14px'>{k}</td><td>{v}</td></tr>"
                         for k, v in rows)
         self._say(f"{head}<table style='margin-top:6px'>{table}</table>")

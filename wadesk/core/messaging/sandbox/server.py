@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from wadesk.core.logging_setup import scrub_logger
 from wadesk.core.messaging.sandbox.catalog import sandbox_templates
 from wadesk.core.messaging.sandbox.events import EventScheduler
 from wadesk.core.messaging.sandbox.faults import Fault
@@ -28,6 +29,7 @@ from wadesk.core.messaging.sandbox.validate import MetaError, check_phone, valid
 from wadesk.core.messaging.template_spec import STOP_PAYLOAD, is_stop_button
 
 log = logging.getLogger(__name__)
+scrub_logger(__name__)  # request lines may carry /debug_token's input_token
 
 SANDBOX_TOKEN = "sandbox-token-not-a-secret"
 SANDBOX_PHONE_NUMBER_ID = "109876543210001"
@@ -45,6 +47,7 @@ class SandboxServer:
         self.token, self.phone_number_id, self.waba_id = token, phone_number_id, waba_id
         self.app_secret, self.page_size, self.clock = app_secret, page_size, clock
         self.templates = templates if templates is not None else sandbox_templates()
+        self.token_expires_at = 0  # epoch seconds /debug_token reports; 0 = never (a System User token)
         self.phone_info = {"id": phone_number_id, "display_phone_number": "+91 98765 00000",
                            "verified_name": "Sandbox Shop", "quality_rating": quality,
                            "throughput": {"level": throughput}, "whatsapp_business_manager_messaging_limit": tier}
@@ -122,7 +125,8 @@ class SandboxServer:
     def handle(self, method: str, path: str, query: dict[str, str], auth: str | None,
                body: Any) -> tuple[int, dict[str, Any]]:
         with self.lock:
-            self.requests.append({"method": method, "path": path, "query": query, "body": body,
+            shown = {k: ("***" if k == "input_token" else v) for k, v in query.items()}  # a token is a secret
+            self.requests.append({"method": method, "path": path, "query": shown, "body": body,
                                   "authorized": auth == f"Bearer {self.token}", "at": self.clock()})
         if path.startswith("/_sandbox/"):
             return self._sandbox_endpoint(path, query)
@@ -153,6 +157,11 @@ class SandboxServer:
             raise MetaError(190, "Invalid OAuth access token - Cannot parse access token", http_status=401)
         m = _GRAPH.match(path)
         obj, edge = (m.group(2), m.group(3)) if m else ("", None)
+        if method == "GET" and obj == "debug_token" and edge is None:
+            valid = query.get("input_token") == self.token
+            return {"data": {"type": "SYSTEM_USER", "application": "Sandbox", "is_valid": valid,
+                             "expires_at": self.token_expires_at if valid else 0, "scopes": [
+                                 "whatsapp_business_messaging", "whatsapp_business_management"]}}
         known = {self.phone_number_id: (None, "messages", "marketing_messages", "media"),
                  self.waba_id: ("message_templates",)}
         if not m or obj not in known or edge not in known[obj]:
