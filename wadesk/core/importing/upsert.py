@@ -26,9 +26,16 @@ from wadesk.core.importing.order_writer import OrderWriter
 from wadesk.core.importing.values import normalise_email
 
 CHUNK = 5000
+_COMPARED = frozenset(FIELDS) - {"updated_at"}  # what makes a stored customer "updated"
 REJECT_LIMIT = 100_000  # rows kept for the rejected-rows file
 # Acquisition channel of customers an import creates, by the file's source.
 CHANNELS = {"shopify": "shopify", "woocommerce": "website", "razorpay": "website", "meta": "meta_lead"}
+
+
+def tag_list(tags: set[str]) -> str:
+    """customers.tag_list for these tag names, as crm.totals.refresh_tag_lists builds it on SQLite
+    (ORDER BY name compares UTF-8 bytes, which is Python's code point order)."""
+    return ", ".join(sorted(tags))[:500]
 
 
 class ImportWriter:
@@ -185,7 +192,7 @@ class ImportWriter:
             if not d.values["channel"]:
                 d.values["channel"] = CHANNELS.get(self.source, "import")
             rows.append({**d.values, "created_at": self.now, "order_count": 0, "total_spent": 0,
-                         "tag_list": "", "version": 1})
+                         "tag_list": tag_list(d.tags), "version": 1})
         ids = self.bulk.insert(Customer, rows)
         for d, i in zip(new, ids):
             d.id = i
@@ -221,19 +228,26 @@ class ImportWriter:
         for d in self.drafts.values():
             if d.before is None:  # created by this import: rewrite only if merged again later
                 if d.dirty:
-                    updates.append({"id": d.id, **{k: d.values[k] for k in FIELDS}})
+                    updates.append({"id": d.id, **{k: d.values[k] for k in FIELDS}, "tag_list": tag_list(d.tags)})
                 continue
-            ch = {k: v for k, v in d.values.items() if k in FIELDS and d.before.get(k) != v and k != "updated_at"}
+            before = d.before
+            ch = {k: v for k, v in d.values.items() if k in _COMPARED and before.get(k) != v}
+            # tag_list is what refresh_tag_lists would write (tags sorted by name, as SQLite sorts
+            # them); it is not a field the log restores (an undo rebuilds it from the tags).
+            tags = {"tag_list": tag_list(d.tags)} if d.new_tags else {}
             if not ch:
+                if tags:
+                    updates.append({"id": d.id, **tags})
                 continue
-            self.log.add_updated("customer", d.id, {k: d.before[k] for k in ch} | {"updated_at": d.before["updated_at"]})
+            self.log.add_updated("customer", d.id, {k: before[k] for k in ch} | {"updated_at": before["updated_at"]})
             self.counts["customers_updated"] += 1
-            updates.append({"id": d.id, **ch, "updated_at": self.now})
+            updates.append({"id": d.id, **ch, "updated_at": self.now, **tags})
         self.bulk.update(Customer, updates)
         tagged = self._write_tags()
         self._write_consent()
         self.indexes.rebuild()  # before the totals, which read orders by customer
-        refresh_tag_lists(self.s, tagged)
+        if not self.bulk.raw:  # a server database sorts names by its own collation: let it build them
+            refresh_tag_lists(self.s, tagged)
         refresh_order_totals(self.s, sorted(self.orders.touched_customers))
         self.touched = sorted({d.id for d in self.drafts.values()} | set(self.orders.touched_customers))
         if import_id is not None:
