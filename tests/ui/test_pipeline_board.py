@@ -131,6 +131,18 @@ def test_won_offers_an_order(qtbot, page, db):
     qtbot.waitUntil(lambda: made() is not None, timeout=5000)
     with db.session() as s:
         assert s.get(Customer, 1).order_count == 1 and s.get(Customer, 1).lead_status == "Customer"
+    # Ctrl+Z: the deal goes back and the banner offers to remove the order made from it
+    qtbot.keyClick(page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.banner.isVisible() and "still there" in page.banner_text.text(), timeout=5000)
+    assert page.remove_order_button.isVisible() and not page.order_button.isVisible()
+    assert "3 open deals worth ₹17,800" in page.status.text()  # counted as the board shows it
+    assert "Buyer 1" in names(page, "New lead")
+    qtbot.mouseClick(page.remove_order_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: made() is None, timeout=5000)
+    qtbot.waitUntil(lambda: "Order D1 removed" in page.banner_text.text(), timeout=3000)
+    assert not page.remove_order_button.isVisible() and page.banner_close.text() == "OK"
+    with db.session() as s:
+        assert s.get(Customer, 1).order_count == 0
 
 
 def test_filters_list_view_and_report(qtbot, page):

@@ -116,6 +116,20 @@ def test_won_deal_creates_an_order_and_totals_follow(shop):
         P.create_order_from_deal(s, deal.id, NOW)
     assert s.scalar(select(func.count(Order.id))) == 1
 
+    # Undoing the Won move leaves the order (it may be real) and says so; the owner may remove it.
+    with pytest.raises(P.PipelineError, match="still won"):
+        P.remove_order_from_deal(s, deal.id, NOW)
+    back = P.undo_last_move(s, deal.id, NOW + timedelta(minutes=1))
+    assert back.order_kept == order.number and s.get(Order, order.id) is not None
+    assert P.remove_order_from_deal(s, deal.id, NOW) == order.number
+    s.flush()
+    s.refresh(c)
+    assert s.scalar(select(func.count(Order.id))) == 0 and deal.order_id is None
+    assert c.order_count == 0 and c.total_spent == Decimal("0")
+    with pytest.raises(P.PipelineError, match="No order"):
+        P.remove_order_from_deal(s, deal.id, NOW)
+    assert P.undo_last_move(s, deal.id, NOW + timedelta(minutes=2)).order_kept is None  # back to Won: nothing
+
 
 def test_report_figures_on_a_hand_built_case(shop):
     s, pid = shop

@@ -6,17 +6,17 @@ card (team mode) cannot silently overwrite each other.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from wadesk.core.crm.phones import normalise_phone
 from wadesk.core.crm.totals import refresh_order_totals
-from wadesk.core.db.models import Customer, Order
+from wadesk.core.db.models import Customer, Order, OrderItem
 from wadesk.core.db.pipeline_models import LOST, OPEN, WON, Deal, DealStageChange, PipelineStage
 from wadesk.core.pipeline.people import check_owner
 from wadesk.core.pipeline.stages import PipelineError, stages_of
@@ -34,6 +34,7 @@ class Move:
     from_stage_id: int | None
     to_stage_id: int
     change_id: int
+    order_kept: str | None = None  # undoing Won: the order made from the deal, still there
 
 
 def parse_value(value: Any) -> Decimal:
@@ -164,7 +165,8 @@ def move_deal(session: Session, deal_id: int, to_stage_id: int, now: datetime, *
 
 def undo_last_move(session: Session, deal_id: int, now: datetime, *, actor: str | None = None) -> Move:
     """Move the deal back to where its last move came from (recorded as a move too). Undoing into
-    Lost restores the reason it had; an order already made from a won deal stays (it is real)."""
+    Lost restores the reason it had. An order already made from a won deal stays (it may be real:
+    shipped, paid); the Move names it so the owner can remove it (`remove_order_from_deal`)."""
     deal = session.get(Deal, deal_id)
     if deal is None:
         raise PipelineError("That deal no longer exists.")
@@ -172,8 +174,41 @@ def undo_last_move(session: Session, deal_id: int, now: datetime, *, actor: str 
                           .order_by(DealStageChange.changed_at.desc(), DealStageChange.id.desc()).limit(1))
     if last is None or last.from_stage_id is None or last.to_stage_id != deal.stage_id:
         raise PipelineError("There is no move to undo for this deal.")
-    return move_deal(session, deal_id, last.from_stage_id, now, actor=actor,
+    was_won = _stage(session, deal.stage_id).outcome == WON
+    move = move_deal(session, deal_id, last.from_stage_id, now, actor=actor,
                      lost_reason=deal.lost_reason or "(reason not recorded)")
+    order = _deal_order(session, deal) if was_won else None
+    return replace(move, order_kept=order.number) if order is not None else move
+
+
+def _deal_order(session: Session, deal: Deal) -> Order | None:
+    """The order made from this deal (never an imported one that happens to be linked)."""
+    order = session.get(Order, deal.order_id) if deal.order_id is not None else None
+    if order is None or order.source != ORDER_SOURCE or order.external_id != f"deal-{deal.id}":
+        return None
+    return order
+
+
+def remove_order_from_deal(session: Session, deal_id: int, now: datetime) -> str:
+    """Delete the order made from a deal that is no longer won (after an undo); the customer's
+    totals follow. Returns the order's number."""
+    deal = session.get(Deal, deal_id)
+    if deal is None:
+        raise PipelineError("That deal no longer exists.")
+    if _stage(session, deal.stage_id).outcome == WON:
+        raise PipelineError("The deal is still won; move it out of Won before removing its order.")
+    order = _deal_order(session, deal)
+    if order is None:
+        raise PipelineError("No order made from this deal is left to remove.")
+    number = order.number or f"D{deal.id}"
+    session.execute(delete(OrderItem).where(OrderItem.order_id == order.id))
+    session.delete(order)
+    deal.order_id = None
+    deal.version += 1
+    deal.updated_at = now
+    session.flush()
+    refresh_order_totals(session, [deal.customer_id])
+    return number
 
 
 def create_order_from_deal(session: Session, deal_id: int, now: datetime) -> Order:

@@ -6,6 +6,7 @@ is written in a job (a refusal — e.g. someone else moved it — reloads the bo
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -83,6 +84,7 @@ class PipelinePage(QWidget):
         self.data: PageData | None = None
         self.undo_stack: list[int] = []  # deal ids moved on this page, last last
         self.won_deal: int | None = None
+        self.unwon_deal: int | None = None  # a deal moved back out of Won whose order is still there
         self._loading = False
         # Tests replace these to answer without a modal dialog.
         self.ask_lost_reason: Callable[[str], str | None] = self._ask_reason
@@ -164,10 +166,13 @@ class PipelinePage(QWidget):
         bl.addWidget(self.banner_text, 1)
         self.order_button = QPushButton("Create the order", objectName="createOrder")
         self.order_button.clicked.connect(self.create_order)
+        self.remove_order_button = QPushButton("Remove the order", objectName="removeOrder")
+        self.remove_order_button.clicked.connect(self.remove_order)
+        bl.addWidget(self.remove_order_button)
         bl.addWidget(self.order_button)
-        close = QPushButton("Not now")
-        close.clicked.connect(self.banner.hide)
-        bl.addWidget(close)
+        self.banner_close = QPushButton("Not now")
+        self.banner_close.clicked.connect(self.banner.hide)
+        bl.addWidget(self.banner_close)
         self.banner.hide()
         v.addWidget(self.banner)
         self.error = QLabel(objectName="pipelineError")
@@ -235,7 +240,8 @@ class PipelinePage(QWidget):
     def _update_status(self) -> None:
         if self.data is None:
             return
-        b = self.data.board
+        # The cards as the board shows them: moves update the columns before any reload.
+        b = P.Board(self.data.board.pipeline_id, self.data.board.stages, self.board_view.current_cards())
         open_ids = [s.id for s in b.stages if s.outcome not in (WON, LOST)]
         n = sum(b.count(i) for i in open_ids)
         value = sum((b.value(i) for i in open_ids), 0)
@@ -296,9 +302,8 @@ class PipelinePage(QWidget):
         self.undo_stack.append(move.deal_id)
         if target.outcome == WON:
             self.won_deal = move.deal_id
-            self.banner_text.setText(f"<b>{card.name}</b> is won. Create an order of {rupees(card.value)} so "
-                                     "their totals and segments count it?")
-            self.banner.show()
+            self._offer(f"<b>{html.escape(card.name)}</b> is won. Create an order of {rupees(card.value)} so their totals "
+                        "and segments count it?", self.order_button)
         self._update_status()
         self.services.bus.notify("pipeline")
 
@@ -322,8 +327,20 @@ class PipelinePage(QWidget):
             progress_dialog=False, show_errors=False, on_result=lambda mv: self._undone(mv),
             on_error=self._move_failed)
 
+    def _offer(self, text: str, button: QPushButton | None) -> None:
+        """The banner under the toolbar: create a won deal's order, remove it, or just say what happened."""
+        self.banner_text.setText(text)
+        self.order_button.setVisible(button is self.order_button)
+        self.remove_order_button.setVisible(button is self.remove_order_button)
+        self.banner_close.setText("Not now" if button else "OK")
+        self.banner.show()
+
     def _undone(self, move: P.Move) -> None:
         self.board_view.move_card(move.deal_id, move.from_stage_id, move.to_stage_id)
+        if move.order_kept:
+            self.unwon_deal = move.deal_id
+            self._offer(f"Moved back. The order {html.escape(move.order_kept)} made from this deal is still there: "
+                        "remove it so their totals and segments stop counting it?", self.remove_order_button)
         self._update_status()
         self.services.bus.notify("pipeline")
 
@@ -336,6 +353,21 @@ class PipelinePage(QWidget):
             lambda s, ctx: P.create_order_from_deal(s, deal_id, now).id, title="Creating the order", parent=self,
             progress_dialog=False, show_errors=False, on_error=self._show_error,
             on_result=lambda _oid: self.services.bus.notify(events.ORDERS, events.CUSTOMERS))
+
+    def remove_order(self) -> None:
+        deal_id, now = self.unwon_deal, utc_naive(self.services.clock.now())
+        if deal_id is None:
+            return
+        self.banner.hide()
+        self.unwon_deal = None
+
+        def removed(number: str) -> None:
+            self._offer(f"Order {html.escape(number)} removed; the customer's totals no longer count it.", None)
+            self.services.bus.notify(events.ORDERS, events.CUSTOMERS)
+
+        self.services.jobs.run_in_session(
+            lambda s, ctx: P.remove_order_from_deal(s, deal_id, now), title="Removing the order", parent=self,
+            progress_dialog=False, show_errors=False, on_error=self._show_error, on_result=removed)
 
     def add_deal(self) -> None:
         dlg = AddDealDialog(self.data.staff if self.data else [], self)
