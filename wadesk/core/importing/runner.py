@@ -83,10 +83,14 @@ class ImportResult:
     date_order: str | None = None  # dmy | mdy when the file has slash dates (03/04/2026)
     date_note: str = ""  # how they were read and why, in one sentence
     seconds: float = 0.0
+    # Customers whose scores the caller still has to refresh (run_import(refresh_scores=False)).
+    score_ids: list[int] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """The CLI contract (issue 3) first, then the extras."""
-        return asdict(self)
+        out = asdict(self)
+        del out["score_ids"]
+        return out
 
 
 def choose_mapping(table: Table, fmt_name: str, session: Session | None) -> tuple[str, dict[str, str], str]:
@@ -146,17 +150,30 @@ def paused_gc():
 
 def run_import(db: Database, path: str | Path, options: ImportOptions | None = None, *, dry_run: bool = False,
                progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled,
-               clock: Clock | None = None, rejected_dir: str | Path | None = None) -> ImportResult:
+               clock: Clock | None = None, rejected_dir: str | Path | None = None,
+               refresh_scores: bool = True) -> ImportResult:
     """Import one file in one transaction. Raises ImportFileError (unreadable file), ValueError
-    (bad options) or Cancelled; in every such case the database is unchanged."""
+    (bad options) or Cancelled; in every such case the database is unchanged.
+
+    The scores of the customers it touched are refreshed after the commit; with
+    refresh_scores=False that is left to the caller (`result.score_ids`), so a screen can say
+    "Import finished" first and refresh them as a job of their own."""
     with paused_gc():
-        return _run_import(db, path, options, dry_run=dry_run, progress=progress, cancelled=cancelled,
-                           clock=clock, rejected_dir=rejected_dir)
+        result, touched = _run_import(db, path, options, dry_run=dry_run, progress=progress, cancelled=cancelled,
+                                      clock=clock, rejected_dir=rejected_dir)
+    if touched:
+        if refresh_scores:
+            refresh_scores_after_import(db, touched, clock, progress)
+        else:
+            result.score_ids = touched
+    progress(result.rows, result.rows, "Done")
+    return result
 
 
 def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *, dry_run: bool,
                 progress: ProgressFn, cancelled: CancelledFn, clock: Clock | None,
-                rejected_dir: str | Path | None) -> ImportResult:
+                rejected_dir: str | Path | None) -> tuple[ImportResult, list[int]]:
+    """-> (the result, customers whose scores are now stale: none for a dry run)."""
     started = time.perf_counter()
     opts = options or ImportOptions()
     path = Path(path)
@@ -239,10 +256,7 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
     if rejected_dir is not None:  # WaDesk's own folder: old files and a superseded check's file go
         prune_rejects(Path(rejected_dir), imported_stem=None if dry_run else path.stem,
                       keep=Path(result.rejected_file) if result.rejected_file else None)
-    if not dry_run and writer.touched:
-        refresh_scores_after_import(db, writer.touched, clock, progress)
-    progress(result.rows, result.rows, "Done")
-    return result
+    return result, [] if dry_run else writer.touched
 
 
 def refresh_scores_after_import(db: Database, ids: list[int], clock: Clock | None, progress) -> None:

@@ -8,10 +8,11 @@ from typing import Any, Iterable
 from wadesk.ui import events
 
 
-def refresh_scores(services: Any, customer_ids: Iterable[int], parent: Any = None) -> None:
+def refresh_scores(services: Any, customer_ids: Iterable[int], parent: Any = None):
+    """-> the job (None when there is nothing to refresh)."""
     ids = sorted({int(i) for i in customer_ids if i is not None})
     if not ids:
-        return
+        return None
     clock = services.clock
 
     def work(ctx):
@@ -19,6 +20,6 @@ def refresh_scores(services: Any, customer_ids: Iterable[int], parent: Any = Non
 
         return refresh_profiles(ctx.db, ids, clock=clock, cancelled=ctx.cancelled)
 
-    services.jobs.run(work, title="Updating scores", lane="db", parent=parent, progress_dialog=False,
+    return services.jobs.run(work, title="Updating scores", lane="db", parent=parent, progress_dialog=False,
                       show_errors=False, cancellable=False,
                       on_result=lambda _r: services.bus.notify(events.PROFILES))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QStackedWidget, QVBoxLayout, 
 
 from wadesk.core.importing import ImportOptions, ImportResult, preview_file, run_import
 from wadesk.ui import events
+from wadesk.ui.customers.rescore import refresh_scores
 from wadesk.ui.importing.review_step import ReviewStep
 from wadesk.ui.importing.steps import ChooseStep, OutcomeStep
 from wadesk.ui.importing.wording import FILE_FILTER, summary_html
@@ -31,6 +32,7 @@ class ImportWizard(QWidget):
         self.result: ImportResult | None = None  # the last check or import
         self.job = None
         self.running: str | None = None  # "preview", "check" or "import" while a job runs
+        self.scoring = None  # the job refreshing the scores of the last import's customers
         self.steps = QLabel(objectName="importSteps")
         self.error = QLabel(objectName="importError")
         self.error.setWordWrap(True)
@@ -135,9 +137,9 @@ class ImportWizard(QWidget):
             self.services.settings.set("import_date_order", order)
         folder = self.services.data_dir.root / REJECTED_FOLDER
 
-        def work(ctx):
+        def work(ctx):  # scores follow as a job of their own, once "Import finished" shows (_done)
             return run_import(db, path, opts, dry_run=dry_run, progress=ctx.progress,
-                              cancelled=ctx.cancelled, clock=clock, rejected_dir=folder)
+                              cancelled=ctx.cancelled, clock=clock, rejected_dir=folder, refresh_scores=False)
 
         self.show_error("")
         self.outcome.title.setText("Checking the file…" if dry_run else f"Importing {path.name}…")
@@ -184,6 +186,24 @@ class ImportWizard(QWidget):
         self.outcome.rejected_button.setVisible(bool(result.rejected_file))
         self.services.bus.notify(events.CUSTOMERS, events.ORDERS, events.EVENTS, events.TAGS)
         self.imported.emit(result)
+        self._refresh_scores(result.score_ids)
+
+    def _refresh_scores(self, ids: list[int]) -> None:
+        """The touched customers' scores, on the database lane after the import (a later import or
+        an undo queues behind it); a status line says so until they are done."""
+        job = refresh_scores(self.services, ids, parent=self)
+        if job is None:
+            return
+        line = self.outcome.progress_text
+        line.setText(f"Updating the scores of {len(ids):,} customers…")
+        line.show()
+        self.scoring = job
+        job.finished.connect(self._scores_over)
+
+    def _scores_over(self) -> None:
+        self.scoring = None
+        if self.running is None:  # a new job's progress may be using the line by now
+            self.outcome.progress_text.hide()
 
     def _failed(self, message: str) -> None:
         what = self.running
