@@ -25,16 +25,23 @@ class CliError(Exception):
 
 
 Handler = Callable[[argparse.Namespace, Database, DataDir], dict[str, Any]]
+# What a command can still do when the shop's database file cannot be opened (None: nothing).
+Rescue = Callable[[argparse.Namespace, DataDir, str], "dict[str, Any] | None"]
 _COMMANDS: dict[str, tuple[Handler, Callable[[argparse.ArgumentParser], None], str]] = {}
+_RESCUES: dict[str, Rescue] = {}
 
 
-def command(name: str, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None):
+def command(name: str, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None, *,
+            without_db: Rescue | None = None):
     """Register a subcommand: the handler gets (args, db, data_dir) and returns a JSON-able dict.
 
-    `configure` adds the subcommand's own arguments to its parser."""
+    `configure` adds the subcommand's own arguments to its parser; `without_db` runs instead of the
+    handler when the shop's database file is damaged (backup restore)."""
 
     def deco(handler: Handler) -> Handler:
         _COMMANDS[name] = (handler, configure or (lambda p: None), help)
+        if without_db is not None:
+            _RESCUES[name] = without_db
         return handler
 
     return deco
@@ -82,7 +89,7 @@ def run(argv: list[str]) -> int:
         setup_logging(data_dir.logs_dir)
         db = open_shop_database(data_dir, args.database_url)
     except (DatabaseError, OSError) as exc:
-        return _fail(str(exc), args.json)
+        return _without_database(args, data_dir, str(exc))
     try:
         result = handler(args, db, data_dir)
     except (CliError, DatabaseError, ValueError) as exc:
@@ -94,6 +101,28 @@ def run(argv: list[str]) -> int:
         return _fail(f"Unexpected error: {exc} (details in {data_dir.logs_dir})", args.json, code=1)
     finally:
         db.dispose()
+    _print(result, args.json)
+    return 0
+
+
+def _without_database(args: argparse.Namespace, data_dir: DataDir, error: str) -> int:
+    """The database did not open. When its file is damaged, say how to get a backup back, and let
+    a command that can work without it (backup list / restore) do so."""
+    from wadesk.core.backup import damaged_database
+    from wadesk.core.db.team import resolve_url
+
+    problem = damaged_database(data_dir) if resolve_url(data_dir, args.database_url) is None else None
+    if problem is None:
+        return _fail(error, args.json)
+    rescue = _RESCUES.get(args.command)
+    try:
+        result = rescue(args, data_dir, problem) if rescue else None
+    except (CliError, ValueError) as exc:
+        return _fail(str(exc), args.json)
+    if result is None:
+        return _fail(f"The shop's database cannot be opened: {problem} See the backups with `wadesk backup list`, "
+                     "then put one back with `wadesk backup restore FILE --yes` (the damaged file is kept).",
+                     args.json)
     _print(result, args.json)
     return 0
 

@@ -309,3 +309,48 @@ def test_a_team_database_is_not_backed_up_here(data_dir, tmp_path):
         create_backup(server, data_dir)
     with pytest.raises(RestoreError, match="team database on a server"):
         restore_backup(server, data_dir, tmp_path / "x.sqlite3")
+
+
+def test_a_database_that_cannot_be_opened_is_rescued_from_a_backup(db, data_dir, clock, tmp_path):
+    from wadesk.core.backup import damaged_database, rescue_backups, rescue_restore
+    from wadesk.core.db import DatabaseError, open_database
+
+    add_customers(db, 300)
+    assert damaged_database(data_dir) is None  # sound
+    usb = tmp_path / "usb"
+    with db.session() as s:
+        set_setting(s, "backup_folder", str(usb))
+    good = create_backup(db, data_dir, clock=clock).backup  # in the chosen folder, named in the status file
+    other = usb / "wadesk-backup-20261127-090000-daily.sqlite3"  # another shop's, same folder
+    shutil.copy(good.path, other)
+    note = json.loads(note_path(good.path).read_text())
+    note_path(other).write_text(json.dumps({**note, "profile": "another-shop", "created_at": "2026-11-29T09:00:00Z"}))
+    db.dispose()
+    raw = bytearray(db.path.read_bytes())
+    raw[:100] = b"\x00" * 100  # the header: SQLite no longer sees a database
+    db.path.write_bytes(bytes(raw))
+    with pytest.raises(DatabaseError):
+        open_database(data_dir).dispose()
+
+    assert "not a WaDesk database" in damaged_database(data_dir) or "damaged" in damaged_database(data_dir)
+    assert [b.path for b in rescue_backups(data_dir)] == [good.path]  # not the other shop's
+    result = rescue_restore(data_dir, good.path, clock=clock)
+    assert result.counts["customers"] == 300 and result.damaged_kept.read_bytes() == bytes(raw)
+    reopened = open_database(data_dir)
+    try:
+        assert counts(reopened) == 300
+    finally:
+        reopened.dispose()
+    assert damaged_database(data_dir) is None and not data_dir.db_path.with_name("wadesk.sqlite3.restoring").exists()
+
+
+def test_a_rescue_refuses_a_bad_backup_and_changes_nothing(db, data_dir, tmp_path):
+    from wadesk.core.backup import rescue_restore
+
+    db.dispose()
+    db.path.write_bytes(b"garbage" * 1000)
+    bad = tmp_path / "wadesk-backup-bad.sqlite3"
+    bad.write_bytes(b"also garbage" * 100)
+    with pytest.raises(RestoreError, match="not a WaDesk database"):
+        rescue_restore(data_dir, bad)
+    assert db.path.read_bytes() == b"garbage" * 1000 and not list(data_dir.backups_dir.glob("wadesk-damaged-*"))

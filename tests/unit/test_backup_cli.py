@@ -83,3 +83,23 @@ def test_no_secret_in_database_backups_logs_or_output(capsys, data_dir, memory_k
     for secret in (FAKE_TOKEN, APP_SECRET):  # ... and nowhere else
         assert all(secret.encode() not in p.read_bytes() for p in files), secret
         assert secret not in wadesk.seen
+
+
+def test_a_damaged_database_is_rescued_from_the_command_line(capsys, data_dir):
+    wadesk(capsys, data_dir, "settings", "set", "shop_name", "Asha Sarees")
+    code, made = wadesk(capsys, data_dir, "backup", "create")
+    raw = bytearray(data_dir.db_path.read_bytes())
+    raw[:100] = b"\x00" * 100  # SQLite no longer sees a database here
+    data_dir.db_path.write_bytes(bytes(raw))
+    for suffix in ("-wal", "-shm"):
+        data_dir.db_path.with_name(data_dir.db_path.name + suffix).unlink(missing_ok=True)
+
+    code, out = wadesk(capsys, data_dir, "settings", "get", "shop_name")
+    assert code == 2 and "cannot be opened" in out["error"] and "wadesk backup restore FILE --yes" in out["error"]
+    code, listed = wadesk(capsys, data_dir, "backup", "list")
+    assert code == 0 and listed["count"] == 1 and listed["database_problem"]
+    name = listed["backups"][0]["path"].rsplit("/", 1)[-1]
+    code, out = wadesk(capsys, data_dir, "backup", "restore", name, "--yes")
+    assert code == 0 and out["restored_from"] == made["path"] and "wadesk-damaged-" in out["damaged_kept"]
+    code, out = wadesk(capsys, data_dir, "settings", "get", "shop_name")
+    assert code == 0 and out["value"] == "Asha Sarees"

@@ -47,7 +47,29 @@ def _confirmed(args: argparse.Namespace, path: Path) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-@command("backup", "back up the shop database, list backups, or restore one", _configure)
+def _without_db(args: argparse.Namespace, data_dir: DataDir, problem: str) -> dict[str, Any] | None:
+    """The shop's database file is damaged: list the backups found without it, or put one in its
+    place (the damaged file is kept in the backups folder)."""
+    from wadesk.core.backup import RestoreError, rescue_backups, rescue_restore
+
+    if args.action == "list":
+        items = [b.as_json() for b in rescue_backups(data_dir)]
+        return {"folder": str(data_dir.backups_dir), "backups": items, "count": len(items), "database_problem": problem}
+    if args.action != "restore":
+        return None
+    if not args.file:
+        raise CliError("Say which backup to restore: wadesk backup restore FILE (see wadesk backup list).")
+    found = {b.path.name: b.path for b in rescue_backups(data_dir)}
+    path = found.get(args.file) or Path(args.file).expanduser()
+    if not _confirmed(args, path):
+        raise CliError("Nothing was restored.")
+    try:
+        return rescue_restore(data_dir, path).as_json()
+    except RestoreError as exc:
+        raise CliError(str(exc)) from None
+
+
+@command("backup", "back up the shop database, list backups, or restore one", _configure, without_db=_without_db)
 def backup(args: argparse.Namespace, db: Database, data_dir: DataDir) -> dict[str, Any]:
     try:
         if args.action == "create":

@@ -141,7 +141,12 @@ def run_gui(argv: list[str] | None = None) -> int:
             db = open_shop_database(data_dir)  # the team database when this folder is set up for one
         except DatabaseError as exc:
             log.warning("Could not open the database: %s", exc)
-            return fatal(str(exc), quiet)
+            if splash is not None:
+                splash.close()
+                splash = None
+            db = None if quiet else _rescued(data_dir)
+            if db is None:
+                return fatal(str(exc), quiet)
         finally:
             if splash is not None:
                 splash.close()
@@ -152,6 +157,21 @@ def run_gui(argv: list[str] | None = None) -> int:
     finally:
         qInstallMessageHandler(previous_handler)
         reporter.uninstall()
+
+
+def _rescued(data_dir: DataDir):
+    """A damaged database file: offer a backup in its place, then open the shop again (None: not
+    damaged, no backup chosen, or it still would not open)."""
+    from wadesk.core.db.team import resolve_url
+    from wadesk.ui.rescue import offer_rescue
+
+    try:
+        if resolve_url(data_dir) is not None or not offer_rescue(data_dir):
+            return None
+        return open_shop_database(data_dir)
+    except DatabaseError as exc:
+        log.warning("The restored database would not open either: %s", exc)
+        return None
 
 
 def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log_path: Path,

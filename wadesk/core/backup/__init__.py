@@ -4,6 +4,7 @@ See docs/BACKUPS.md. No Qt here: the Settings → Backups tab, the automatic bac
 `wadesk backup` all call these functions.
 """
 from wadesk.core.backup.config import BACKUP_SETTINGS, BackupConfig, Retention, load_backup_config
+from wadesk.core.backup.rescue import RescueResult, damaged_database, rescue_backups, rescue_restore
 from wadesk.core.backup.restore import RestoreError, RestoreResult, check_backup_file, restore_backup
 from wadesk.core.backup.retention import choose_to_delete, choose_to_keep
 from wadesk.core.backup.sqlite_copy import DatabaseFacts, copy_database, inspect_database
@@ -14,8 +15,9 @@ from wadesk.core.backup.watch import ChangeWatch
 
 __all__ = [
     "BACKUP_SETTINGS", "BackupConfig", "BackupError", "BackupHealth", "BackupInfo", "BackupResult",
-    "ChangeWatch", "DatabaseFacts", "RestoreError", "RestoreResult", "Retention", "backup_due", "backup_health",
+    "ChangeWatch", "DatabaseFacts", "RescueResult", "RestoreError", "RestoreResult", "Retention", "backup_due", "backup_health",
     "check_backup_file", "choose_to_delete", "choose_to_keep",
     "copy_database", "create_backup", "inspect_database", "list_backups", "load_backup_config",
-    "prune_backups", "read_backup", "read_status", "restore_backup", "TEAM_DATABASE",
+    "damaged_database", "prune_backups", "read_backup", "read_status", "rescue_backups", "rescue_restore",
+    "restore_backup", "TEAM_DATABASE",
 ]
