@@ -73,3 +73,17 @@ def test_the_question_names_the_backup_in_plain_words(qtbot, data_dir, damaged):
     assert rescue.ask_owner("wadesk.sqlite3 is not a WaDesk database.", backup) == rescue.RESTORE
     assert "cannot open this shop's data" in seen["text"] and "12 customers" in seen["text"]
     assert sorted(seen["buttons"]) == ["Choose a backup file…", "Quit", "Restore this backup"]
+
+
+def test_the_app_opens_the_shop_after_the_rescue(qtbot, data_dir, damaged, monkeypatch):
+    from wadesk.ui import app
+
+    real = rescue.offer_rescue
+    monkeypatch.setattr(rescue, "offer_rescue", lambda d: real(d, ask=lambda *_a: rescue.RESTORE))
+    db = app._rescued(data_dir)
+    try:
+        assert db is not None and db.customer_count() == 12
+    finally:
+        db.dispose()
+    monkeypatch.setattr(rescue, "offer_rescue", lambda d: False)  # the owner chose Quit
+    assert app._rescued(data_dir) is None
