@@ -263,3 +263,15 @@ def test_message_text_in_words():
         "[location] Shop, MG Road"
     assert message_text({"type": "interactive", "interactive": {"list_reply": {"title": "Size M"}}}) == "Size M"
     assert message_text({"type": "sticker", "sticker": {}}) == "[sticker]"
+
+
+def test_a_status_from_another_computer_moves_the_team_fingerprint(db):
+    """Pages on other computers refresh when the stamp moves: a delivered/read status changes no
+    row count, but its dedupe row and the ingestion's audit entry move the stamp."""
+    from wadesk.core.db.team import change_stamp
+
+    ids = build_ledger(db)
+    before = change_stamp(db)
+    ingest_batch(db, [statuses(status("wamid.READ", "delivered", T0 + 5, callback=f"wadesk:{ids['read']}"))],
+                 source="receiver", now=NOW)
+    assert change_stamp(db) != before
