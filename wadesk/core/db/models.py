@@ -145,7 +145,10 @@ class Order(Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("source", "external_id", name="uq_orders_source_external_id"),
-        Index("ix_orders_customer_placed", "customer_id", "placed_at"),
+        # Covers the profile refresh's per-customer order figures (migration 0011); its
+        # (customer_id, placed_at) prefix serves a customer's orders by date.
+        Index("ix_orders_customer_profile", "customer_id", "placed_at", "cancelled_at", "total", "is_cod",
+              "is_rto", "shipping_status", "discount_code"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -190,12 +193,14 @@ class Order(Base):
 
 class OrderItem(Base):
     __tablename__ = "order_items"
+    # (category, order_id): a category's orders from the index alone (profile refresh, 0011)
+    __table_args__ = (Index("ix_order_items_category_order", "category", "order_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     product: Mapped[str] = mapped_column(String(255))
     sku: Mapped[Optional[str]] = mapped_column(String(64), index=True)
-    category: Mapped[Optional[str]] = mapped_column(String(64), index=True)
+    category: Mapped[Optional[str]] = mapped_column(String(64))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     price: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
 

@@ -57,6 +57,8 @@ class CustomerMetrics(Base):
 
 class CustomerCategoryStat(Base):
     __tablename__ = "customer_category_stats"
+    # SQLite: rows live in their primary key's b-tree, not a table plus an index (migration 0011)
+    __table_args__ = {"sqlite_with_rowid": False}
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
     category: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -1,7 +1,9 @@
 """Profile refresh: every customer's metrics (full) or a few customers' (incremental).
 
 Full: bulk aggregates (profile.reads) → numpy/pandas arithmetic over all customers at once →
-one transaction that replaces customer_metrics and customer_category_stats. Incremental: the same
+one transaction that replaces customer_metrics and customer_category_stats. On SQLite the reads
+run in two lanes on two cores (profile.lanes), and the category rows are written while the other
+lane still reads. Incremental: the same
 code for a set of ids, scored against the RFM thresholds the last full refresh stored (so a
 customer's R does not move because someone else ordered). Relative figures (days since the last
 order, R, funnel stage) are as of the clock's now.
@@ -9,6 +11,7 @@ order, R, funnel stage) are as of the clock's now.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence
@@ -22,7 +25,7 @@ from wadesk.core.clock import Clock, SystemClock, utc_naive
 from wadesk.core.db import Database
 from wadesk.core.db.profile_models import CustomerCategoryStat, CustomerMetrics, ProfileRefresh
 from wadesk.core.jobs import CancelledFn, check_cancelled, never_cancelled
-from wadesk.core.profile import funnel, reads, rfm
+from wadesk.core.profile import funnel, lanes, reads, rfm
 from wadesk.core.profile.sqlio import write_rows
 
 DAY = 86400
@@ -56,17 +59,33 @@ def _latest(a: pd.Series, a_s: np.ndarray, b: pd.Series, b_s: np.ndarray) -> np.
     return np.where(take_a, a.to_numpy(dtype=object), b.to_numpy(dtype=object))
 
 
+def read_inputs(conn: Connection, ids: Sequence[int] | None, parts: Sequence[str] = ("customers", "orders", "events",
+                "pages", "messages", "sessions")) -> dict[str, pd.DataFrame]:
+    """The per-source frames the metrics come from (see `metrics_frame`)."""
+    fns = {"customers": reads.customers, "orders": reads.orders, "events": reads.event_totals,
+           "pages": reads.page_views, "messages": reads.messages, "sessions": reads.sessions}
+    return {name: fns[name](conn, ids) for name in parts}
+
+
 def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
             thresholds: dict[str, Any] | None) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """(metrics frame in METRIC_COLUMNS order, category stats frame, thresholds used)."""
+    got = read_inputs(conn, ids)
+    cats = _category_stats(conn, ids, got["pages"])
+    metrics, used = metrics_frame(got, cats, now, thresholds, conn.dialect.name)
+    return metrics, cats, used
+
+
+def metrics_frame(got: dict[str, pd.DataFrame], cats: pd.DataFrame, now: datetime,
+                  thresholds: dict[str, Any] | None, dialect: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     now_s = (utc_naive(now) - datetime(1970, 1, 1)).total_seconds()
-    cust = reads.customers(conn, ids)
+    cust = got["customers"]
     cids = cust["customer_id"].to_numpy(dtype=np.int64)
     n = len(cids)
-    o = _aligned(cids, reads.orders(conn, ids))
-    e = _aligned(cids, reads.event_totals(conn, ids))
-    pages = reads.page_views(conn, ids)
-    msg = _aligned(cids, reads.messages(conn, ids))
+    o = _aligned(cids, got["orders"])
+    e = _aligned(cids, got["events"])
+    pages = got["pages"]
+    msg = _aligned(cids, got["messages"])
     orders = _num(o["orders"])
     spent = _num(o["total_spent"]).round(2)
     first_s, last_s = _num(o["first_s"], np.nan), _num(o["last_s"], np.nan)
@@ -83,7 +102,6 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
     df["rto_rate"] = _share(df["rto_count"].to_numpy(), orders).round(4)
     df["discount_share"] = _share(df["discount_orders"].to_numpy(), orders).round(4)
 
-    cats = _category_stats(conn, ids, pages)
     df["favourite_category"] = _favourite(cats, cids)
     df["product_views"] = _num(e["views"]).astype(np.int64)
     df["last_seen_at"] = _latest(e["last_seen_at"], _num(e["last_s"], np.nan), msg["last_replied_at"],
@@ -92,7 +110,7 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
     df["channel"] = np.where(cust["channel"].notna(), cust["channel"],
                              np.where(cust["has_clid"].astype(bool), "ctwa", None))
 
-    sess = reads.sessions(conn, ids)
+    sess = got["sessions"]
     pos = np.searchsorted(cids, sess["customer_id"].to_numpy(dtype=np.int64))
     at_s = _num(sess["at_s"])
     order = np.lexsort((at_s, pos))
@@ -117,8 +135,8 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
     df["rfm_group"] = rfm.groups(df["r"].to_numpy(), df["f"].to_numpy(), df["m"].to_numpy())
     stamp = utc_naive(now)
     # What SQLAlchemy's SQLite DateTime stores; other drivers take the datetime itself.
-    df["refreshed_at"] = stamp.strftime("%Y-%m-%d %H:%M:%S.%f") if conn.dialect.name == "sqlite" else stamp
-    return df[METRIC_COLUMNS], cats, thresholds
+    df["refreshed_at"] = stamp.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else stamp
+    return df[METRIC_COLUMNS], thresholds
 
 
 def _longest_read(cids: np.ndarray, pages: pd.DataFrame) -> np.ndarray:
@@ -168,17 +186,60 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
     return list(zip(*cols))
 
 
-def _write(conn: Connection, metrics: pd.DataFrame, cats: pd.DataFrame, ids: Sequence[int] | None) -> None:
-    if ids is None:
-        conn.execute(delete(CustomerCategoryStat))
-        conn.execute(delete(CustomerMetrics))
-    else:
-        for i in range(0, len(ids), CHUNK):
-            part = list(ids[i:i + CHUNK])
-            conn.execute(delete(CustomerCategoryStat).where(CustomerCategoryStat.customer_id.in_(part)))
-            conn.execute(delete(CustomerMetrics).where(CustomerMetrics.customer_id.in_(part)))
+CAT_COLUMNS = ["customer_id", "category", "purchases", "views"]
+
+
+def _write(conn: Connection, metrics: pd.DataFrame, cats: pd.DataFrame, ids: Sequence[int]) -> None:
+    """Replace some customers' rows (incremental)."""
+    for i in range(0, len(ids), CHUNK):
+        part = list(ids[i:i + CHUNK])
+        conn.execute(delete(CustomerCategoryStat).where(CustomerCategoryStat.customer_id.in_(part)))
+        conn.execute(delete(CustomerMetrics).where(CustomerMetrics.customer_id.in_(part)))
     write_rows(conn, CustomerMetrics.__table__, METRIC_COLUMNS, _rows(metrics))
-    write_rows(conn, CustomerCategoryStat.__table__, ["customer_id", "category", "purchases", "views"], _rows(cats))
+    write_rows(conn, CustomerCategoryStat.__table__, CAT_COLUMNS, _rows(cats))
+
+
+@contextmanager
+def _bulk_write_settings(conn: Connection):
+    """SQLite, full refresh: no foreign-key lookup per written row and no zeroing of the pages the
+    old rows free (together ~3.5 s of 1M + 2.5M rows). Safe here: every customer id written was
+    read in this transaction, which holds the write lock, so none can disappear before the commit;
+    the freed pages hold only figures of customers still present, and the rows written next reuse
+    them. (An erased customer's rows were zeroed when the erase deleted them.) Set before BEGIN:
+    SQLite ignores foreign_keys inside a transaction."""
+    if not lanes.on_sqlite_file(conn):
+        yield
+        return
+    before = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("foreign_keys", "secure_delete")}
+    conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    conn.exec_driver_sql("PRAGMA secure_delete=OFF")
+    try:
+        yield
+    finally:
+        for pragma, value in before.items():
+            conn.exec_driver_sql(f"PRAGMA {pragma}={int(value)}")
+
+
+def _refresh_all(db: Database, conn: Connection, now: datetime, cancelled: CancelledFn) -> tuple[int, dict[str, Any]]:
+    """Full refresh inside the caller's transaction. Lane one (this connection, which writes):
+    category stats read, computed and written; lane two meanwhile reads everything else."""
+    def main(c: Connection) -> dict[str, pd.DataFrame]:
+        got = read_inputs(c, None, ("pages",))
+        cats = _category_stats(c, None, got["pages"])
+        check_cancelled(cancelled)  # before writing: a cancel leaves the old metrics
+        c.execute(delete(CustomerCategoryStat))
+        c.execute(delete(CustomerMetrics))
+        write_rows(c, CustomerCategoryStat.__table__, CAT_COLUMNS, _rows(cats))
+        got["cats"] = cats
+        return got
+
+    got, more = lanes.two_lanes(db, conn, main, lambda c: read_inputs(
+        c, None, ("orders", "events", "sessions", "customers", "messages")))
+    got.update(more)
+    metrics, used = metrics_frame(got, got["cats"], now, None, conn.dialect.name)
+    check_cancelled(cancelled)
+    write_rows(conn, CustomerMetrics.__table__, METRIC_COLUMNS, _rows(metrics))
+    return len(metrics), used
 
 
 def last_thresholds(conn: Connection) -> dict[str, Any] | None:
@@ -192,16 +253,26 @@ def refresh_profiles(db: Database, customer_ids: Sequence[int] | None = None, cl
     incremental refresh before any full one becomes a full one (there are no thresholds yet)."""
     started = time.perf_counter()
     now = utc_naive((clock or SystemClock()).now())
-    with db.engine.begin() as conn:
+    with db.engine.connect() as conn:
         thresholds = last_thresholds(conn) if customer_ids is not None else None
-        if customer_ids is not None and thresholds is None:
-            customer_ids = None
-        ids = sorted(set(customer_ids)) if customer_ids is not None else None
-        metrics, cats, used = compute(conn, now, ids, thresholds)
-        check_cancelled(cancelled)  # before writing: a cancel leaves the old metrics
-        _write(conn, metrics, cats, ids)
-        kind = "full" if ids is None else "incremental"
-        ms = int((time.perf_counter() - started) * 1000)
-        conn.execute(ProfileRefresh.__table__.insert().values(
-            kind=kind, refreshed_at=now, customers=len(metrics), ms=ms, thresholds=used if kind == "full" else {}))
-    return RefreshResult(kind, len(metrics), ms)
+        conn.commit()  # that read was its own; the refresh's transaction starts below
+        ids = sorted(set(customer_ids)) if customer_ids is not None and thresholds is not None else None
+        with _bulk_write_settings(conn) if ids is None else nullcontext():
+            try:
+                if ids is None:
+                    lanes.begin_write(conn)
+                    count, used = _refresh_all(db, conn, now, cancelled)
+                else:
+                    metrics, cats, used = compute(conn, now, ids, thresholds)
+                    check_cancelled(cancelled)  # before writing: a cancel leaves the old metrics
+                    _write(conn, metrics, cats, ids)
+                    count = len(metrics)
+                kind = "full" if ids is None else "incremental"
+                ms = int((time.perf_counter() - started) * 1000)
+                conn.execute(ProfileRefresh.__table__.insert().values(
+                    kind=kind, refreshed_at=now, customers=count, ms=ms, thresholds=used if kind == "full" else {}))
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+    return RefreshResult(kind, count, ms)
