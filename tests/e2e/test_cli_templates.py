@@ -50,7 +50,8 @@ def test_sync_from_connected_account(capsys, monkeypatch, data_dir, memory_keyri
     assert len(fake_cloud_api.requests_to("/message_templates")) == 3
     code, out, _ = _run(capsys, "account", "test", "--json", "--data-dir", str(data_dir.root))
     assert out == {"sandbox": False, "phone": "+91 98765 00000", "name": "Sandbox Shop", "quality": "GREEN",
-                   "tier": "TIER_2K", "daily_limit": 2000, "throughput": "STANDARD", "messages_per_second": 80}
+                   "tier": "TIER_2K", "daily_limit": 2000, "throughput": "STANDARD", "messages_per_second": 80,
+                   "token_expires_at": None}  # a System User token never expires
     code, out, _ = _run(capsys, "account", "show", "--json", "--data-dir", str(data_dir.root))
     assert out["token_saved"] is True and token not in json.dumps(out)
     logs = "".join(p.read_text(encoding="utf-8") for p in data_dir.logs_dir.glob("*.log*"))
