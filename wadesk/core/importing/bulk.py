@@ -48,6 +48,11 @@ def _dt(v: Any) -> Any:
     return text if v.microsecond else text + ".000000"
 
 
+def _json(v: Any) -> str:
+    """json.dumps, with the commonest value (a customer's empty attributes) written directly."""
+    return "{}" if type(v) is dict and not v else json.dumps(v)
+
+
 def _num(v: Any) -> Any:
     return float(v) if isinstance(v, Decimal) else v
 
@@ -59,7 +64,7 @@ def _adapter(type_):
     if isinstance(type_, Numeric):
         return _num
     if isinstance(type_, JSON):
-        return json.dumps
+        return _json
     return _adapt
 
 

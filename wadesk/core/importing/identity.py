@@ -65,6 +65,9 @@ class PhoneBook:
         A row's own country (Shopify 'Billing Country' = PK) says how to read its local numbers;
         the shop's default region is only the fallback."""
         region = country.upper() if len(country) == 2 and country.upper() in SUPPORTED_REGIONS else None
+        if len(raws) == 1:  # the usual row: what the general case below gives for one number
+            r = self.parse(raws[0], region)
+            return (r, [], []) if r.ok else (None, [], [r])
         results = [self.parse(r, region) for r in raws]
         ok = [r for r in results if r.ok]
         bad = [r for r in results if not r.ok]
@@ -121,7 +124,9 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
     attrs = v["attributes"] = dict(v["attributes"])
     newer = c.as_of is not None and (d.as_of is None or c.as_of > d.as_of)
     for f in _SIMPLE:
-        new = getattr(c, f) or ""
+        new = getattr(c, f)
+        if not new:  # a blank never changes anything
+            continue
         if f == "country":
             new = new.upper() if len(new) == 2 and new.isalpha() else ""
         new = new[: _LIMITS[f]]
@@ -166,8 +171,9 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
             attrs[k] = val
     if newer:
         attrs["as_of"] = c.as_of.isoformat()
-    d.new_tags.update(t for t in c.tags if t not in d.tags)
-    d.tags.update(c.tags)
+    if c.tags:
+        d.new_tags.update(t for t in c.tags if t not in d.tags)
+        d.tags.update(c.tags)
 
 
 def apply_consent(d: Draft, choice: str | None, at: datetime, source: str) -> bool:

@@ -120,7 +120,8 @@ class ImportWriter:
             key = self._merge(rec, ident) if ident else None
             if rec.order is not None:
                 orders.append((rec.order, key))
-            events += [(key, ev) for ev in rec.events if key is not None]
+            if rec.events and key is not None:
+                events += [(key, ev) for ev in rec.events]
             if rec.shipment is not None and (why := self.orders.ship(rec.shipment)):
                 self.reject(rec, why)
         self._insert_new()
