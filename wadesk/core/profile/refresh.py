@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -161,21 +161,29 @@ def _category_stats(conn: Connection, ids: Sequence[int] | None, pages: pd.DataF
 
 
 def _favourite(cats: pd.DataFrame, cids: np.ndarray) -> np.ndarray:
-    """Most purchased category; views break ties and stand in for non-buyers; then by name."""
+    """Most purchased category; views break ties and stand in for non-buyers; then by name.
+    `cats` comes sorted by customer, then category, as _category_stats returns it."""
+    out = np.full(len(cids), None, dtype=object)
     if cats.empty:
-        return np.full(len(cids), None, dtype=object)
-    ranked = cats.sort_values(["customer_id", "purchases", "views", "category"],
-                              ascending=[True, False, False, True], kind="stable")
-    top = ranked.drop_duplicates("customer_id").set_index("customer_id")["category"]
-    return top.reindex(cids).astype(object).where(lambda s: s.notna(), None).to_numpy()
+        return out
+    cust = cats["customer_id"].to_numpy(dtype=np.int64)
+    # lexsort is stable: rows tied on purchases and views keep their order, which is by name
+    ranked = np.lexsort((-cats["views"].to_numpy(dtype=np.int64), -cats["purchases"].to_numpy(dtype=np.int64), cust))
+    ranked_cust = cust[ranked]
+    top = ranked[np.r_[True, ranked_cust[1:] != ranked_cust[:-1]]]
+    pos = np.minimum(np.searchsorted(cids, cust[top]), max(len(cids) - 1, 0))
+    ok = (cids[pos] == cust[top]) if len(cids) else np.zeros(len(top), dtype=bool)
+    out[pos[ok]] = cats["category"].to_numpy(dtype=object)[top[ok]]
+    return out
 
 
-def _rows(frame: pd.DataFrame) -> list[tuple]:
-    """Plain Python values for the driver: NaN/NA become None, numpy scalars become int/float."""
+def _rows(frame: pd.DataFrame, nan_is_null: bool = False) -> Iterator[tuple]:
+    """Plain Python values for the driver: NaN/NA become None, numpy scalars become int/float.
+    `nan_is_null`: the driver stores a float NaN as NULL (SQLite does), so floats go as they are."""
     cols = []
     for name in frame.columns:
         s = frame[name]
-        if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu":
+        if isinstance(s.dtype, np.dtype) and (s.dtype.kind in "iu" or (nan_is_null and s.dtype.kind == "f")):
             cols.append(s.tolist())
         else:
             # isna, not na_value: NaT (a missing time on PostgreSQL, where times arrive as
@@ -183,7 +191,9 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
             values = s.to_numpy(dtype=object, copy=True)
             values[s.isna().to_numpy()] = None
             cols.append(values.tolist())
-    return list(zip(*cols))
+    # An iterator, not a list: the driver lets go of each row before the next, so zip reuses one
+    # tuple instead of building a million (~1 s at 1M rows of 30 columns).
+    return zip(*cols)
 
 
 CAT_COLUMNS = ["customer_id", "category", "purchases", "views"]
@@ -223,13 +233,14 @@ def _bulk_write_settings(conn: Connection):
 def _refresh_all(db: Database, conn: Connection, now: datetime, cancelled: CancelledFn) -> tuple[int, dict[str, Any]]:
     """Full refresh inside the caller's transaction. Lane one (this connection, which writes):
     category stats read, computed and written; lane two meanwhile reads everything else."""
+    nan_is_null = conn.dialect.name == "sqlite"
     def main(c: Connection) -> dict[str, pd.DataFrame]:
         got = read_inputs(c, None, ("pages",))
         cats = _category_stats(c, None, got["pages"])
         check_cancelled(cancelled)  # before writing: a cancel leaves the old metrics
         c.execute(delete(CustomerCategoryStat))
         c.execute(delete(CustomerMetrics))
-        write_rows(c, CustomerCategoryStat.__table__, CAT_COLUMNS, _rows(cats))
+        write_rows(c, CustomerCategoryStat.__table__, CAT_COLUMNS, _rows(cats, nan_is_null))
         got["cats"] = cats
         return got
 
@@ -238,7 +249,7 @@ def _refresh_all(db: Database, conn: Connection, now: datetime, cancelled: Cance
     got.update(more)
     metrics, used = metrics_frame(got, got["cats"], now, None, conn.dialect.name)
     check_cancelled(cancelled)
-    write_rows(conn, CustomerMetrics.__table__, METRIC_COLUMNS, _rows(metrics))
+    write_rows(conn, CustomerMetrics.__table__, METRIC_COLUMNS, _rows(metrics, nan_is_null))
     return len(metrics), used
 
 
