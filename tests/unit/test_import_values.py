@@ -115,3 +115,15 @@ def test_bulk_datetime_text_is_exactly_what_sqlalchemy_stores():
     for v in (datetime(2026, 6, 24, 17, 28, 34), datetime(2026, 6, 24, 17, 28, 34, 5), datetime(202, 1, 2, 3, 4, 5),
               datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)):
         assert _dt(v) == stored(v)
+
+
+def test_bulk_column_conversion_reuses_the_text_of_a_repeated_value_only():
+    from wadesk.core.importing.bulk import _adapt_column, _dt, _json
+
+    now, later, attrs = datetime(2026, 11, 1), datetime(2026, 11, 2), {"a": 1}
+    rows = [{"t": now, "j": attrs}, {"t": now, "j": attrs}, {"t": None, "j": {}}, {"t": later, "j": {"a": 2}},
+            {"t": now, "j": None}]
+    _adapt_column(rows, "t", _dt)
+    _adapt_column(rows, "j", _json)
+    assert [r["t"] for r in rows] == [_dt(now), _dt(now), None, _dt(later), _dt(now)]
+    assert [r["j"] for r in rows] == ['{"a": 1}', '{"a": 1}', "{}", '{"a": 2}', None]

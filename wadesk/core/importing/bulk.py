@@ -68,6 +68,18 @@ def _adapter(type_):
     return _adapt
 
 
+def _adapt_column(rows: list[dict[str, Any]], name: str, adapt) -> None:
+    """rows[i][name] = adapt(value) in place, None kept. The same object as the row before gets the
+    same text without converting it again (an import stamps one `now` on every row it writes)."""
+    last, text = None, None
+    for r in rows:
+        v = r[name]
+        if v is not None:
+            if v is not last:
+                last, text = v, adapt(v)
+            r[name] = text
+
+
 def _default(column) -> Any:
     """A column's Python-side default (what SQLAlchemy would have filled in)."""
     d = column.default
@@ -117,11 +129,7 @@ class BulkWriter:
                         r[c.name] = d
         for c in columns:
             if not isinstance(c.type, (String, Integer)) or isinstance(c.type, Boolean):
-                name, adapt = c.name, _adapter(c.type)
-                for r in rows:
-                    v = r[name]
-                    if v is not None:
-                        r[name] = adapt(v)
+                _adapt_column(rows, c.name, _adapter(c.type))
         sql = f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
         cur = self._cursor()
         getter = itemgetter(*cols)
@@ -131,7 +139,8 @@ class BulkWriter:
         return ids
 
     def update(self, model, rows: list[dict[str, Any]]) -> None:
-        """UPDATE ... WHERE id = ?, one executemany per set of changed columns."""
+        """UPDATE ... WHERE id = ?, one executemany per set of changed columns. Like insert, the row
+        dicts are consumed (converted in place on SQLite)."""
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for r in rows:
             groups.setdefault(tuple(sorted(k for k in r if k != "id")), []).append(r)
@@ -142,4 +151,7 @@ class BulkWriter:
                 self.s.connection().execute(stmt, [{**r, "_id": r["id"]} for r in group])
                 continue
             sql = f'UPDATE "{table.name}" SET {", ".join(f"{c} = ?" for c in cols)} WHERE id = ?'
-            self._cursor().executemany(sql, [tuple(_adapt(r[c]) for c in cols) + (r["id"],) for r in group])
+            for c in cols:
+                _adapt_column(group, c, _adapt)
+            getter = itemgetter(*cols, "id")
+            self._cursor().executemany(sql, [getter(r) for r in group])
