@@ -135,7 +135,8 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
     if v["first_name"] or v["last_name"]:
         first, last = v["first_name"] or "", v["last_name"] or ""
         # Shopify forms often put the whole name in First Name: "Person9 Singh Yadav" + "Yadav".
-        full = first if last and first.lower().endswith(" " + last.lower()) else " ".join(p for p in (first, last) if p)
+        full = first if last and first.lower().endswith(" " + last.lower()) else (
+            f"{first} {last}" if first and last else first or last)
         if full != v["name"] and (not v["name"] or newer or d.before is None):
             v["name"], v["name_key"] = full[:200], name_key(full)[:200]
             v["last_name_key"] = name_key(v["last_name"] or "")[:100] or None
