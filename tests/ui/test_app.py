@@ -49,9 +49,14 @@ def test_a_database_that_cannot_open_is_explained_and_exits_2(qapp, tmp_path, mo
     shop = tmp_path / "shop"
     shop.mkdir()
     (shop / "wadesk.sqlite3").write_bytes(b"this is not a database at all" * 100)
-    shown = []
+    shown, offered = [], []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    from wadesk.ui import rescue
+
+    # The file is damaged: a backup is offered first (none here); the owner quits
+    monkeypatch.setattr(rescue, "ask_owner", lambda problem, newest: offered.append((problem, newest)) or rescue.QUIT)
     assert run_gui(["--data-dir", str(shop)]) == 2
+    assert offered == [("wadesk.sqlite3 is not a WaDesk database (it is not an SQLite file).", None)]
     assert shown and "Could not open the database" in shown[0]
     assert "Could not open the database" in capsys.readouterr().err
 

@@ -49,9 +49,10 @@ def choose_file(data_dir: DataDir, parent: QWidget | None = None) -> str:
     return path
 
 
-def offer_rescue(data_dir: DataDir, *, ask: Callable[[str, BackupInfo | None], str] = ask_owner,
-                 choose: Callable[[DataDir], str] = choose_file) -> bool:
+def offer_rescue(data_dir: DataDir, *, ask: Callable[[str, BackupInfo | None], str] | None = None,
+                 choose: Callable[[DataDir], str] | None = None) -> bool:
     """True when a backup was put in place of a damaged database file (then open it again)."""
+    ask, choose = ask or ask_owner, choose or choose_file
     problem = damaged_database(data_dir)
     if problem is None:
         return False
