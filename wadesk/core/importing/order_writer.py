@@ -36,6 +36,7 @@ _SHOP_TRUTH = ("customer_id", "number", "placed_at", "total", "subtotal", "disco
 
 
 def order_values(o: OrderData, customer_id: int | None) -> dict[str, Any]:
+    u = o.utm
     v = {
         "customer_id": customer_id, "number": o.number, "placed_at": o.placed_at, "total": o.total,
         "subtotal": o.subtotal, "discount_total": o.discount_total, "shipping_total": o.shipping_total,
@@ -43,9 +44,9 @@ def order_values(o: OrderData, customer_id: int | None) -> dict[str, Any]:
         "financial_status": o.financial_status, "fulfillment_status": o.fulfillment_status,
         "cancelled_at": o.cancelled_at, "discount_code": o.discount_code, "ship_city": o.ship_city,
         "ship_state": o.ship_state, "ship_pincode": o.ship_pincode, "attributes": o.attributes,
+        "utm_source": u.get("source"), "utm_medium": u.get("medium"), "utm_campaign": u.get("campaign"),
+        "utm_content": u.get("content"), "utm_term": u.get("term"),
     }
-    for k in ("source", "medium", "campaign", "content", "term"):
-        v[f"utm_{k}"] = o.utm.get(k)
     if (sh := o.shipping) is not None:  # an order only the courier knows
         v.update(shipping_status=sh.shipping_status, is_rto=sh.is_rto, rto_at=sh.rto_at, delivered_at=sh.delivered_at,
                  attributes={**o.attributes, **sh.attributes})
@@ -97,22 +98,23 @@ class OrderWriter:
         """Create or update a chunk of orders (customer ids already resolved)."""
         if self.known is None:
             self._load()
+        known, source, now = self.known, self.source, self.now
         new_rows, new_items, extra_items = [], [], []
         for o, cid in batch:
-            old = self.known.get(o.external_id)
+            old = known.get(o.external_id)
             if o.continuation:  # line items only, for an order met earlier in this file
                 if old is not None and "id" not in old:
                     old["_items"] = old.get("_items", []) + o.items
                 elif old is not None and old.get("_new"):
-                    extra_items += [(old["id"], it) for it in o.items]
+                    extra_items.append((old["id"], o.items))
                 continue
             vals = order_values(o, cid)
             if old is None and (courier := self._courier_order(o)) is not None:
                 self._adopt(courier, o, vals)
                 continue
             if old is None:
-                vals.update(source=self.source, external_id=o.external_id, created_at=self.now, updated_at=self.now)
-                self.known[o.external_id] = vals
+                vals["source"], vals["external_id"], vals["created_at"], vals["updated_at"] = source, o.external_id, now, now
+                known[o.external_id] = vals
                 new_rows.append(vals)
                 new_items.append(o.items)
             elif "id" not in old or old.get("_new"):
@@ -132,16 +134,15 @@ class OrderWriter:
             for vals, oid, items, more in zip(new_rows, ids, new_items, later):
                 # Orders created by this import are not updated again (only given more items):
                 # keep just their id, so a million-line file does not hold every order in memory.
-                self.known[vals["external_id"]] = {"id": oid, "_new": True}
-                extra_items += [(oid, it) for it in items + more]
-                if vals["customer_id"]:
-                    self.touched_customers.add(vals["customer_id"])
+                known[vals["external_id"]] = {"id": oid, "_new": True}
+                extra_items.append((oid, items + more if more else items))
+            self.touched_customers.update(vals["customer_id"] for vals in new_rows if vals["customer_id"])
             self.log.add_created("order", list(ids))
             self.created += len(ids)
         if extra_items:
             self.bulk.insert(OrderItem, [
                 {"order_id": oid, "product": p, "sku": sku, "quantity": q, "price": price, "category": cat}
-                for oid, (p, sku, q, price, cat) in extra_items])
+                for oid, items in extra_items for p, sku, q, price, cat in items])
 
     # --- orders first known from a courier report ---------------------------------------------
     def _courier_order(self, o: OrderData) -> dict[str, Any] | None:
