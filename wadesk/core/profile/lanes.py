@@ -4,6 +4,9 @@ Python's sqlite3 lets go of the interpreter lock while SQLite steps through a st
 big aggregates on two connections use two cores. The snapshot is shared because the refresh's
 own connection opens its transaction with BEGIN IMMEDIATE (the write lock) before the second
 connection starts reading: no commit can land between the two, so both read the same database.
+The price: a full refresh holds the write lock from its first read to its commit (before, from its
+first write; the whole refresh is now shorter than that write phase was). Other writers wait, or,
+like the webhook receiver, keep their work for later.
 
 Elsewhere (PostgreSQL, an in-memory database) both lanes run one after the other on the
 refresh's connection, in its one transaction, as before.

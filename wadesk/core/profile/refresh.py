@@ -234,6 +234,7 @@ def _refresh_all(db: Database, conn: Connection, now: datetime, cancelled: Cance
     """Full refresh inside the caller's transaction. Lane one (this connection, which writes):
     category stats read, computed and written; lane two meanwhile reads everything else."""
     nan_is_null = conn.dialect.name == "sqlite"
+
     def main(c: Connection) -> dict[str, pd.DataFrame]:
         got = read_inputs(c, None, ("pages",))
         cats = _category_stats(c, None, got["pages"])
