@@ -121,19 +121,26 @@ def test_rules_with_every_filter_and_dated_windows_load_unchanged(qtbot, page):
     assert page.rules() == rules
 
 
-def test_a_number_in_a_custom_attribute(qtbot, services, db, clock, shop):
+def attribute_condition(qtbot, services, db, key, value_of, field):
+    """The first 40 customers get custom attribute `key` = value_of(i); a new segment with one
+    condition on `field` (the page and its row)."""
     from wadesk.ui.segments.page import SegmentsPage
 
     with db.session() as s:
         for i, c in enumerate(s.scalars(select(Customer).order_by(Customer.id).limit(40))):
-            c.attributes = {**(c.attributes or {}), "custom": {"loyalty_points": f"{i * 50:,}"}}
+            c.attributes = {**(c.attributes or {}), "custom": {key: value_of(i)}}
         s.commit()
     p = SegmentsPage(services)
     qtbot.addWidget(p)
     settle(qtbot, p)
     p.new_segment()
     row = p.builder.add_condition()
-    row.picker.choose("attribute_number")
+    row.picker.choose(field)
+    return p, row
+
+
+def test_a_number_in_a_custom_attribute(qtbot, services, db, clock, shop):
+    p, row = attribute_condition(qtbot, services, db, "loyalty_points", lambda i: f"{i * 50:,}", "attribute_number")
     assert row.key.isVisibleTo(p)
     assert "loyalty_points" in row.key.edit.completer().model().stringList()  # names from the data
     row.key.edit.setText("loyalty_points")
@@ -145,20 +152,11 @@ def test_a_number_in_a_custom_attribute(qtbot, services, db, clock, shop):
 
 
 def test_birthdays_this_week_from_a_date_attribute(qtbot, services, db, clock, shop):
-    from wadesk.ui.segments.page import SegmentsPage
     from wadesk.ui.segments.words import condition_words
 
-    with db.session() as s:  # the test clock says 28 November: every fifth customer's birthday is in 3 days
-        for i, c in enumerate(s.scalars(select(Customer).order_by(Customer.id).limit(40))):
-            born = "01/12/1990" if i % 5 == 0 else "15/06/1990"
-            c.attributes = {**(c.attributes or {}), "custom": {"birthday": born}}
-        s.commit()
-    p = SegmentsPage(services)
-    qtbot.addWidget(p)
-    settle(qtbot, p)
-    p.new_segment()
-    row = p.builder.add_condition()
-    row.picker.choose("attribute_date")
+    # the test clock says 28 November: every fifth customer's birthday is in 3 days
+    p, row = attribute_condition(qtbot, services, db, "birthday", lambda i: "01/12/1990" if i % 5 == 0 else "15/06/1990",
+                                 "attribute_date")
     row.key.edit.setText("birthday")
     set_op(row, "yearly_in_next_days")
     row.value_editor.spin.setValue(7)
@@ -166,7 +164,6 @@ def test_birthdays_this_week_from_a_date_attribute(qtbot, services, db, clock, s
     rules = {"all": [{"field": "attribute_date", "key": "birthday", "op": "yearly_in_next_days", "value": 7}]}
     assert p.rules() == rules and shown(p)[0] == 8 == expected(shop, rules)[0]
     assert "comes round in the next 7 days (any year)" in condition_words(rules["all"][0])
-
 
 
 def test_campaigns_are_picked_by_name(qtbot, services, db, clock, shop):

@@ -21,8 +21,8 @@ def shop(db, clock):
     return SegmentEngine(db, clock)
 
 
-def _ids(engine, op, value=None):
-    cond = {"field": "attribute_number", "key": "loyalty_points", "op": op}
+def _ids(engine, op, value=None, field="attribute_number", key="loyalty_points"):
+    cond = {"field": field, "key": key, "op": op}
     if value is not None:
         cond["value"] = value
     return sorted(engine.ids({"all": [cond]}).tolist())
@@ -73,10 +73,7 @@ def birthdays(db, clock):
 
 
 def _born(engine, op, value=None):
-    cond = {"field": "attribute_date", "key": "birthday", "op": op}
-    if value is not None:
-        cond["value"] = value
-    return sorted(engine.ids({"all": [cond]}).tolist())
+    return _ids(engine, op, value, field="attribute_date", key="birthday")
 
 
 def test_a_date_attribute_is_read_as_imports_read_dates(birthdays):
