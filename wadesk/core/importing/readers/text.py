@@ -127,6 +127,18 @@ def open_text(path: Path, encoding: str | None = None, delimiter: str | None = N
             break
     if not any(any(c.strip() for c in r) for r in head):
         raise ImportFileError(f"The file {path.name} is empty.")
-    avg = max(1, len(sample) // max(1, len(head)))
-    table = build_table(path, "text", head, source, encoding=enc, delimiter=delim, size_hint=size // avg)
+    table = build_table(path, "text", head, source, encoding=enc, delimiter=delim,
+                        size_hint=_rows_estimate(text, delim, len(sample), size))
     return table
+
+
+def _rows_estimate(text: str, delim: str, sample_bytes: int, size: int) -> int:
+    """Records in the file, from how many the sniffed bytes hold (progress, and whether a big import
+    drops indexes first). The head rows are no measure: the sample holds far more than them."""
+    try:
+        n = sum(1 for _ in csv.reader(io.StringIO(text), delimiter=delim))
+    except csv.Error:
+        n = 0
+    if sample_bytes >= size:
+        return max(1, n)
+    return max(1, round(size * max(1, n - 1) / sample_bytes))  # the sample's last record may be cut
