@@ -38,3 +38,21 @@ def test_home_whatsapp_tiles(qtbot, services, sent, clock):
     with qtbot.waitSignal(services.bus.page_requested, timeout=2000) as sig:
         page.findChild(type(page.remove_button), "go_reports").click()
     assert sig.args == ["reports"]
+
+
+def test_home_warns_before_the_access_token_expires(qtbot, services, db, clock):
+    from datetime import timedelta
+
+    import wadesk.core.messaging.account  # noqa: F401  (registers the WhatsApp settings)
+    from wadesk.core.settings import set_setting
+
+    with db.session() as s:
+        set_setting(s, "whatsapp_token_expires_at", (clock.now() + timedelta(days=2, hours=3)).replace(tzinfo=None)
+                    .isoformat())
+    page = HomePage(services)
+    qtbot.addWidget(page)
+    page.resize(1100, 800)
+    page.show()
+    w = page.whatsapp
+    qtbot.waitUntil(lambda: w.dashboard is not None, timeout=10000)
+    assert w.warnings.isVisible() and "access token expires in 2 days" in w.warnings.text()

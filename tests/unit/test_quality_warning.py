@@ -40,7 +40,11 @@ def test_a_token_that_expires_soon_is_warned_about(fresh_db, memory_keyring, clo
 
     from wadesk.core.messaging.sandbox import Fault
 
+    from wadesk.core.settings import set_setting
+
     now = clock.now()
+    with fresh_db.session() as s:
+        set_setting(s, "shop_timezone", "Asia/Kolkata")  # the warning says the shop's time
     with SandboxServer(token="tok-expiry-1") as server:
         _connected(fresh_db, server, "tok-expiry-1")
         server.token_expires_at = int((now + timedelta(days=3, hours=2)).timestamp())
@@ -50,7 +54,8 @@ def test_a_token_that_expires_soon_is_warned_about(fresh_db, memory_keyring, clo
         assert all(r["query"].get("input_token") in (None, "***") for r in server.requests)  # never recorded
         with fresh_db.session() as s:
             warnings = read_dashboard(s, now).warnings
-        assert any("access token expires in 3 days" in w and "System User" in w for w in warnings)
+        assert any("access token expires in 3 days (01 Dec 2026, 17:30)" in w and "System User" in w
+                   for w in warnings)
         with fresh_db.session() as s:  # after it lapsed
             assert any("access token expired on 01 Dec 2026" in w
                        for w in read_dashboard(s, now + timedelta(days=4)).warnings)

@@ -9,7 +9,7 @@ limit nearly used (unique customers messaged in 24 h against the limit the last 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -59,16 +59,20 @@ TOKEN_FIX = ("Make a permanent token (a System User's, in Meta Business Settings
              "Settings → WhatsApp.")
 
 
-def token_expiry_words(stored: Any, now: datetime) -> str | None:
+def token_expiry_words(stored: Any, now: datetime, zone: str = "") -> str | None:
     """The warning for an access token that expires within a week (or has), from the expiry the
-    last connection check read; None when it never expires, is far off or is unknown."""
+    last connection check read (naive UTC); None when it never expires, is far off or is unknown.
+    The time is said in the shop's zone (`zone`, "" = this computer's)."""
+    from zoneinfo import ZoneInfo
+
     try:
         at = datetime.fromisoformat(str(stored)) if stored else None
     except ValueError:
         return None
     if at is None or at - now > timedelta(days=TOKEN_WARN_DAYS):
         return None
-    when = f"{at:%d %b %Y %H:%M} UTC"
+    local = at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone) if zone else None)
+    when = f"{local:%d %b %Y, %H:%M}"
     if at <= now:
         return f"Your WhatsApp access token expired on {when}: nothing can be sent. {TOKEN_FIX}"
     days = (at - now).days
@@ -91,7 +95,8 @@ def _warnings(session: Session, now: datetime) -> list[str]:
         out.append(f"Your WhatsApp number's quality rating is {quality.lower()} (at the last check): customers "
                    "are blocking or reporting messages. Send fewer, more wanted messages, or Meta may lower "
                    "your messaging limit.")
-    if warning := token_expiry_words(get_setting(session, "whatsapp_token_expires_at"), now):
+    if warning := token_expiry_words(get_setting(session, "whatsapp_token_expires_at"), now,
+                                     SendPolicy.from_settings(session).timezone):
         out.append(warning)
     blocked = session.scalar(select(func.count()).select_from(Message).where(
         Message.error_code == 131048, Message.is_sandbox.is_(False), Message.failed_at >= week))

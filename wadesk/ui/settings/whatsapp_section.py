@@ -277,7 +277,8 @@ class WhatsAppSection(QFrame):
 
         if expires is None:
             return "does not expire (or Meta did not say)"
-        warning = token_expiry_words(expires.isoformat(), utc_naive(self.services.clock.now()))
+        warning = token_expiry_words(expires.isoformat(), utc_naive(self.services.clock.now()),
+                                     self.services.settings.get("shop_timezone") or "")
         if warning:
             return f"<span style='color:#b3261e'>{html.escape(warning)}</span>"
         return html.escape(f"expires on {expires:%d %b %Y} — make a permanent System User token before then")
