@@ -71,8 +71,8 @@ def odd_file(path: Path) -> Path:
         row(Name="#1", Lineitem_name="Far from its order", Lineitem_price="10"),  # a continuation
         row(Name="#1", Lineitem_name="and another", Lineitem_price="0.00"),
         row(Name="#6", Id="16", Financial_Status="paid", Created_at="2026-01-07 08:00:00 +0530", Lineitem_name="Again"),
-        row(Name="#7", Id="17", Created_at="2026-03-01 12:00:00 +0000", Total="0.00", Lineitem_name="", **{
-            "Billing_Phone": "'"}),
+        row(Name="#7", Id="17", Created_at="2026-03-01 12:00:00 +0000", Total="0.00", Lineitem_name="",
+            Billing_Phone="'"),
         row(Name="#7", Lineitem_name="Second", Lineitem_quantity="0"),
         row(Name="", Id="", Lineitem_name="no key"),
         row(Name="", Id="", Lineitem_name="no key either"),

@@ -61,6 +61,21 @@ def note_attributes(text: str) -> dict[str, str]:
     return out
 
 
+def note_fields(text: str) -> tuple[dict[str, str], str]:
+    """An order's Note Attributes -> (its utm values, its landing page)."""
+    attrs = note_attributes(text)
+    return ({k[4:]: v[:100] for k, v in attrs.items() if k.startswith("utm_") and v},
+            attrs.get("landing_page_url", "")[:500])
+
+
+def item_qty(text: str) -> int:
+    """'Lineitem quantity': blank, 0 or unreadable counts as 1."""
+    try:
+        return parse_int(text) or 1
+    except ValueError:
+        return 1
+
+
 class ShopifyOrders(Format):
     source_orders = True  # checkouts set False: their line items belong to events
     name = "shopify-orders"
@@ -142,7 +157,7 @@ class ShopifyOrders(Format):
         cust = customer_from(row, ctx)
         cust.as_of = placed
         rec.customer = cust
-        attrs = note_attributes(row.get("note_attributes"))
+        utm, landing = note_fields(row.get("note_attributes"))
         method = row.get("payment_method")
         tags = row.get("order_tags")
         o = OrderData(
@@ -155,13 +170,13 @@ class ShopifyOrders(Format):
             is_cod=is_cod(method, tags), financial_status=row.get("financial_status").lower() or None,
             fulfillment_status=row.get("fulfillment_status").lower() or None, cancelled_at=cancelled,
             discount_code=row.get("discount_code")[:64] or None,
-            utm={k[4:]: v[:100] for k, v in attrs.items() if k.startswith("utm_") and v},
+            utm=utm,
             ship_city=row.get("ship_city") or None, ship_state=row.get("ship_state") or None,
             ship_pincode=row.get("ship_pincode")[:12] or None,
         )
         o.attributes = {k: v for k, v in (("tags", split_tags(tags)), ("channel", row.get("source_name")),
                                           ("refunded", row.get("refunded")),
-                                          ("landing_page", attrs.get("landing_page_url", "")[:500])) if v}
+                                          ("landing_page", landing)) if v}
         rec.order = o
         self.add_item(rec, row)
         return rec
@@ -169,12 +184,8 @@ class ShopifyOrders(Format):
     def add_item(self, rec: Record, row: Row) -> None:
         if rec.order is None or not (name := row.get("item_name")):
             return
-        try:
-            qty = parse_int(row.get("item_qty")) or 1
-        except ValueError:
-            qty = 1
         price = money(row.get("item_price"), rec, "Lineitem price") or 0
-        rec.order.items.append((name[:255], row.get("item_sku")[:64] or None, qty, price, None))
+        rec.order.items.append((name[:255], row.get("item_sku")[:64] or None, item_qty(row.get("item_qty")), price, None))
 
 
 def _looks_like_checkouts(table: Table) -> bool:

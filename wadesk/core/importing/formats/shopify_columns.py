@@ -1,9 +1,9 @@
-"""Shopify orders converted by column: the same records as `ShopifyOrders.first_row`/`add_item`,
-an order of magnitude fewer Python steps for a big export.
+"""Shopify orders converted by column: the same records as `ShopifyOrders.first_row`/`add_item`
+with fewer Python steps per row (parsing a 1M-line export: 19.0 -> 15.0 s CPU).
 
 Rows come from the same reader (`Table.rows`: same row numbers, blank rows, quoting), a chunk at a
-time. Each mapped column of the chunk is cleaned in one pass (and not at all when one regular
-expression over the joined column finds nothing to trim); amounts, statuses, COD, tags and note
+time. Each mapped column of the chunk is cleaned in one pass (and not at all when a regular
+expression search over the joined column finds nothing to trim); amounts, statuses, COD, tags and note
 attributes are converted once per DISTINCT text (a million-line export has a few thousand prices
 and a handful of gateways); Shopify's own date shape is read without the general date parser.
 The grouping of line items into orders is the row path's, step for step, including its rules
@@ -15,17 +15,13 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import Any, Callable, Iterator
 
-from wadesk.core.importing.formats.base import (
-    Mapping, OrderData, ParseContext, Record, Row, customer_from, split_tags,
-)
+from wadesk.core.importing.formats.base import Mapping, OrderData, ParseContext, Record, Row, customer_from, split_tags
+from wadesk.core.importing.formats.shopify import ShopifyOrders, item_qty, note_fields
 from wadesk.core.importing.readers.table import Table, clean_cell
-from wadesk.core.importing.values import parse_datetime, parse_int, parse_money
+from wadesk.core.importing.values import parse_datetime, parse_money
 from wadesk.core.importing.vocab import is_cod
-
-if TYPE_CHECKING:
-    from wadesk.core.importing.formats.shopify import ShopifyOrders
 
 CHUNK_ROWS = 20_000
 # A cell that Row.get would change: leading whitespace or apostrophe, trailing whitespace. `\s`
@@ -93,22 +89,6 @@ def _money(text: str) -> tuple[Any, str | None]:
         return None, str(exc)
 
 
-def _qty(text: str) -> int:
-    try:
-        return parse_int(text) or 1
-    except ValueError:
-        return 1
-
-
-def _note(text: str) -> tuple[dict[str, str], str]:
-    """Note Attributes -> (utm, landing page), as first_row derives them."""
-    from wadesk.core.importing.formats.shopify import note_attributes
-
-    attrs = note_attributes(text)
-    return ({k[4:]: v[:100] for k, v in attrs.items() if k.startswith("utm_") and v},
-            attrs.get("landing_page_url", "")[:500])
-
-
 class _Dates:
     """ctx.date over a column; Shopify's own shape without the general parser (same result)."""
 
@@ -148,7 +128,7 @@ class _Orders:
     def __init__(self, fmt: ShopifyOrders, m: Mapping, ctx: ParseContext, key_col: int):
         self.fmt, self.m, self.ctx, self.key_col = fmt, m, ctx, key_col
         self.dates = _Dates(ctx)
-        self.money, self.qty, self.note, self.tags = _Memo(_money), _Memo(_qty), _Memo(_note), _Memo(split_tags)
+        self.money, self.qty, self.note, self.tags = _Memo(_money), _Memo(item_qty), _Memo(note_fields), _Memo(split_tags)
         self.cod: dict[tuple[str, str], bool] = {}
         self.seen: dict[str, str] = {}  # order name -> external id, for line items far from their order
         self.rec: Record | None = None  # the open record: its line items may go on in the next chunk
