@@ -2,6 +2,7 @@
 with their customer, and the shop's export of the same order later takes that order over."""
 from __future__ import annotations
 
+import csv
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -73,6 +74,9 @@ def test_the_shop_export_takes_over_the_courier_order_and_undo_gives_it_back(db,
     first = run_import(db, report(tmp_path / "sr.csv", courier), rejected_dir=tmp_path)
     assert first.orders_created == 1
     before = snapshot(db)
+    assert [r[2] for r in before["order_items"]] == ["Silk saree"]
+    shop_items = [(r[17], int(r[16])) for r in csv.reader(SHOP_ORDERS.open(encoding="utf-8")) if r[0] == "#1741"]
+    assert len(shop_items) == 2
     shop = run_import(db, SHOP_ORDERS, rejected_dir=tmp_path)
     with db.Session() as s:
         orders = s.scalars(select(Order).where(Order.number == "#1741")).all()
@@ -80,9 +84,30 @@ def test_the_shop_export_takes_over_the_courier_order_and_undo_gives_it_back(db,
         o = orders[0]
         assert (o.source, o.financial_status, o.shipping_status, o.delivered_at) == (
             "shopify", "paid", "delivered", datetime(2026, 6, 24, 4, 30))
-        assert o.attributes["awb"] == "AWB77" and len(o.items) == 1
+        assert o.attributes["awb"] == "AWB77"
+        # the shop's two line items replace the courier's one (Silk saree)
+        assert [(i.product, i.quantity) for i in o.items] == shop_items
     assert (shop.orders_updated, shop.orders_created) == (1, 0)  # #1741 was taken over, not added again
     hist = {h.id: h for h in import_history(db)}
     assert not hist[first.import_id].can_roll_back and "updated again by import" in hist[first.import_id].why_not
     rollback_import(db, shop.import_id)
-    assert snapshot(db) == before
+    assert snapshot(db) == before  # the courier's line item back under its id, the shop's gone
+
+
+def test_line_items_further_down_the_shop_file_join_the_taken_over_order(db, tmp_path):
+    courier = {**CUSTOM, "Order ID": "1741", "Channel": "Shopify", "Customer Mobile": "9582300001",
+               "Status": "DELIVERED", "Order Total": "285.55", "Channel Created At": "19-06-2026 16:12"}
+    run_import(db, report(tmp_path / "sr.csv", courier), rejected_dir=tmp_path)
+    rows = list(csv.reader(SHOP_ORDERS.open(encoding="utf-8")))
+    late = [""] * len(rows[0])
+    late[0], late[16], late[17], late[18] = "#1741", "3", "Gift wrap", "10.00"  # Name, quantity, name, price
+    other = list(rows[1])
+    other[0], other[rows[0].index("Id")] = "#1742", "99999"
+    path = tmp_path / "shop.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([*rows, other, late])
+    run_import(db, path, rejected_dir=tmp_path)
+    with db.Session() as s:
+        o = s.scalars(select(Order).where(Order.number == "#1741")).one()
+        names = [i.product for i in o.items]
+    assert "Silk saree" not in names and names[-1] == "Gift wrap" and len(names) == 3

@@ -4,18 +4,20 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from wadesk.core.clock import Clock, SystemClock, utc_naive
 from wadesk.core.crm.totals import refresh_order_totals, refresh_tag_lists
 from wadesk.core.db.engine import Database
 from wadesk.core.db.import_models import ImportChange
-from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, ImportRun, Order, Tag
+from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, ImportRun, Order, OrderItem, Tag
 from wadesk.core.importing.changelog import expand, from_json, ranges
+from wadesk.core.importing.order_writer import LINE_ITEMS
 from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 
 _TABLES = {"customer": Customer, "order": Order, "event": Event, "consent_event": ConsentEvent, "tag": Tag}
@@ -188,6 +190,15 @@ def _why_not(run: ImportRun, blockers: list[tuple[ImportRun, dict[str, int]]]) -
             f"Undo import{'s' if len(blockers) > 1 else ''} {first} first, then import {run.id}.")
 
 
+def _restore_items(s: Session, order_id: int, items: list[list[Any]]) -> None:
+    """An order's line items as order_writer._take_items saved them, under their old ids."""
+    s.execute(delete(OrderItem).where(OrderItem.order_id == order_id))
+    if items:
+        s.execute(insert(OrderItem), [
+            {"id": i, "order_id": order_id, "product": p, "sku": sku, "category": cat, "quantity": q,
+             "price": None if price is None else Decimal(price)} for i, p, sku, cat, q, price in items])
+
+
 def rollback_import(db: Database, import_id: int, *, progress: ProgressFn = no_progress,
                     cancelled: CancelledFn = never_cancelled, clock: Clock | None = None) -> dict[str, int]:
     """Undo one import in one transaction. Refused (ValueError naming the later imports) when a
@@ -211,7 +222,10 @@ def rollback_import(db: Database, import_id: int, *, progress: ProgressFn = no_p
                 continue
             model = _TABLES[ch.entity]
             values = {k: from_json(v) for k, v in ch.data.items()}
+            items = values.pop(LINE_ITEMS, None) if ch.entity == "order" else None
             s.execute(update(model).where(model.id == ch.entity_id).values(**values))
+            if items is not None:  # a courier's line items the shop's replaced: the shop's go, they come back
+                _restore_items(s, ch.entity_id, items)
             counts[f"{ch.entity}s_restored"] = counts.get(f"{ch.entity}s_restored", 0) + 1
             if ch.entity == "customer":
                 affected.add(ch.entity_id)

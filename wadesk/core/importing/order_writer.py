@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from wadesk.core.db.models import Order, OrderItem
@@ -28,6 +28,8 @@ _FILL = ("number", "payment_method", "discount_code", "utm_source", "utm_medium"
          "utm_term", "ship_city", "ship_state", "ship_pincode", "currency", "customer_id")
 _SUFFIX = re.compile(r"-[A-Z]{1,2}\d?$")
 COURIER = "shiprocket"  # source of orders first seen in a courier report
+# Key, in an adopted order's values-before (change log), of the courier's line items it replaced.
+LINE_ITEMS = "line_items"
 # What a shop export says better than a courier report when it takes over a courier-only order.
 _SHOP_TRUTH = ("customer_id", "number", "placed_at", "total", "subtotal", "discount_total", "shipping_total",
                "currency", "payment_method", "financial_status", "fulfillment_status", "cancelled_at",
@@ -105,12 +107,13 @@ class OrderWriter:
             if o.continuation:  # line items only, for an order met earlier in this file
                 if old is not None and "id" not in old:
                     old["_items"] = old.get("_items", []) + o.items
-                elif old is not None and old.get("_new"):
+                elif old is not None and (old.get("_new") or old.get("_shop_items")):
                     extra_items.append((old["id"], o.items))
                 continue
             vals = order_values(o, cid)
             if old is None and (courier := self._courier_order(o)) is not None:
-                self._adopt(courier, o, vals)
+                if self._adopt(courier, o, vals):
+                    extra_items.append((courier["id"], o.items))
                 continue
             if old is None:
                 vals["source"], vals["external_id"], vals["created_at"], vals["updated_at"] = source, o.external_id, now, now
@@ -160,9 +163,12 @@ class OrderWriter:
             return None
         return self.courier.get(_num(o.number or "")) or self.courier.get(_num(o.external_id))
 
-    def _adopt(self, old: dict[str, Any], o: OrderData, vals: dict[str, Any]) -> None:
+    def _adopt(self, old: dict[str, Any], o: OrderData, vals: dict[str, Any]) -> bool:
         """The shop's export of an order the courier report brought first: the shop's keys and figures
-        take over the same row (no second order); the courier's status, dates and items stay."""
+        take over the same row (no second order); the courier's status and dates stay. The shop's
+        line items, when it lists any, replace the courier's (returns True: the caller adds them);
+        the courier's are kept in the change log with the order's values before, so an undo puts
+        them back (history.rollback_import)."""
         ch: dict[str, Any] = {"source": self.source, "external_id": o.external_id}
         for f in _SHOP_TRUTH:
             if vals.get(f) is not None and vals[f] != old[f]:
@@ -172,14 +178,26 @@ class OrderWriter:
         ch["attributes"] = {**(vals.get("attributes") or {}), **(old["attributes"] or {})}
         before = {k: old.get(k) for k in ch} | {"source": COURIER, "external_id": old["external_id"],
                                                "updated_at": old["updated_at"]}
+        if o.items:
+            before[LINE_ITEMS] = self._take_items(old["id"])
+            old["_shop_items"] = True  # line items of it further down the file are added too
         self.log.add_updated("order", old["id"], before)
         self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
         old.update(ch, updated_at=self.now)
         for key in [k for k, v in self.courier.items() if v is old]:  # its other keys ("1741-C")
             del self.courier[key]
-        self.known[o.external_id] = old  # repeats and line items of it in this file change nothing more
+        self.known[o.external_id] = old  # repeats of it in this file change nothing more
         self.updated += 1
         self.touched_customers.update(c for c in (old["customer_id"], before.get("customer_id")) if c)
+        return bool(o.items)
+
+    def _take_items(self, order_id: int) -> list[list[Any]]:
+        """Delete an order's line items; -> them as [id, product, sku, category, quantity, price text]."""
+        rows = self.s.execute(select(OrderItem.id, OrderItem.product, OrderItem.sku, OrderItem.category,
+                                     OrderItem.quantity, OrderItem.price)
+                              .where(OrderItem.order_id == order_id).order_by(OrderItem.id)).all()
+        self.s.execute(delete(OrderItem).where(OrderItem.order_id == order_id))
+        return [[i, p, sku, cat, q, None if price is None else str(price)] for i, p, sku, cat, q, price in rows]
 
     # --- courier updates -------------------------------------------------------------------------
     def has_order(self, ref: str) -> bool:
