@@ -2,6 +2,7 @@
 settings) give exactly the tables the plain per-id SQL paths give, on a generated shop."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
@@ -58,3 +59,26 @@ def test_full_refresh_gives_connections_back_with_their_settings(shop, clock):
         for conn in (a, b):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
+@pytest.mark.sqlite_only("joined texts are SQLite's fast path; other databases read rows")
+def test_joined_read_gives_the_rows_values_or_steps_aside(db):
+    from sqlalchemy import literal, union_all
+
+    from wadesk.core.profile.sqlio import read_frame, read_joined
+
+    def one(i, num, txt):
+        return select(literal(i).label("i"), literal(num).label("n"), literal(txt).label("t"))
+    rows = union_all(one(1, 0.1 + 0.2, "2026-01-02 03:04:05.000000"), one(2, None, ""), one(3, 7, None),
+                     one(4, 1e300, "a,b"))
+    stmt = select(rows.subquery())
+    cols, kinds = ["i", "n", "t"], ["int", "num", "text"]
+    with db.engine.connect() as conn:
+        joined = read_joined(conn, stmt, cols, kinds)
+        plain = read_frame(conn, stmt, cols)
+        assert joined["i"].tolist() == plain["i"].tolist() == [1, 2, 3, 4]
+        assert joined["n"].tolist()[0] == 0.1 + 0.2 and joined["n"].tolist()[2:] == [7.0, 1e300]  # exact
+        assert pd.isna(joined["n"].tolist()[1])
+        assert [None if pd.isna(t) else t for t in joined["t"]] == ["2026-01-02 03:04:05.000000", "", None, "a,b"]
+        with_sep = select(union_all(one(1, 1, "x\x1fy"), one(2, 2, "z")).subquery())
+        assert read_joined(conn, with_sep, cols, kinds) is None  # a text held the separator: rows instead

