@@ -92,7 +92,8 @@ class Table:
                 cells = raw
             else:
                 cells = [raw[i] if i < len(raw) else "" for i in keep]
-            if any(c.strip() for c in cells):
+            first = cells[0] if cells else ""
+            if (first and not first.isspace()) or any(c.strip() for c in cells):  # most rows: the first cell says
                 yield n, cells
 
     def preview(self, limit: int = 20) -> list[list[str]]:

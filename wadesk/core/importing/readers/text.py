@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 from collections import Counter
+from itertools import islice
 from pathlib import Path
 
 from wadesk.core.importing.errors import ImportFileError
@@ -100,10 +101,8 @@ def open_text(path: Path, encoding: str | None = None, delimiter: str | None = N
             with open(path, encoding=enc, errors="replace", newline="") as fh:
                 reader = csv.reader(fh, delimiter=delim, strict=strict)
                 try:
-                    for i, row in enumerate(reader):
-                        if i < done:
-                            continue
-                        if row and row[0].startswith("\ufeff"):
+                    for row in islice(reader, done, None):  # a lenient re-read goes on where strict stopped
+                        if row and row[0][:1] == "\ufeff":
                             row[0] = row[0][1:]
                         done += 1
                         yield row
