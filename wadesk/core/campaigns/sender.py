@@ -26,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from wadesk.core.campaigns import ledger as L
 from wadesk.core.campaigns.lease import SendLease
@@ -44,6 +45,18 @@ DEFER_HOURS = 24  # 131049: Meta asks not to retry within 24 h
 NETWORK_BREAKER = 20  # consecutive transient failures: stop hammering and wait
 TEMPLATE_BREAKER = 10  # consecutive template errors: the mapping is wrong for everyone
 _NOT_ATTEMPTED = object()
+LOCK_WAIT_MS = 1000  # the sender's own SQLite wait for the write lock before it looks around again
+
+
+def _locked(exc: OperationalError) -> bool:
+    """SQLite's "database is locked / busy": another connection holds the write lock (an import
+    or a full score refresh may hold it for a minute)."""
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text
+
+
+class _DatabaseBusy(Exception):
+    """Nothing could be claimed now: another connection is writing. Claims wait; results wait too."""
 
 
 @dataclass
@@ -164,11 +177,26 @@ class LedgerSender:
         self._tally: Counter = Counter()
         self._used = 0  # customers messaged in the moving 24 h window (the tier limit)
         self._reasons: Counter = Counter()
+        self._db_waits = 0  # times another connection held the write lock (an import, a score refresh)
 
     # ---- public ------------------------------------------------------------------------------
     def run(self) -> RunOutcome:
         with SendLease(self.db, self.lease_key):
             return self._run_locked()
+
+    def _write(self, fn: Callable[[Any], Any]) -> Any:
+        """`fn(session)` in a transaction of its own, again while another connection holds SQLite's
+        write lock (an import or a full score refresh may hold it for a minute): a send must not
+        fail half-way because the shop imported a list meanwhile."""
+        while True:
+            try:
+                with self.db.session() as s:
+                    return fn(s)
+            except OperationalError as exc:
+                if not _locked(exc):
+                    raise
+                self._db_waits += 1
+                time.sleep(0.2)
 
     # ---- hooks ---------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -197,8 +225,7 @@ class LedgerSender:
         self._setup_pacing()
         if self.final_state:
             return RunOutcome(self.final_state, self._progress(self.final_state))
-        with self.db.session() as s:
-            recovered = L.recover_in_flight(s, self.scope)
+        recovered = self._write(lambda s: L.recover_in_flight(s, self.scope))
         if recovered:
             log.warning("%s: %d message(s) were in flight at a crash; marked unknown", self.lease_key, recovered)
         self._set_state(L.RUNNING)
@@ -208,6 +235,7 @@ class LedgerSender:
         if self.db.engine.dialect.name == "sqlite":
             # A claim must survive a power cut too: a lost `sending` row would be sent again.
             conn.exec_driver_sql("PRAGMA synchronous=FULL")
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")  # then the loop waits its own way
         pool = ThreadPoolExecutor(self.n_workers, thread_name_prefix=f"wadesk-send-{self.lease_key}")
         inflight = 0
         outcome: RunOutcome | None = None
@@ -233,7 +261,11 @@ class LedgerSender:
                 room = self.n_workers * 2 - inflight
                 if self.daily_limit is not None:
                     room = min(room, self.daily_limit - self._used - inflight)
-                claimed = self._claim(conn, now, room) if hold is None and room > 0 else []
+                try:
+                    claimed = self._claim(conn, now, room) if hold is None and room > 0 else []
+                except _DatabaseBusy:
+                    time.sleep(0.2)  # results keep being recorded meanwhile; pause and cancel still work
+                    continue
                 for job in claimed:
                     pool.submit(self._work, job)
                 inflight += len(claimed)
@@ -247,6 +279,7 @@ class LedgerSender:
             self._drain(conn, block=False)
             if self.db.engine.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
+                conn.exec_driver_sql("PRAGMA busy_timeout=5000")
             conn.close()
         self._report(outcome.progress)
         return outcome
@@ -302,8 +335,7 @@ class LedgerSender:
 
     def _finish_stopped(self, conn: Any) -> RunOutcome:
         if self.control.cancel.is_set():
-            with self.db.session() as s:
-                L.cancel_waiting(s, self.scope)
+            self._write(lambda s: L.cancel_waiting(s, self.scope))
             self._set_state(L.CAMPAIGN_CANCELLED, finished=True)
             return RunOutcome(L.CAMPAIGN_CANCELLED, self._progress(L.CAMPAIGN_CANCELLED))
         if self._stop_reason is not None:
@@ -344,17 +376,24 @@ class LedgerSender:
                 skipped.append({"mid": r.id, "reason": reason})
             else:
                 jobs.append(_Job(r.id, r.customer_id, r.to_phone, dict(r.payload or {}), r.attempts + 1, r.category))
-        if skipped:
-            conn.execute(update(Message).where(Message.id == bindparam("mid")).values(
-                status=L.SKIPPED, error_title=bindparam("reason"), next_attempt_at=None), skipped)
-        if jobs:
-            res = conn.execute(update(Message).where(
-                Message.id.in_([j.id for j in jobs]), Message.status.in_(L.WAITING))
-                .values(status=L.SENDING, attempts=Message.attempts + 1))
-            if res.rowcount != len(jobs):  # cannot happen under the lease; never send on doubt
-                conn.rollback()
-                raise RuntimeError("The send ledger changed under the sender; sending stopped to be safe.")
-        conn.commit()  # `sending` is on disk before any HTTP call
+        try:
+            if skipped:
+                conn.execute(update(Message).where(Message.id == bindparam("mid")).values(
+                    status=L.SKIPPED, error_title=bindparam("reason"), next_attempt_at=None), skipped)
+            if jobs:
+                res = conn.execute(update(Message).where(
+                    Message.id.in_([j.id for j in jobs]), Message.status.in_(L.WAITING))
+                    .values(status=L.SENDING, attempts=Message.attempts + 1))
+                if res.rowcount != len(jobs):  # cannot happen under the lease; never send on doubt
+                    conn.rollback()
+                    raise RuntimeError("The send ledger changed under the sender; sending stopped to be safe.")
+            conn.commit()  # `sending` is on disk before any HTTP call
+        except OperationalError as exc:
+            conn.rollback()  # nothing claimed: no call is made for these rows
+            if not _locked(exc):
+                raise
+            self._db_waits += 1
+            raise _DatabaseBusy() from None
         self._tally.subtract(was.values())
         self._tally[L.SKIPPED] += len(skipped)
         self._tally[L.SENDING] += len(jobs)
@@ -432,15 +471,23 @@ class LedgerSender:
             self._tally[L.ACCEPTED if values["status"] == L.ACCEPTED else values["status"]] += 1
             if values["status"] == L.FAILED:
                 self._reasons[values.get("error_title") or "Other"] += 1
-        for keys, params in shapes.items():
-            # Guarded: a status webhook may already have settled the row through its callback data
-            # (it can arrive before this commit); never move such a row back to `accepted`.
-            conn.execute(update(Message).where(Message.id == bindparam("_id"), Message.status == L.SENDING)
-                         .values({k: bindparam(k) for k in keys}), params)
-        if opt_outs:
-            self._record_opt_outs(conn, opt_outs, stamp)
-        conn.commit()
-        return len(got)
+        while True:  # these calls went out: their results are recorded before anything else happens
+            try:
+                for keys, params in shapes.items():
+                    # Guarded: a status webhook may already have settled the row through its callback
+                    # data (it can arrive before this commit); never move such a row back to `accepted`.
+                    conn.execute(update(Message).where(Message.id == bindparam("_id"), Message.status == L.SENDING)
+                                 .values({k: bindparam(k) for k in keys}), params)
+                if opt_outs:
+                    self._record_opt_outs(conn, opt_outs, stamp)
+                conn.commit()
+                return len(got)
+            except OperationalError as exc:
+                conn.rollback()
+                if not _locked(exc):
+                    raise
+                self._db_waits += 1
+                time.sleep(0.2)
 
     def _outcome(self, job: _Job, result: Any, now: datetime, opt_outs: list[int]) -> dict[str, Any]:
         stamp = utc_naive(now)
@@ -573,9 +620,10 @@ class CampaignSender(LedgerSender):
             self.final_state = c.status if c.status in (L.DONE, L.CAMPAIGN_CANCELLED) else None
 
     def _set_state(self, state: str, reason: str | None = None, finished: bool = False) -> None:
-        with self.db.session() as s:
+        def write(s: Any) -> None:
             c = s.get(Campaign, self.campaign_id)
             c.status, c.stop_reason = state, reason
             c.updated_at = utc_naive(self.clock.now())
             if finished:
                 c.finished_at = c.updated_at
+        self._write(write)
