@@ -217,6 +217,9 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
 
         QTimer.singleShot(0, window, lambda: check_first_run(services, welcome_if_needed, window))
         auto_backup = AutoBackup(services).start()  # daily while open, and on close (below)
+        from wadesk.ui.customers.daily_scores import DailyScores
+
+        DailyScores(services, window).start()  # everyone's scores once a day: recency moves with the calendar
         return app.exec()
     finally:
         services.jobs.shutdown()
