@@ -304,11 +304,12 @@ def test_an_export_pasted_twice_does_not_double_line_items(db, tmp_path):
 def test_a_big_first_import_rebuilds_the_indexes_it_dropped_and_a_cancel_keeps_them(db, tmp_path, monkeypatch):
     from wadesk.core.importing import indexes
 
-    def names():
+    def names():  # every index as created (name and SQL): later migrations' indexes come back too
         with db.engine.connect() as c:
-            return sorted(r[0] for r in c.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'")))
+            return sorted(tuple(r) for r in c.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index'")))
 
     before = names()
+    assert {"ix_orders_customer_profile", "ix_order_items_category_order"} <= {n for n, _sql in before}  # 0011
     monkeypatch.setattr(indexes, "MIN_ROWS", 1)  # this small file counts as big
     dropped = []
     real = indexes.SecondaryIndexes.drop_for_import
