@@ -37,7 +37,9 @@ class ImportChange(Base):
 
     action "created": data = {"ranges": [[first_id, last_id], ...]} of rows the import inserted
     (entity customer / order / event / consent_event), or {"pairs": [[customer_id, tag_id], ...]}
-    for entity customer_tag. action "updated": entity_id = the row, data = its values before.
+    for entity customer_tag. action "updated": entity_id = the row, data = its values before; an
+    order taken over from a Shiprocket-only row also keeps "line_items" (Shiprocket's items, put
+    back under their old ids by an undo).
     """
 
     __tablename__ = "import_changes"
