@@ -51,7 +51,8 @@ def test_segment_commands(tmp_path):
     csv_out = tmp_path / "champions.csv"
     exported = _wadesk("segment", "export", "--segment", str(seg.id), "--out", str(csv_out), "--json", "--data-dir", data)
     assert json.loads(exported.stdout)["exported"] == by_name["matched"]
-    assert len(list(csv.DictReader(csv_out.open(encoding="utf-8-sig")))) == by_name["matched"]
+    with csv_out.open(encoding="utf-8-sig") as fh:  # closed here: an open file warns when collected
+        assert len(list(csv.DictReader(fh))) == by_name["matched"]
 
     refreshed = json.loads(_wadesk("profile", "refresh", "--json", "--data-dir", data).stdout)
     assert refreshed["kind"] == "full" and refreshed["customers"] == 300

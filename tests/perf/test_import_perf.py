@@ -94,7 +94,8 @@ def orders_csv() -> Path:
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
     src = DATA / "shopify_orders_india_payu_shiprocket_fastrr_79col.csv"
-    header = next(csv.reader(src.open(encoding="utf-8")))
+    with src.open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
     col = {h: i for i, h in enumerate(header)}
     rnd = random.Random(5)
     base = datetime(2026, 1, 1)

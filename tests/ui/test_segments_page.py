@@ -3,6 +3,7 @@ problems next to the condition, live counts equal to the engine's, save / reload
 from __future__ import annotations
 
 import csv
+import io
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
@@ -253,7 +254,7 @@ def test_export_members_to_csv(qtbot, page, shop, tmp_path, monkeypatch):
     page.funnel.buttons["reachable"].click()
     page.export_button.click()
     qtbot.waitUntil(lambda: "Exported" in page.message.text())
-    rows = list(csv.DictReader((tmp_path / "cod risk.csv").open(encoding="utf-8-sig")))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "cod risk.csv").read_text(encoding="utf-8-sig"))))
     want = shop.ids(find_preset("COD risk users").rules, "reachable").tolist()
     assert [int(r["id"]) for r in rows] == want
 

@@ -3,6 +3,7 @@ with their customer, and the shop's export of the same order later takes that or
 from __future__ import annotations
 
 import csv
+import io
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -75,7 +76,7 @@ def test_the_shop_export_takes_over_the_courier_order_and_undo_gives_it_back(db,
     assert first.orders_created == 1
     before = snapshot(db)
     assert [r[2] for r in before["order_items"]] == ["Silk saree"]
-    shop_items = [(r[17], int(r[16])) for r in csv.reader(SHOP_ORDERS.open(encoding="utf-8")) if r[0] == "#1741"]
+    shop_items = [(r[17], int(r[16])) for r in csv.reader(io.StringIO(SHOP_ORDERS.read_text(encoding="utf-8"))) if r[0] == "#1741"]
     assert len(shop_items) == 2
     shop = run_import(db, SHOP_ORDERS, rejected_dir=tmp_path)
     with db.Session() as s:
@@ -98,7 +99,7 @@ def test_line_items_further_down_the_shop_file_join_the_taken_over_order(db, tmp
     courier = {**CUSTOM, "Order ID": "1741", "Channel": "Shopify", "Customer Mobile": "9582300001",
                "Status": "DELIVERED", "Order Total": "285.55", "Channel Created At": "19-06-2026 16:12"}
     run_import(db, report(tmp_path / "sr.csv", courier), rejected_dir=tmp_path)
-    rows = list(csv.reader(SHOP_ORDERS.open(encoding="utf-8")))
+    rows = list(csv.reader(io.StringIO(SHOP_ORDERS.read_text(encoding="utf-8"))))
     late = [""] * len(rows[0])
     late[0], late[16], late[17], late[18] = "#1741", "3", "Gift wrap", "10.00"  # Name, quantity, name, price
     other = list(rows[1])

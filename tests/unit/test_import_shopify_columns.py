@@ -3,6 +3,7 @@ gives: the same records (every field, warning and row number) and the same table
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
 from datetime import datetime
@@ -20,7 +21,7 @@ from wadesk.core.paths import DataDir
 
 DATA = Path(__file__).parent.parent / "data" / "imports"
 SAMPLES = sorted(p.name for p in DATA.glob("shopify_orders_*.csv"))
-HEADER = next(csv.reader((DATA / "shopify_orders_india_payu_shiprocket_fastrr_79col.csv").open(encoding="utf-8")))
+HEADER = next(csv.reader(io.StringIO((DATA / "shopify_orders_india_payu_shiprocket_fastrr_79col.csv").read_text(encoding="utf-8"))))
 
 
 def records(path: Path, by_columns: bool, monkeypatch, fmt: str = "shopify-orders") -> list[str]:

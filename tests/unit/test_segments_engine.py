@@ -3,6 +3,7 @@ and presets with members in the sample shop."""
 from __future__ import annotations
 
 import csv
+import io
 
 import pytest
 
@@ -133,7 +134,7 @@ def test_saved_segments(db, clock):
 def test_export_csv(small, tmp_path):
     out = tmp_path / "members.csv"
     assert export_segment(small, {"all": []}, out, "eligible") == 2
-    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [r["id"] for r in rows] == ["1", "6"] and rows[0]["consent"] == "opted in"
     with pytest.raises(ValueError, match=".csv or .xlsx"):
         export_segment(small, {"all": []}, tmp_path / "x.pdf")
