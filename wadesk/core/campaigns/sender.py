@@ -21,7 +21,7 @@ import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
@@ -33,6 +33,7 @@ from wadesk.core.campaigns.lease import SendLease
 from wadesk.core.campaigns.pacing import PAIR_GAP, Pacer, PairGap
 from wadesk.core.campaigns.policy import SendPolicy
 from wadesk.core.campaigns.schedule import next_send_time
+from wadesk.core.campaigns.send_progress import RunOutcome, SendControl, SendProgress
 from wadesk.core.clock import Clock, SystemClock, utc_naive
 from wadesk.core.db.models import Campaign, Customer, Message
 from wadesk.core.messaging import errors as E
@@ -57,60 +58,6 @@ def _locked(exc: OperationalError) -> bool:
 
 class _DatabaseBusy(Exception):
     """Nothing could be claimed now: another connection is writing. Claims wait; results wait too."""
-
-
-@dataclass
-class SendProgress:
-    """What the sending screen and `campaign send` show while a campaign runs."""
-
-    state: str
-    total: int = 0  # recipients to send (holdout excluded)
-    accepted: int = 0
-    failed: int = 0
-    deferred: int = 0
-    unknown: int = 0
-    cancelled: int = 0
-    skipped: int = 0
-    remaining: int = 0
-    failures: dict[str, int] = field(default_factory=dict)  # plain reason -> n
-    rate: float = 0.0  # accepted per second, recent
-    target_rate: float = 0.0
-    eta_s: float | None = None
-    next_due: datetime | None = None  # aware UTC: when waiting rows may go
-    stop_reason: str | None = None
-
-    @property
-    def done(self) -> int:
-        return self.accepted + self.failed + self.skipped + self.cancelled + self.unknown
-
-
-@dataclass
-class RunOutcome:
-    state: str  # done | paused | stopped | waiting | cancelled
-    progress: SendProgress
-    stop_reason: str | None = None
-    next_due: datetime | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        p = self.progress
-        return {"state": self.state, "accepted": p.accepted, "failed": p.failed, "deferred": p.deferred,
-                "unknown": p.unknown, "skipped": p.skipped, "cancelled": p.cancelled, "remaining": p.remaining,
-                "stop_reason": self.stop_reason,
-                "next_due": self.next_due.isoformat() if self.next_due else None}
-
-
-class SendControl:
-    """Pause / cancel from another thread (the UI's buttons, Ctrl+C in the CLI)."""
-
-    def __init__(self) -> None:
-        self.pause = threading.Event()
-        self.cancel = threading.Event()
-
-    def request_pause(self) -> None:
-        self.pause.set()
-
-    def request_cancel(self) -> None:
-        self.cancel.set()
 
 
 @dataclass
