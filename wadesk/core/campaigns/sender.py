@@ -35,6 +35,7 @@ from wadesk.core.campaigns.policy import SendPolicy
 from wadesk.core.campaigns.schedule import next_send_time
 from wadesk.core.campaigns.send_progress import RunOutcome, SendControl, SendProgress
 from wadesk.core.clock import Clock, SystemClock, utc_naive
+from wadesk.core.db.engine import BUSY_TIMEOUT_MS
 from wadesk.core.db.models import Campaign, Customer, Message
 from wadesk.core.messaging import errors as E
 from wadesk.core.messaging.cloud_client import CloudClient, SendResult
@@ -226,7 +227,7 @@ class LedgerSender:
             self._drain(conn, block=False)
             if self.db.engine.dialect.name == "sqlite":
                 conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
-                conn.exec_driver_sql("PRAGMA busy_timeout=5000")
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # the pool's setting again
             conn.close()
         self._report(outcome.progress)
         return outcome

@@ -16,6 +16,7 @@ from wadesk.core.paths import DataDir
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 5000  # how long a connection waits for SQLite's write lock before it fails
 
 
 class DatabaseError(Exception):
@@ -27,7 +28,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
     cur.execute("PRAGMA secure_delete=ON")  # an erased customer's bytes are zeroed, not left in free pages
     cur.close()
