@@ -22,6 +22,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Integer, Numeric, String, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from wadesk.core.profile.sqlio import NULL
+
 BATCH = 10_000
 
 
@@ -69,15 +71,25 @@ def _adapter(type_):
 
 
 def _adapt_column(rows: list[dict[str, Any]], name: str, adapt) -> None:
-    """rows[i][name] = adapt(value) in place, None kept. The same object as the row before gets the
-    same text without converting it again (an import stamps one `now` on every row it writes)."""
+    """rows[i][name] = adapt(value) in place, None as NULL (see sqlio.NULL). The same object as the
+    row before gets the same text without converting it again (an import stamps one `now` on every
+    row it writes)."""
     last, text = None, None
     for r in rows:
         v = r[name]
-        if v is not None:
+        if v is None:
+            r[name] = NULL
+        else:
             if v is not last:
                 last, text = v, adapt(v)
             r[name] = text
+
+
+def _null_column(rows: list[dict[str, Any]], name: str) -> None:
+    """None → NULL in place, for a column that needs no other conversion."""
+    for r in rows:
+        if r[name] is None:
+            r[name] = NULL
 
 
 def _default(column) -> Any:
@@ -130,6 +142,8 @@ class BulkWriter:
         for c in columns:
             if not isinstance(c.type, (String, Integer)) or isinstance(c.type, Boolean):
                 _adapt_column(rows, c.name, _adapter(c.type))
+            elif c.name != "id":
+                _null_column(rows, c.name)
         sql = f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
         cur = self._cursor()
         getter = itemgetter(*cols)

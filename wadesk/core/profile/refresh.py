@@ -26,7 +26,7 @@ from wadesk.core.db import Database
 from wadesk.core.db.profile_models import CustomerCategoryStat, CustomerMetrics, ProfileRefresh
 from wadesk.core.jobs import CancelledFn, check_cancelled, never_cancelled
 from wadesk.core.profile import funnel, lanes, reads, rfm
-from wadesk.core.profile.sqlio import write_rows
+from wadesk.core.profile.sqlio import NULL, write_rows
 
 DAY = 86400
 CHUNK = 5000
@@ -179,7 +179,8 @@ def _favourite(cats: pd.DataFrame, cids: np.ndarray) -> np.ndarray:
 
 def _rows(frame: pd.DataFrame, nan_is_null: bool = False) -> Iterator[tuple]:
     """Plain Python values for the driver: NaN/NA become None, numpy scalars become int/float.
-    `nan_is_null`: the driver stores a float NaN as NULL (SQLite does), so floats go as they are."""
+    `nan_is_null`: the driver stores a float NaN as NULL (SQLite does), so floats go as they are
+    and a missing value goes as NaN too (sqlio.NULL: binding None costs the driver ~5x more)."""
     cols = []
     for name in frame.columns:
         s = frame[name]
@@ -189,7 +190,7 @@ def _rows(frame: pd.DataFrame, nan_is_null: bool = False) -> Iterator[tuple]:
             # isna, not na_value: NaT (a missing time on PostgreSQL, where times arrive as
             # datetimes) survives na_value=None and would reach the driver as a garbage time.
             values = s.to_numpy(dtype=object, copy=True)
-            values[s.isna().to_numpy()] = None
+            values[s.isna().to_numpy()] = NULL if nan_is_null else None
             cols.append(values.tolist())
     # An iterator, not a list: the driver lets go of each row before the next, so zip reuses one
     # tuple instead of building a million (~1 s at 1M rows of 30 columns).
