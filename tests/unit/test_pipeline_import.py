@@ -78,7 +78,7 @@ def test_zoho_words():
     assert lead_status_from("", "marketingqualifiedlead") == "Qualified"
 
 
-def _reference_apply(session, customer_ids, now):
+def _reference_apply(session, customer_ids, now, import_id=None):
     """The one-by-one version (create_deal / move_deal per contact): the bulk writer must leave the
     very same rows."""
     from wadesk.core.pipeline import imported as I

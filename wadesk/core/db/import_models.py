@@ -39,7 +39,9 @@ class ImportChange(Base):
     (entity customer / order / event / consent_event), or {"pairs": [[customer_id, tag_id], ...]}
     for entity customer_tag. action "updated": entity_id = the row, data = its values before; an
     order taken over from a Shiprocket-only row also keeps "line_items" (Shiprocket's items, put
-    back under their old ids by an undo).
+    back under their old ids by an undo). A CRM export also logs entities deal / stage_change
+    (created ranges), staff ({"names", "had_row"}), and updated deal / customer entries whose
+    "__after" holds what it left (an undo keeps rows changed since; pipeline.imported).
     """
 
     __tablename__ = "import_changes"

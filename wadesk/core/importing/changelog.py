@@ -7,6 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+# Key of an "updated" entry's data holding what the import left in guard columns (CRM deals and
+# lead status): an undo restores that row only while they still hold, so later edits are kept.
+AFTER = "__after"
+
 
 def to_json(v: Any) -> Any:
     if isinstance(v, datetime):

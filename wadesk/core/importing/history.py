@@ -15,12 +15,14 @@ from wadesk.core.clock import Clock, SystemClock, utc_naive
 from wadesk.core.crm.totals import refresh_order_totals, refresh_tag_lists
 from wadesk.core.db.engine import Database
 from wadesk.core.db.import_models import ImportChange
-from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, ImportRun, Order, OrderItem, Tag
-from wadesk.core.importing.changelog import expand, from_json, ranges
+from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, ImportRun, Order, OrderItem, Setting, Tag
+from wadesk.core.db.pipeline_models import Deal, DealStageChange
+from wadesk.core.importing.changelog import AFTER, expand, from_json, ranges
 from wadesk.core.importing.order_writer import LINE_ITEMS
 from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 
-_TABLES = {"customer": Customer, "order": Order, "event": Event, "consent_event": ConsentEvent, "tag": Tag}
+_TABLES = {"customer": Customer, "order": Order, "event": Event, "consent_event": ConsentEvent, "tag": Tag,
+           "deal": Deal}
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,26 @@ class Footprint:
     @cached_property
     def own_orders(self) -> list[list[int]]:
         """Orders it created or changed, as sorted disjoint ranges."""
-        out: list[list[int]] = []
-        for lo, hi in sorted(self.created.get("order", []) + self.changed_orders):
-            if out and lo <= out[-1][1] + 1:
-                out[-1][1] = max(out[-1][1], hi)
-            else:
-                out.append([lo, hi])
-        return out
+        return _merged(self.created.get("order", []) + self.changed_orders)
+
+    @cached_property
+    def changed_deals(self) -> list[list[int]]:
+        return ranges(sorted(self.updated.get("deal", ())))
+
+    @cached_property
+    def own_deals(self) -> list[list[int]]:
+        """Deals a CRM export created or moved/changed, as sorted disjoint ranges."""
+        return _merged(self.created.get("deal", []) + self.changed_deals)
+
+
+def _merged(rs: list[list[int]]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for lo, hi in sorted(rs):
+        if out and lo <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return out
 
 
 def _footprints(s: Session, first_id: int) -> dict[int, Footprint]:
@@ -147,7 +162,7 @@ def _overlap(a: list[list[int]], b: list[list[int]]) -> int:
 def _blockers(s: Session, run: ImportRun, prints: dict[int, Footprint]) -> list[tuple[ImportRun, dict[str, int]]]:
     """Later finished imports that built on this one, with how many of its records each used:
     customers it created that a later import matched, merged, tagged or gave orders and activities;
-    customers or orders it changed or created that a later import changed again."""
+    customers, orders or deals it changed or created that a later import changed again."""
     mine = prints.get(run.id)
     if mine is None:
         return []
@@ -161,6 +176,8 @@ def _blockers(s: Session, run: ImportRun, prints: dict[int, Footprint]) -> list[
             hits["changed"] = n
         if mine.own_orders and (n := _overlap(mine.own_orders, later.changed_orders)):
             hits["orders"] = n
+        if mine.own_deals and (n := _overlap(mine.own_deals, later.changed_deals)):
+            hits["deals"] = n
         if hits:
             out.append((later.run, hits))
     return out
@@ -168,7 +185,8 @@ def _blockers(s: Session, run: ImportRun, prints: dict[int, Footprint]) -> list[
 
 _HITS = (("used", "customer", "{n} that import {a} added got orders, tags or details from import {b} ({file})"),
          ("changed", "customer", "{n} that import {a} changed were changed again by import {b} ({file})"),
-         ("orders", "order", "{n} that import {a} added or changed were updated again by import {b} ({file})"))
+         ("orders", "order", "{n} that import {a} added or changed were updated again by import {b} ({file})"),
+         ("deals", "deal", "{n} that import {a} added or moved were moved or changed again by import {b} ({file})"))
 
 
 def _why_not(run: ImportRun, blockers: list[tuple[ImportRun, dict[str, int]]]) -> str:
@@ -199,10 +217,69 @@ def _restore_items(s: Session, order_id: int, items: list[list[Any]]) -> None:
              "price": None if price is None else Decimal(price)} for i, p, sku, cat, q, price in items])
 
 
+def _as_left(s: Session, model: Any, entity_id: int, after: dict[str, Any]) -> bool | None:
+    """Whether the row still holds what the import left in its guard columns (None: it is gone)."""
+    cols = sorted(after)
+    row = s.execute(select(*(getattr(model, c) for c in cols)).where(model.id == entity_id)).first()
+    if row is None:
+        return None
+    return all(v == from_json(after[c]) for c, v in zip(cols, row))
+
+
+def _remove_deals(s: Session, created: dict[str, Any], kept: dict[str, set[int]],
+                  new_customers: set[int]) -> dict[str, int]:
+    """A CRM export's deals go unless staff changed them since (a created deal's version is 1 until
+    its first move or edit), and so do the stage history rows it wrote, but those of kept deals.
+    Deals of customers the import created go with them either way."""
+    gone: list[int] = []
+    for a, b in created.get("deal", {}).get("ranges", []):
+        for did, version, cid in s.execute(select(Deal.id, Deal.version, Deal.customer_id)
+                                           .where(Deal.id.between(a, b))):
+            if version == 1 or cid in new_customers:
+                gone.append(did)
+            else:
+                kept.setdefault("deal", set()).add(did)
+    stay = kept.get("deal", set())
+    history: list[int] = []
+    for a, b in created.get("stage_change", {}).get("ranges", []):
+        history += [i for i, d in s.execute(select(DealStageChange.id, DealStageChange.deal_id)
+                                            .where(DealStageChange.id.between(a, b))) if d not in stay]
+    for a, b in ranges(history):
+        s.execute(delete(DealStageChange).where(DealStageChange.id.between(a, b)))
+    for a, b in ranges(gone):
+        s.execute(delete(DealStageChange).where(DealStageChange.deal_id.between(a, b)))
+        s.execute(delete(Deal).where(Deal.id.between(a, b)))
+    if not (created.get("deal") or history):
+        return {}
+    return {"deals_removed": len(gone), "stage_changes_removed": len(history)}
+
+
+def _drop_staff(s: Session, logged: dict[str, Any]) -> None:
+    """Staff names a CRM export added leave the list again unless someone is owned by them now."""
+    from wadesk.core.pipeline.people import STAFF_SETTING
+
+    row = s.get(Setting, STAFF_SETTING)
+    names = set(logged.get("names", []))
+    if row is None or not names:
+        return
+    owners = set(s.scalars(select(Customer.owner).where(Customer.owner.in_(names)).distinct()))
+    owners |= set(s.scalars(select(Deal.owner).where(Deal.owner.in_(names)).distinct()))
+    current = list(row.value or [])
+    keep = [n for n in current if n not in names or n in owners]
+    if keep == current:
+        return
+    if keep or logged.get("had_row", True):
+        row.value = keep
+    else:  # the list was never set before the import
+        s.delete(row)
+
+
 def rollback_import(db: Database, import_id: int, *, progress: ProgressFn = no_progress,
                     cancelled: CancelledFn = never_cancelled, clock: Clock | None = None) -> dict[str, int]:
     """Undo one import in one transaction. Refused (ValueError naming the later imports) when a
-    later import built on what this one added or changed, so nothing built on top of it is lost."""
+    later import built on what this one added or changed, so nothing built on top of it is lost.
+    A CRM export's deals and lead statuses that staff changed after the import keep those changes:
+    such a deal stays (with its history), such a customer keeps its lead status and owner."""
     now = utc_naive((clock or SystemClock()).now())
     with db.session() as s:
         run = s.get(ImportRun, import_id)
@@ -213,31 +290,45 @@ def rollback_import(db: Database, import_id: int, *, progress: ProgressFn = no_p
         why = _why_not(run, _blockers(s, run, _footprints(s, import_id)))
         if why:
             raise ValueError(why)
-        changes = s.scalars(select(ImportChange).where(ImportChange.import_id == import_id)).all()
+        changes = s.scalars(select(ImportChange).where(ImportChange.import_id == import_id)
+                            .order_by(ImportChange.id)).all()
         counts: dict[str, int] = {}
         affected: set[int] = set()
+        restored: dict[str, set[int]] = {}
+        kept: dict[str, set[int]] = {}
         progress(0, len(changes), "Restoring changed records")
-        for ch in changes:
+        # Newest entry first: a customer logged twice (its fields, then its CRM lead status) ends
+        # with the values it had before the import.
+        for ch in reversed(changes):
             if ch.action != "updated":
                 continue
             model = _TABLES[ch.entity]
-            values = {k: from_json(v) for k, v in ch.data.items()}
+            data = dict(ch.data)
+            after = data.pop(AFTER, None)
+            if after is not None and (left := _as_left(s, model, ch.entity_id, after)) is not True:
+                if left is False:  # changed by staff since: their change stays
+                    kept.setdefault(ch.entity, set()).add(ch.entity_id)
+                continue
+            values = {k: from_json(v) for k, v in data.items()}
             items = values.pop(LINE_ITEMS, None) if ch.entity == "order" else None
             s.execute(update(model).where(model.id == ch.entity_id).values(**values))
             if items is not None:  # a courier's line items the shop's replaced: the shop's go, they come back
                 _restore_items(s, ch.entity_id, items)
-            counts[f"{ch.entity}s_restored"] = counts.get(f"{ch.entity}s_restored", 0) + 1
+            restored.setdefault(ch.entity, set()).add(ch.entity_id)
             if ch.entity == "customer":
                 affected.add(ch.entity_id)
             elif ch.entity == "order":
                 affected.update(x for x in (s.scalar(select(Order.customer_id).where(Order.id == ch.entity_id)),
                                             values.get("customer_id")) if x)
+        counts.update({f"{entity}s_restored": len(ids) for entity, ids in restored.items()})
         check_cancelled(cancelled)
         created = {ch.entity: ch.data for ch in changes if ch.action == "created"}
+        new_customers = set(expand(created.get("customer", {}).get("ranges", [])))
+        counts.update(_remove_deals(s, created, kept, new_customers))
+        counts.update({f"{entity}s_kept": len(ids) for entity, ids in kept.items()})
         for c, t in (created.get("customer_tag") or {}).get("pairs", []):
             s.execute(delete(CustomerTag).where(CustomerTag.customer_id == c, CustomerTag.tag_id == t))
             affected.add(c)
-        new_customers = set(expand(created.get("customer", {}).get("ranges", [])))
         for entity in ("consent_event", "event", "order", "customer"):
             model = _TABLES[entity]
             rs = created.get(entity, {}).get("ranges", [])
@@ -251,6 +342,8 @@ def rollback_import(db: Database, import_id: int, *, progress: ProgressFn = no_p
             check_cancelled(cancelled)
         for a, b in created.get("tag", {}).get("ranges", []):  # tags this import made, if now unused
             s.execute(delete(Tag).where(Tag.id.between(a, b), ~exists().where(CustomerTag.tag_id == Tag.id)))
+        if "staff" in created:
+            _drop_staff(s, created["staff"])
         affected -= new_customers
         refresh_tag_lists(s, sorted(affected))
         refresh_order_totals(s, sorted(affected))

@@ -245,7 +245,7 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
             if not PIPELINE_FIELDS.keys().isdisjoint(mapping.values()):  # CRM columns (issue 9)
                 from wadesk.core.pipeline.imported import apply_imported
 
-                apply_imported(s, writer.touched, now)
+                apply_imported(s, writer.touched, now, None if dry_run else run.id)
             if dry_run:
                 s.rollback()
             else:

@@ -3,7 +3,8 @@
 customer's lead status and owner and a deal in the first pipeline.
 
 The import adapter keeps these cells on the customer (attributes["pipeline"]); `apply_imported`
-runs inside the import's transaction, after customers are written, for the customers it touched.
+runs inside the import's transaction, after customers are written, for the customers it touched,
+and adds what it did to the import's change log so an undo can take it back (history.py).
 """
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from typing import Any, Iterable
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from wadesk.core.db.models import Customer
+from wadesk.core.db.import_models import ImportChange
+from wadesk.core.db.models import Customer, Setting
 from wadesk.core.db.pipeline_models import LOST, OPEN, WON, Deal, DealStageChange, PipelineStage
+from wadesk.core.importing.changelog import AFTER, expand, ranges, to_json
 from wadesk.core.pipeline.deals import parse_value
-from wadesk.core.pipeline.people import set_staff_names, staff_names
+from wadesk.core.pipeline.people import STAFF_SETTING, set_staff_names, staff_names
 from wadesk.core.pipeline.stages import PipelineError, ensure_default_pipeline, stages_of
 
 # Import fields (see importing.formats.base.FIELDS) -> key under attributes["pipeline"].
@@ -62,12 +65,14 @@ def lead_status_from(status: str, lifecycle: str) -> str | None:
     return (LEAD_STATUS_WORDS.get(_key(status)) if status else None) or life
 
 
-def apply_imported(session: Session, customer_ids: Iterable[int], now: datetime) -> dict[str, int]:
+def apply_imported(session: Session, customer_ids: Iterable[int], now: datetime,
+                   import_id: int | None = None) -> dict[str, int]:
     """Lead status, owner and deals for the imported customers that carry CRM columns.
 
     The same changes `create_deal` / `move_deal` make one by one (a deal, its stage history, the
     customer touched and made a Customer when won), decided in memory and written in bulk: a CRM
-    export of 20,000 contacts took 33 s CPU through the one-by-one calls."""
+    export of 20,000 contacts took 33 s CPU through the one-by-one calls. With `import_id`, what it
+    created and the values before of what it changed go to that import's change log."""
     counts = {"lead_statuses": 0, "deals_created": 0, "deals_moved": 0, "stages_unknown": 0}
     ids = sorted(set(customer_ids))
     rows: list[tuple[int, dict[str, Any], str | None, str | None, datetime]] = []
@@ -82,7 +87,10 @@ def apply_imported(session: Session, customer_ids: Iterable[int], now: datetime)
     owners = {" ".join(str(p.get("owner") or "").split()) for _c, p, *_rest in rows} - {""}
     known = staff_names(session)
     new = sorted(o for o in owners if o.lower() not in {k.lower() for k in known})
+    log = _Log(session, import_id) if import_id is not None else None
     if new:
+        if log is not None:  # an undo drops the names again if nobody owns anything by then
+            log.created("staff", {"names": new, "had_row": session.get(Setting, STAFF_SETTING) is not None})
         set_staff_names(session, known + new)
     staff = {k.lower(): k for k in reversed(staff_names(session))}  # the first spelling wins, as check_owner
     pipe = ensure_default_pipeline(session, now)
@@ -120,8 +128,8 @@ def apply_imported(session: Session, customer_ids: Iterable[int], now: datetime)
                 touched = True
             else:
                 change: dict[str, Any] = {}
-                if value is not None and p.get("value") not in (None, ""):
-                    change["value"] = value
+                if value is not None and p.get("value") not in (None, "") and value != deal.value:
+                    change["value"] = value  # only a real change: the undo log counts it as one
                 if deal.stage_id != stage.id:
                     change.update(stage_id=stage.id, stage_entered_at=now, closed_at=closed, version=deal.version + 1,
                                   updated_at=now, **({"lost_reason": reason} if stage.outcome == LOST else {}))
@@ -130,14 +138,53 @@ def apply_imported(session: Session, customer_ids: Iterable[int], now: datetime)
                     touched = True
                 if change:
                     moved.append({"id": deal.id, **change})
+                    if log is not None:
+                        before = {k: getattr(deal, k) for k in (*change, "version", "updated_at")}
+                        log.updated("deal", deal.id, before, {"version": change.get("version", deal.version)})
             if touched and stage.outcome == WON:
                 lead = "Customer"
         new_owner = owner or old_owner
         if (lead, new_owner) != (old_status, old_owner) or touched:
             customers.append({"id": cid, "lead_status": lead, "owner": new_owner,
                               "updated_at": max(now, updated or now) if touched else updated})
-    _write(session, customers, created, moved, changes, now)
+            if log is not None and cid not in log.new_customers:  # the import's own customers just go
+                log.updated("customer", cid, {"lead_status": old_status, "owner": old_owner, "updated_at": updated},
+                            {"lead_status": lead, "owner": new_owner})
+    new_ids, history_ids = _write(session, customers, created, moved, changes, now, log is not None)
+    if log is not None:
+        log.created("deal", {"ranges": ranges(new_ids)})
+        log.created("stage_change", {"ranges": ranges(history_ids)})
+        log.write()
     return counts
+
+
+class _Log:
+    """This step's entries in import_changes (the upsert wrote the import's own before it ran).
+    An "updated" entry carries, under AFTER, what the import left: an undo restores the row only
+    while those still hold (a deal's version moves with every later edit on the board)."""
+
+    def __init__(self, session: Session, import_id: int):
+        self.session, self.import_id, self.rows = session, import_id, []
+        made = session.scalar(select(ImportChange.data).where(ImportChange.import_id == import_id,
+                                                              ImportChange.entity == "customer",
+                                                              ImportChange.action == "created"))
+        self.new_customers = set(expand((made or {}).get("ranges", [])))
+
+    def created(self, entity: str, data: dict[str, Any]) -> None:
+        if data.get("ranges", True):
+            self.rows.append({"import_id": self.import_id, "entity": entity, "action": "created",
+                              "entity_id": None, "data": data})
+
+    def updated(self, entity: str, entity_id: int, before: dict[str, Any], after: dict[str, Any]) -> None:
+        self.rows.append({"import_id": self.import_id, "entity": entity, "action": "updated", "entity_id": entity_id,
+                          "data": {**{k: to_json(v) for k, v in before.items()}, AFTER: after}})
+
+    def write(self) -> None:
+        if self.rows:  # ids as the import's bulk writer gives them (MAX + 1 on): on PostgreSQL it
+            # does not move the table's sequence, so a sequence-made id could collide
+            first = (self.session.scalar(select(func.max(ImportChange.id))) or 0) + 1
+            self.session.execute(insert(ImportChange.__table__),
+                                 [{"id": first + i, **row} for i, row in enumerate(self.rows)])
 
 
 CHUNK = 5000
@@ -148,6 +195,11 @@ class _Deal:
     id: int
     stage_id: int
     version: int
+    value: Decimal
+    lost_reason: str | None
+    stage_entered_at: datetime
+    closed_at: datetime | None
+    updated_at: datetime
 
 
 def _latest_deals(session: Session, customer_ids: list[int], pipeline_id: int) -> dict[int, _Deal]:
@@ -155,13 +207,14 @@ def _latest_deals(session: Session, customer_ids: list[int], pipeline_id: int) -
     out: dict[int, _Deal] = {}
     is_open: dict[int, bool] = {}
     for i in range(0, len(customer_ids), CHUNK):
-        for cid, did, stage_id, version, outcome in session.execute(
-                select(Deal.customer_id, Deal.id, Deal.stage_id, Deal.version, PipelineStage.outcome)
+        for cid, outcome, *deal in session.execute(
+                select(Deal.customer_id, PipelineStage.outcome, Deal.id, Deal.stage_id, Deal.version, Deal.value,
+                       Deal.lost_reason, Deal.stage_entered_at, Deal.closed_at, Deal.updated_at)
                 .join(PipelineStage, PipelineStage.id == Deal.stage_id)
                 .where(Deal.pipeline_id == pipeline_id, Deal.customer_id.in_(customer_ids[i:i + CHUNK]))
                 .order_by(Deal.customer_id, Deal.updated_at.desc(), Deal.id.desc())):
             if cid not in out or (outcome == OPEN and not is_open[cid]):
-                out[cid], is_open[cid] = _Deal(did, stage_id, version), outcome == OPEN
+                out[cid], is_open[cid] = _Deal(*deal), outcome == OPEN
     return out
 
 
@@ -172,9 +225,11 @@ def _stage_named(by_name: dict[str, Any], text: str) -> Any:
 
 
 def _write(session: Session, customers: list[dict], created: list[dict], moved: list[dict],
-           changes: list[tuple[int, int, int | None, int]], now: datetime) -> None:
+           changes: list[tuple[int, int, int | None, int]], now: datetime,
+           history_ids: bool = False) -> tuple[list[int], list[int]]:
     """Bulk writes: new deals (their ids back in order), moved deals and customers by primary key,
-    then the stage history in the order the rows came (as the one-by-one calls wrote it)."""
+    then the stage history in the order the rows came (as the one-by-one calls wrote it).
+    Returns the new deals' ids and, when asked, the new stage history rows' ids."""
     new_ids: list[int] = []
     if created:
         # Plain executemany, then each customer's newest deal in this pipeline is the one just made
@@ -193,7 +248,16 @@ def _write(session: Session, customers: list[dict], created: list[dict], moved: 
     # a created deal's change names its position in `created` (its id is known only now)
     history = [{"deal_id": new_ids[deal] if from_id is None else deal, "customer_id": cid, "from_stage_id": from_id,
                 "to_stage_id": to_id, "actor": ACTOR, "changed_at": now} for deal, cid, from_id, to_id in changes]
+    written: list[int] = []
     if history:
+        last = session.scalar(select(func.max(DealStageChange.id))) or 0
         session.execute(insert(DealStageChange.__table__), history)
+        if history_ids:  # each deal got one row here: this import's, after `last`, at `now`
+            deal_ids = sorted({row["deal_id"] for row in history})
+            for i in range(0, len(deal_ids), CHUNK):
+                written += session.scalars(select(DealStageChange.id).where(
+                    DealStageChange.id > last, DealStageChange.actor == ACTOR, DealStageChange.changed_at == now,
+                    DealStageChange.deal_id.in_(deal_ids[i:i + CHUNK])))
     if customers:
         session.execute(update(Customer), customers)
+    return new_ids, sorted(written)

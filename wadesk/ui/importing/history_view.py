@@ -109,8 +109,9 @@ class HistoryView(QWidget):
             return
         new = int(it.counts.get("customers_created", 0) or 0)
         text = (f"Undo the import of {it.file_name} ({date_time(it.started_at)})?\n\n"
-                f"The {count_noun(new, 'customer')} and the orders and activities it added will be removed, "
-                "and the customers it changed will be put back as they were.")
+                f"The {count_noun(new, 'customer')} and the orders, activities and deals it added will be removed, "
+                "and the customers and deals it changed will be put back as they were "
+                "(deals staff moved or edited since stay as they are).")
         if not dialogs.confirm(self, "Undo this import?", text, "Undo the import"):
             return
         db, clock, import_id = self.services.db, self.services.clock, it.id
@@ -125,8 +126,10 @@ class HistoryView(QWidget):
     def _undone(self, it: ImportSummary, counts: dict[str, int]) -> None:
         removed = counts.get("customers_removed", 0)
         restored = counts.get("customers_restored", 0)
+        deals = counts.get("deals_removed", 0) + counts.get("deals_restored", 0)
         self.status.setText(f"Undone: {it.file_name} — {count_noun(removed, 'customer')} removed, "
-                            f"{count_noun(restored, 'customer')} put back as they were.")
+                            f"{count_noun(restored, 'customer')} put back as they were"
+                            + (f", {count_noun(deals, 'deal')} removed or put back." if deals else "."))
         self.services.bus.notify(events.CUSTOMERS, events.ORDERS, events.EVENTS, events.TAGS)
         self.rolled_back.emit(counts)
         self.refresh()
