@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from wadesk.core.clock import FixedClock
+from wadesk.core.crm.totals import refresh_order_totals
 from wadesk.core.db import open_database
 from wadesk.core.paths import DataDir
 from wadesk.core.profile import refresh_profiles
@@ -110,12 +111,10 @@ def build(root: Path) -> Path:
     con.commit()
     con.execute("PRAGMA journal_mode=WAL")
     con.close()
-    # The denormalised customer figures, as the app keeps them (crm.totals).
+    # The denormalised customer figures, as the app keeps them.
     db = open_database(data)
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "UPDATE customers SET (order_count, total_spent, last_order_at) = (SELECT count(*), coalesce(sum(total), 0), "
-            "max(placed_at) FROM orders o WHERE o.customer_id = customers.id AND o.cancelled_at IS NULL)")
+    with db.session() as s:
+        refresh_order_totals(s)
     db.dispose()
     (root / "ready").write_text("ok")
     return root

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import and_, exists, func, select
 
 from wadesk.core.clock import FixedClock
-from wadesk.core.crm.totals import refresh_order_totals, refresh_tag_lists
+from wadesk.core.crm.totals import FIGURES, refresh_order_totals, refresh_tag_lists
 from wadesk.core.db import open_database
 from wadesk.core.db.models import (
     ConsentEvent, Customer, CustomerTag, Event, Message, Order, OrderItem, Tag,
@@ -65,7 +65,7 @@ def test_counts_settings_and_progress(shop):
 
 def test_cached_totals_match_crm_totals(shop):
     db, _, _ = shop
-    cols = (Customer.id, Customer.order_count, Customer.total_spent, Customer.last_order_at, Customer.tag_list)
+    cols = (Customer.id, Customer.tag_list, *(getattr(Customer, f) for f in FIGURES))
     with db.Session() as s:
         before = s.execute(select(*cols).order_by(Customer.id)).all()
         refresh_order_totals(s)

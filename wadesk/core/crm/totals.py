@@ -1,18 +1,17 @@
-"""Keeps the denormalised figures on customers (order_count, total_spent, last_order_at,
-tag_list) in step with orders and tags. Portable SQL (correlated subqueries), in chunks of ids."""
+"""Keeps the denormalised figures on customers (order_count, total_spent, first/last_order_at, the
+COD / RTO / cancelled / discount / settled counts, tag_list) in step with orders and tags. Portable
+SQL (UPDATE ... FROM one grouped aggregate, SQLite >= 3.33 and PostgreSQL), in chunks of ids."""
 from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 
 from wadesk.core.db.models import Customer, CustomerTag, Order, Tag
 
 CHUNK = 5000
-# Cancelled orders do not count as purchases.
-_counted = and_(Order.customer_id == Customer.id, Order.cancelled_at.is_(None))
-
+PENDING_SHIPPING = ("pending", "shipped")  # a COD order in these states is not paid yet
 
 _customers = Customer.__table__
 _SET_TAG_LIST = _customers.update().where(_customers.c.id == bindparam("_id")).values(tag_list=bindparam("_tl"))
@@ -23,26 +22,41 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[i : i + CHUNK]
 
 
-def _order_values():
-    return {
-        Customer.order_count: select(func.count(Order.id)).where(_counted).scalar_subquery(),
-        Customer.total_spent: select(func.coalesce(func.sum(Order.total), 0)).where(_counted).scalar_subquery(),
-        Customer.last_order_at: select(func.max(Order.placed_at)).where(_counted).scalar_subquery(),
-    }
+def _figures(ids: Sequence[int] | None):
+    """One row per customer (every customer in `ids`, or all): the order figures. Cancelled orders
+    do not count as purchases; the outer join gives customers without orders their zeros."""
+    has = Order.id.isnot(None)
+    counted = and_(has, Order.cancelled_at.is_(None))
+
+    def n(cond):
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+    q = select(
+        Customer.id.label("cid"),
+        n(counted).label("order_count"),
+        func.coalesce(func.sum(case((counted, Order.total), else_=0)), 0).label("total_spent"),
+        func.min(case((counted, Order.placed_at))).label("first_order_at"),
+        func.max(case((counted, Order.placed_at))).label("last_order_at"),
+        n(and_(counted, Order.is_cod)).label("cod_orders"),
+        n(and_(counted, Order.is_rto)).label("rto_orders"),
+        n(and_(has, Order.cancelled_at.isnot(None))).label("cancelled_orders"),
+        n(and_(counted, Order.discount_code.isnot(None), Order.discount_code != "")).label("discount_orders"),
+        n(and_(counted, ~and_(Order.is_cod, Order.shipping_status.in_(PENDING_SHIPPING)))).label("settled_orders"),
+    ).outerjoin(Order, Order.customer_id == Customer.id).group_by(Customer.id)
+    return (q.where(Customer.id.in_(ids)) if ids is not None else q).subquery()
+
+
+FIGURES = ("order_count", "total_spent", "first_order_at", "last_order_at", "cod_orders", "rto_orders",
+           "cancelled_orders", "discount_orders", "settled_orders")
 
 
 def refresh_order_totals(session: Session, customer_ids: Sequence[int] | None = None) -> None:
     """Recompute order figures for the given customers (all customers when None)."""
-    if customer_ids is None:
-        session.execute(update(Customer).values(_order_values()).execution_options(synchronize_session=False))
-        return
-    for chunk in _chunks(sorted(set(customer_ids))):
-        session.execute(
-            update(Customer)
-            .where(Customer.id.in_(chunk))
-            .values(_order_values())
-            .execution_options(synchronize_session=False)
-        )
+    chunks = [None] if customer_ids is None else _chunks(sorted(set(customer_ids)))
+    for chunk in chunks:
+        f = _figures(chunk)
+        session.execute(update(Customer).where(Customer.id == f.c.cid)
+                        .values({name: f.c[name] for name in FIGURES})
+                        .execution_options(synchronize_session=False))
 
 
 def refresh_tag_lists(session: Session, customer_ids: Sequence[int] | None = None) -> None:

@@ -2,9 +2,9 @@
 
 Same seed and same clock give the same rows. Everything is written in ONE transaction with
 explicit ids and driver-level bulk inserts, so a cancel or a crash leaves the database as it was
-and a million customers take minutes, not hours. The customers' cached figures (order_count,
-total_spent, last_order_at, tag_list) are computed while generating, exactly as
-wadesk.core.crm.totals would compute them, so no refresh pass over a million rows is needed.
+and a million customers take minutes, not hours. The customers' cached figures (the order figures
+and tag_list) are computed while generating, exactly as wadesk.core.crm.totals would compute them,
+so no refresh pass over a million rows is needed.
 """
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def _customer(st: ShopState, cid: int, persona: Persona) -> None:
         cid, who["phone"], who["phone_national"], who["email"], who["first_name"], who["last_name"],
         who["name"], who["name_key"], who["last_name_key"], city.name, city.state, pincode, "IN",
         who["language"], channel, ctwa_clid, who["attributes"], consent[0], consent[1], consent[2],
-        orders.count, orders.spent, orders.last_at, tag_list, 1, created, updated,
+        *orders.figures(), tag_list, 1, created, updated,
     ])
 
 

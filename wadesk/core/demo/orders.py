@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from wadesk.core.crm.totals import PENDING_SHIPPING
 from wadesk.core.demo.catalog import (
     BY_CATEGORY, CATEGORIES, COD_METHOD, DISCOUNT_CODE_LIST, FESTIVE_CODES, PREPAID_METHODS, UTMS,
     Product, discount_for,
@@ -25,10 +26,22 @@ _UTM_TERM = {"cpc": ("kesar serum", "cotton kurta women", "wireless earbuds")}
 class OrderSummary:
     count: int = 0  # orders that count (not cancelled)
     spent: int = 0  # rupees
-    first_at: datetime | None = None
+    first_at: datetime | None = None  # of any order, a cancelled one too
     last_at: datetime | None = None
     festive: bool = False
     rto: bool = False
+    # the rest of crm.totals' figures
+    first_counted_at: datetime | None = None
+    cod: int = 0
+    rto_count: int = 0
+    cancelled: int = 0
+    discounted: int = 0
+    settled: int = 0
+
+    def figures(self) -> list:
+        """The customer row's order figures, in state.CUSTOMER_COLS order."""
+        return [self.count, self.spent, self.last_at, self.first_counted_at, self.cod, self.rto_count,
+                self.cancelled, self.discounted, self.settled]
 
 
 def _basket(st: ShopState, fav: str, min_total: int, code: str | None) -> tuple[list[tuple[Product, int]], int, int]:
@@ -108,10 +121,16 @@ def add_orders(st: ShopState, cid: int, persona: Persona, city: City, pincode: s
         for product, qty in items:
             st.add("order_items", [st.new_id("order_items"), oid, product.name, product.sku, product.category, qty, product.price])
         if cancelled:
+            summary.cancelled += 1
             continue
         summary.count += 1
         summary.spent += total
+        summary.first_counted_at = summary.first_counted_at or placed
         summary.last_at = placed
+        summary.cod += is_cod
+        summary.rto_count += rto
+        summary.discounted += bool(code)
+        summary.settled += not (is_cod and status in PENDING_SHIPPING)
         summary.festive = summary.festive or code in FESTIVE_CODES
         summary.rto = summary.rto or rto
     return summary

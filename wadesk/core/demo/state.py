@@ -15,7 +15,8 @@ CUSTOMER_COLS = (
     "id", "phone", "phone_national", "email", "first_name", "last_name", "name", "name_key",
     "last_name_key", "city", "state", "pincode", "country", "language", "channel", "ctwa_clid",
     "attributes", "consent_state", "consent_source", "consent_at", "order_count", "total_spent",
-    "last_order_at", "tag_list", "version", "created_at", "updated_at",
+    "last_order_at", "first_order_at", "cod_orders", "rto_orders", "cancelled_orders", "discount_orders",
+    "settled_orders", "tag_list", "version", "created_at", "updated_at",
 )
 ORDER_COLS = (
     "id", "customer_id", "source", "external_id", "number", "placed_at", "total", "subtotal",

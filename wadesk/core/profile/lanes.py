@@ -13,15 +13,14 @@ refresh's connection, in its one transaction, as before.
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable, TypeVar
 
 from sqlalchemy.engine import Connection
 
 from wadesk.core.db import Database
 
 A = TypeVar("A")
-B = TypeVar("B")
 
 
 def on_sqlite_file(conn: Connection) -> bool:
@@ -35,23 +34,36 @@ def begin_write(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def two_lanes(db: Database, conn: Connection, main: Callable[[Connection], A],
-              side: Callable[[Connection], B]) -> tuple[A, B]:
-    """main(conn) in this thread, side(other) in a second thread on a second connection that
-    reads the snapshot `conn` holds (`begin_write` must have run). main may write; side only reads."""
-    if not on_sqlite_file(conn):
-        return main(conn), side(conn)
+def two_lanes(db: Database, conn: Connection, main: Callable[[Connection, list[Future]], A],
+              sides: list[Callable[[Connection], Any]]) -> tuple[A, list[Any]]:
+    """main(conn, futures) in this thread; the `sides`, one after the other, in a second thread on
+    a second connection that reads the snapshot `conn` holds (`begin_write` must have run). main
+    may write and may wait for a side's result (futures[i].result()); the sides only read.
+    Returns main's result and the sides' results."""
+    if not on_sqlite_file(conn):  # one connection: the sides first, so main finds their results
+        futures = [_done(side(conn)) for side in sides]
+        return main(conn, futures), [f.result() for f in futures]
     with db.engine.connect() as other:
         other.exec_driver_sql("BEGIN")
         other.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()  # the read starts here
         with ThreadPoolExecutor(1, thread_name_prefix="profile-read") as pool:
-            future = pool.submit(side, other)
+            futures = [pool.submit(side, other) for side in sides]
             try:
-                a = main(conn)
+                a = main(conn, futures)
             except BaseException:
+                for f in futures:
+                    f.cancel()
                 other.connection.dbapi_connection.interrupt()  # stop its query; its error is moot
-                future.exception()
+                for f in futures:
+                    if not f.cancelled():
+                        f.exception()
                 raise
-            b = future.result()
+            b = [f.result() for f in futures]
         other.rollback()
     return a, b
+
+
+def _done(value: Any) -> Future:
+    f: Future = Future()
+    f.set_result(value)
+    return f

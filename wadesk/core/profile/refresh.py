@@ -3,7 +3,7 @@
 Full: bulk aggregates (profile.reads) → numpy/pandas arithmetic over all customers at once →
 one transaction that replaces customer_metrics and customer_category_stats. On SQLite the reads
 run in two lanes on two cores (profile.lanes), and the category rows are written while the other
-lane still reads. Incremental: the same
+lane still reads. The order figures come from what crm.totals keeps on customers. Incremental: the same
 code for a set of ids, scored against the RFM thresholds the last full refresh stored (so a
 customer's R does not move because someone else ordered). Relative figures (days since the last
 order, R, funnel stage) are as of the clock's now.
@@ -71,7 +71,7 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
             thresholds: dict[str, Any] | None) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """(metrics frame in METRIC_COLUMNS order, category stats frame, thresholds used)."""
     got = read_inputs(conn, ids)
-    cats = _category_stats(conn, ids, got["pages"])
+    cats = _category_stats(reads.category_purchases(conn, ids), got["pages"])
     metrics, used = metrics_frame(got, cats, now, thresholds, conn.dialect.name)
     return metrics, cats, used
 
@@ -150,8 +150,8 @@ def _longest_read(cids: np.ndarray, pages: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _category_stats(conn: Connection, ids: Sequence[int] | None, pages: pd.DataFrame) -> pd.DataFrame:
-    bought = reads.category_purchases(conn, ids)
+def _category_stats(bought: pd.DataFrame, pages: pd.DataFrame) -> pd.DataFrame:
+    """Purchases (reads.category_purchases) and product-page views per (customer, category)."""
     pv = pages[(pages["viewed"] == 1) & pages["category"].notna()]
     viewed = pv.groupby(["customer_id", "category"], as_index=False).size().rename(columns={"size": "views"})
     cats = bought.merge(viewed, on=["customer_id", "category"], how="outer")
@@ -233,24 +233,24 @@ def _bulk_write_settings(conn: Connection):
 
 def _refresh_all(db: Database, conn: Connection, now: datetime, cancelled: CancelledFn) -> tuple[int, dict[str, Any]]:
     """Full refresh inside the caller's transaction. Lane one (this connection, which writes):
-    category stats read, computed and written (~8 s CPU at 5M orders); lane two meanwhile reads
-    everything else (~8 s; its big aggregates run without the interpreter lock, see read_joined)."""
+    purchases per category, merged with the product-page views lane two read first, and written;
+    lane two meanwhile reads everything else (its big aggregates run without the interpreter lock,
+    see read_joined). Then the metrics, on this thread."""
     nan_is_null = conn.dialect.name == "sqlite"
 
-    def main(c: Connection) -> dict[str, pd.DataFrame]:
-        got = read_inputs(c, None, ("pages",))
-        cats = _category_stats(c, None, got["pages"])
+    def main(c: Connection, side: list) -> pd.DataFrame:
+        bought = reads.category_purchases(c, None)
+        cats = _category_stats(bought, side[0].result()["pages"])
         check_cancelled(cancelled)  # before writing: a cancel leaves the old metrics
         c.execute(delete(CustomerCategoryStat))
         c.execute(delete(CustomerMetrics))
         write_rows(c, CustomerCategoryStat.__table__, CAT_COLUMNS, _rows(cats, nan_is_null))
-        got["cats"] = cats
-        return got
+        return cats
 
-    got, more = lanes.two_lanes(db, conn, main, lambda c: read_inputs(
-        c, None, ("orders", "events", "sessions", "customers", "messages")))
-    got.update(more)
-    metrics, used = metrics_frame(got, got["cats"], now, None, conn.dialect.name)
+    cats, (pages, rest) = lanes.two_lanes(db, conn, main, [
+        lambda c: read_inputs(c, None, ("pages",)),
+        lambda c: read_inputs(c, None, ("orders", "events", "sessions", "customers", "messages"))])
+    metrics, used = metrics_frame({**pages, **rest}, cats, now, None, conn.dialect.name)
     check_cancelled(cancelled)
     write_rows(conn, CustomerMetrics.__table__, METRIC_COLUMNS, _rows(metrics, nan_is_null))
     return len(metrics), used
