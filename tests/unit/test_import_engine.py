@@ -322,3 +322,24 @@ def test_a_big_first_import_rebuilds_the_indexes_it_dropped_and_a_cancel_keeps_t
         run_import(db, csv(tmp_path / "list.csv", "Name,Mobile\n" + "".join(f"P{i},98{i:08d}\n" for i in range(1200))),
                    cancelled=lambda: True)
     assert dropped.count("customers") == 2 and names() == before
+
+
+def test_ordinary_inserts_after_an_import_get_fresh_ids(db, tmp_path):
+    """The bulk writer gives ids itself; on PostgreSQL it must draw them from each table's sequence,
+    or the next ordinary insert (a customer added by hand, a webhook's order) reuses an id."""
+    from wadesk.core.db.models import Tag
+
+    f = xlsx(tmp_path / "list.xlsx", [["Name", "Phone", "Tags"], ["Asha", "9876543210", "vip"],
+                                      ["Ravi", "9876543211", "cod"]])
+    r = run_import(db, f)
+    assert r.customers_created == 2
+    with db.session() as s:
+        c = Customer(name="By hand", name_key="by hand", created_at=datetime(2026, 1, 1), updated_at=datetime(2026, 1, 1))
+        s.add_all([c, Tag(name="later")])
+        s.flush()
+        assert c.id not in {1, 2} and s.scalar(select(Customer.id).where(Customer.name == "Asha")) != c.id
+    r2 = run_import(db, xlsx(tmp_path / "more.xlsx", [["Name", "Phone"], ["Meera", "9876543212"]]))
+    assert r2.customers_created == 1
+    with db.engine.connect() as conn:
+        ids = conn.execute(select(Customer.id)).scalars().all()
+    assert len(ids) == len(set(ids)) == 4

@@ -4,7 +4,7 @@ INSERT ... RETURNING through the ORM costs more than the insert itself at 100,00
 assigned here: one MAX(id) per table per import, then consecutive numbers. This is safe because
 an import is one transaction that has already written (its ImportRun row) before the first bulk
 insert, so it holds SQLite's single write lock and no other writer can take an id meanwhile.
-(On a server database this would take the ids from the table's sequence instead.)
+On PostgreSQL the ids come from the table's sequence (nextval), which moves it past them.
 
 On SQLite the rows go straight to the driver's executemany, with values adapted exactly as
 SQLAlchemy stores them (JSON text, 'YYYY-MM-DD HH:MM:SS.ffffff', Decimal as REAL): SQLAlchemy's
@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, Numeric, String, bindparam, func, select
+from sqlalchemy import JSON, Boolean, DateTime, Integer, Numeric, String, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from wadesk.core.profile.sqlio import NULL
@@ -110,6 +110,18 @@ class BulkWriter:
     def _cursor(self):
         return self.s.connection().connection.driver_connection.cursor()
 
+    def _new_ids(self, table, n: int) -> list[int]:
+        if self.s.get_bind().dialect.name == "postgresql":
+            # The table's own sequence: other writers (team mode) draw from it too, and ordinary
+            # inserts after the import must not reuse these ids.
+            return list(self.s.scalars(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                                            "FROM generate_series(1, :n)"), {"t": table.name, "n": n}))
+        if table.name not in self._next:
+            self._next[table.name] = (self.s.scalar(select(func.max(table.c.id))) or 0) + 1
+        first = self._next[table.name]
+        self._next[table.name] = first + n
+        return list(range(first, first + n))
+
     def insert(self, model, rows: list[dict[str, Any]], with_ids: bool = True) -> list[int]:
         """Insert rows (dicts of column values), with fresh consecutive ids unless with_ids=False
         (link tables); returns the ids. The row dicts are consumed: on SQLite their values are
@@ -119,11 +131,7 @@ class BulkWriter:
         table = model.__table__
         ids: list[int] = []
         if with_ids:
-            if table.name not in self._next:
-                self._next[table.name] = (self.s.scalar(select(func.max(table.c.id))) or 0) + 1
-            first = self._next[table.name]
-            ids = list(range(first, first + len(rows)))
-            self._next[table.name] = first + len(rows)
+            ids = self._new_ids(table, len(rows))
             for i, row in zip(ids, rows):
                 row["id"] = i
         if not self.raw:

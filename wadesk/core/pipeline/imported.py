@@ -180,11 +180,8 @@ class _Log:
                           "data": {**{k: to_json(v) for k, v in before.items()}, AFTER: after}})
 
     def write(self) -> None:
-        if self.rows:  # ids as the import's bulk writer gives them (MAX + 1 on): on PostgreSQL it
-            # does not move the table's sequence, so a sequence-made id could collide
-            first = (self.session.scalar(select(func.max(ImportChange.id))) or 0) + 1
-            self.session.execute(insert(ImportChange.__table__),
-                                 [{"id": first + i, **row} for i, row in enumerate(self.rows)])
+        if self.rows:  # ids from the database: SQLite's next after the largest, PostgreSQL's sequence
+            self.session.execute(insert(ImportChange.__table__), self.rows)
 
 
 CHUNK = 5000
