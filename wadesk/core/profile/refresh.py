@@ -78,14 +78,31 @@ def compute(conn: Connection, now: datetime, ids: Sequence[int] | None,
 
 def metrics_frame(got: dict[str, pd.DataFrame], cats: pd.DataFrame, now: datetime,
                   thresholds: dict[str, Any] | None, dialect: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    part = order_metrics(got, cats, now, thresholds, dialect)
+    return activity_metrics(part, got)[METRIC_COLUMNS], part.thresholds
+
+
+@dataclass
+class OrderPart:
+    """The metrics that need only customers, orders, categories and product pages (a full refresh
+    computes them while the events are still being read), and what the rest needs of them."""
+    frame: pd.DataFrame
+    thresholds: dict[str, Any]
+    cids: np.ndarray
+    orders: np.ndarray
+    days_since: np.ndarray
+    cod_pending_only: np.ndarray
+    longest_read: np.ndarray
+
+
+def order_metrics(got: dict[str, pd.DataFrame], cats: pd.DataFrame, now: datetime,
+                  thresholds: dict[str, Any] | None, dialect: str) -> OrderPart:
+    """got: customers, orders, pages."""
     now_s = (utc_naive(now) - datetime(1970, 1, 1)).total_seconds()
     cust = got["customers"]
     cids = cust["customer_id"].to_numpy(dtype=np.int64)
     n = len(cids)
     o = _aligned(cids, got["orders"])
-    e = _aligned(cids, got["events"])
-    pages = got["pages"]
-    msg = _aligned(cids, got["messages"])
     orders = _num(o["orders"])
     spent = _num(o["total_spent"]).round(2)
     first_s, last_s = _num(o["first_s"], np.nan), _num(o["last_s"], np.nan)
@@ -101,23 +118,9 @@ def metrics_frame(got: dict[str, pd.DataFrame], cats: pd.DataFrame, now: datetim
     df["cod_share"] = _share(df["cod_orders"].to_numpy(), orders).round(4)
     df["rto_rate"] = _share(df["rto_count"].to_numpy(), orders).round(4)
     df["discount_share"] = _share(df["discount_orders"].to_numpy(), orders).round(4)
-
     df["favourite_category"] = _favourite(cats, cids)
-    df["product_views"] = _num(e["views"]).astype(np.int64)
-    df["last_seen_at"] = _latest(e["last_seen_at"], _num(e["last_s"], np.nan), msg["last_replied_at"],
-                                 _num(msg["replied_s"], np.nan))
-    df["last_read_at"], df["last_replied_at"] = msg["last_read_at"].to_numpy(), msg["last_replied_at"].to_numpy()
     df["channel"] = np.where(cust["channel"].notna(), cust["channel"],
                              np.where(cust["has_clid"].astype(bool), "ctwa", None))
-
-    sess = got["sessions"]
-    pos = np.searchsorted(cids, sess["customer_id"].to_numpy(dtype=np.int64))
-    at_s = _num(sess["at_s"])
-    order = np.lexsort((at_s, pos))
-    repeat = funnel.repeat_visit_flags(pos[order], at_s[order], n)
-    cod_pending_only = buyers & (_num(o["cod_settled"]) == 0)
-    df["funnel_stage"] = funnel.stages(orders, days_since, cod_pending_only, _num(e["views"]), _num(e["carts"]),
-                                       _num(e["checkouts"]), _num(e["sessions"]), _longest_read(cids, pages), repeat)
 
     b_days, b_orders, b_spent = days_since[buyers], orders[buyers], spent[buyers]
     exact = None
@@ -136,7 +139,28 @@ def metrics_frame(got: dict[str, pd.DataFrame], cats: pd.DataFrame, now: datetim
     stamp = utc_naive(now)
     # What SQLAlchemy's SQLite DateTime stores; other drivers take the datetime itself.
     df["refreshed_at"] = stamp.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else stamp
-    return df[METRIC_COLUMNS], thresholds
+    return OrderPart(df, thresholds, cids, orders, days_since, buyers & (_num(o["cod_settled"]) == 0),
+                     _longest_read(cids, got["pages"]))
+
+
+def activity_metrics(part: OrderPart, got: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The rest, from got: events, sessions, messages. Adds columns to part.frame and returns it."""
+    cids, df = part.cids, part.frame
+    e = _aligned(cids, got["events"])
+    msg = _aligned(cids, got["messages"])
+    df["product_views"] = _num(e["views"]).astype(np.int64)
+    df["last_seen_at"] = _latest(e["last_seen_at"], _num(e["last_s"], np.nan), msg["last_replied_at"],
+                                 _num(msg["replied_s"], np.nan))
+    df["last_read_at"], df["last_replied_at"] = msg["last_read_at"].to_numpy(), msg["last_replied_at"].to_numpy()
+    sess = got["sessions"]
+    pos = np.searchsorted(cids, sess["customer_id"].to_numpy(dtype=np.int64))
+    at_s = _num(sess["at_s"])
+    order = np.lexsort((at_s, pos))
+    repeat = funnel.repeat_visit_flags(pos[order], at_s[order], len(cids))
+    df["funnel_stage"] = funnel.stages(part.orders, part.days_since, part.cod_pending_only, _num(e["views"]),
+                                       _num(e["carts"]), _num(e["checkouts"]), _num(e["sessions"]),
+                                       part.longest_read, repeat)
+    return df
 
 
 def _longest_read(cids: np.ndarray, pages: pd.DataFrame) -> np.ndarray:
@@ -177,24 +201,29 @@ def _favourite(cats: pd.DataFrame, cids: np.ndarray) -> np.ndarray:
     return out
 
 
-def _rows(frame: pd.DataFrame, nan_is_null: bool = False) -> Iterator[tuple]:
-    """Plain Python values for the driver: NaN/NA become None, numpy scalars become int/float.
-    `nan_is_null`: the driver stores a float NaN as NULL (SQLite does), so floats go as they are
-    and a missing value goes as NaN too (sqlio.NULL: binding None costs the driver ~5x more)."""
-    cols = []
+def _column_lists(frame: pd.DataFrame, nan_is_null: bool = False) -> dict[str, list]:
+    """Each column as a list of plain Python values for the driver: NaN/NA become None, numpy
+    scalars become int/float. `nan_is_null`: the driver stores a float NaN as NULL (SQLite does),
+    so floats go as they are and a missing value goes as NaN too (sqlio.NULL: binding None costs
+    the driver ~5x more)."""
+    cols = {}
     for name in frame.columns:
         s = frame[name]
         if isinstance(s.dtype, np.dtype) and (s.dtype.kind in "iu" or (nan_is_null and s.dtype.kind == "f")):
-            cols.append(s.tolist())
+            cols[name] = s.tolist()
         else:
             # isna, not na_value: NaT (a missing time on PostgreSQL, where times arrive as
             # datetimes) survives na_value=None and would reach the driver as a garbage time.
             values = s.to_numpy(dtype=object, copy=True)
             values[s.isna().to_numpy()] = NULL if nan_is_null else None
-            cols.append(values.tolist())
+            cols[name] = values.tolist()
+    return cols
+
+
+def _rows(frame: pd.DataFrame, nan_is_null: bool = False) -> Iterator[tuple]:
     # An iterator, not a list: the driver lets go of each row before the next, so zip reuses one
     # tuple instead of building a million (~1 s at 1M rows of 30 columns).
-    return zip(*cols)
+    return zip(*_column_lists(frame, nan_is_null).values())
 
 
 CAT_COLUMNS = ["customer_id", "category", "purchases", "views"]
@@ -232,28 +261,34 @@ def _bulk_write_settings(conn: Connection):
 
 
 def _refresh_all(db: Database, conn: Connection, now: datetime, cancelled: CancelledFn) -> tuple[int, dict[str, Any]]:
-    """Full refresh inside the caller's transaction. Lane one (this connection, which writes):
-    purchases per category, merged with the product-page views lane two read first, and written;
-    lane two meanwhile reads everything else (its big aggregates run without the interpreter lock,
-    see read_joined). Then the metrics, on this thread."""
+    """Full refresh inside the caller's transaction. Lane two reads product pages, then customers
+    and orders, then events, visits and messages (its big aggregates run without the interpreter
+    lock, see read_joined). Lane one (this connection, which writes) meanwhile counts purchases per
+    category, merges the page views in and writes them, then computes the order metrics and turns
+    them into the driver's lists while lane two still reads events. Then the rest, and the rows."""
     nan_is_null = conn.dialect.name == "sqlite"
 
-    def main(c: Connection, side: list) -> pd.DataFrame:
+    def main(c: Connection, side: list) -> tuple[OrderPart, dict[str, list]]:
         bought = reads.category_purchases(c, None)
-        cats = _category_stats(bought, side[0].result()["pages"])
+        pages = side[0].result()
+        cats = _category_stats(bought, pages["pages"])
         check_cancelled(cancelled)  # before writing: a cancel leaves the old metrics
         c.execute(delete(CustomerCategoryStat))
         c.execute(delete(CustomerMetrics))
         write_rows(c, CustomerCategoryStat.__table__, CAT_COLUMNS, _rows(cats, nan_is_null))
-        return cats
+        part = order_metrics({**pages, **side[1].result()}, cats, now, None, c.dialect.name)
+        return part, _column_lists(part.frame, nan_is_null)
 
-    cats, (pages, rest) = lanes.two_lanes(db, conn, main, [
+    (part, lists), (_, _, rest) = lanes.two_lanes(db, conn, main, [
         lambda c: read_inputs(c, None, ("pages",)),
-        lambda c: read_inputs(c, None, ("orders", "events", "sessions", "customers", "messages"))])
-    metrics, used = metrics_frame({**pages, **rest}, cats, now, None, conn.dialect.name)
+        lambda c: read_inputs(c, None, ("customers", "orders")),
+        lambda c: read_inputs(c, None, ("events", "sessions", "messages"))])
+    before = set(part.frame.columns)
+    frame = activity_metrics(part, rest)
+    lists.update(_column_lists(frame[[c for c in frame.columns if c not in before]], nan_is_null))
     check_cancelled(cancelled)
-    write_rows(conn, CustomerMetrics.__table__, METRIC_COLUMNS, _rows(metrics, nan_is_null))
-    return len(metrics), used
+    write_rows(conn, CustomerMetrics.__table__, METRIC_COLUMNS, zip(*(lists[c] for c in METRIC_COLUMNS)))
+    return len(frame), part.thresholds
 
 
 def last_thresholds(conn: Connection) -> dict[str, Any] | None:
