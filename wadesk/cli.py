@@ -29,19 +29,24 @@ Handler = Callable[[argparse.Namespace, Database, DataDir], dict[str, Any]]
 Rescue = Callable[[argparse.Namespace, DataDir, str], "dict[str, Any] | None"]
 _COMMANDS: dict[str, tuple[Handler, Callable[[argparse.ArgumentParser], None], str]] = {}
 _RESCUES: dict[str, Rescue] = {}
+# How a command shows its result without --json, when "key: value" lines would not read well (tables).
+_TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {}
 
 
 def command(name: str, help: str, configure: Callable[[argparse.ArgumentParser], None] | None = None, *,
-            without_db: Rescue | None = None):
+            without_db: Rescue | None = None, text: Callable[[dict[str, Any]], str] | None = None):
     """Register a subcommand: the handler gets (args, db, data_dir) and returns a JSON-able dict.
 
     `configure` adds the subcommand's own arguments to its parser; `without_db` runs instead of the
-    handler when the shop's database file is damaged (backup restore)."""
+    handler when the shop's database file is damaged (backup restore); `text` turns the result into
+    what is printed without --json (the JSON stays the contract)."""
 
     def deco(handler: Handler) -> Handler:
         _COMMANDS[name] = (handler, configure or (lambda p: None), help)
         if without_db is not None:
             _RESCUES[name] = without_db
+        if text is not None:
+            _TEXTS[name] = text
         return handler
 
     return deco
@@ -71,9 +76,11 @@ def _load_commands() -> None:
     import wadesk.commands  # noqa: F401
 
 
-def _print(result: dict[str, Any], as_json: bool) -> None:
+def _print(result: dict[str, Any], as_json: bool, text: Callable[[dict[str, Any]], str] | None = None) -> None:
     if as_json:
         print(json.dumps(result, ensure_ascii=False, default=str))
+    elif text is not None:
+        print(text(result))
     else:
         for key, value in result.items():
             print(f"{key}: {value}")
@@ -101,7 +108,7 @@ def run(argv: list[str]) -> int:
         return _fail(f"Unexpected error: {exc} (details in {data_dir.logs_dir})", args.json, code=1)
     finally:
         db.dispose()
-    _print(result, args.json)
+    _print(result, args.json, _TEXTS.get(args.command))
     return 0
 
 

@@ -6,6 +6,7 @@ from wadesk.commands import codes  # noqa: F401
 from wadesk.commands import database  # noqa: F401
 from wadesk.commands import demo  # noqa: F401
 from wadesk.commands import importing  # noqa: F401
+from wadesk.commands import imports  # noqa: F401
 from wadesk.commands import info  # noqa: F401
 from wadesk.commands import pipeline  # noqa: F401
 from wadesk.commands import report  # noqa: F401
