@@ -85,13 +85,6 @@ def _adapt_column(rows: list[dict[str, Any]], name: str, adapt) -> None:
             r[name] = text
 
 
-def _null_column(rows: list[dict[str, Any]], name: str) -> None:
-    """None → NULL in place, for a column that needs no other conversion."""
-    for r in rows:
-        if r[name] is None:
-            r[name] = NULL
-
-
 def _default(column) -> Any:
     """A column's Python-side default (what SQLAlchemy would have filled in)."""
     d = column.default
@@ -147,11 +140,11 @@ class BulkWriter:
                 for r in rows:
                     if c.name not in r:
                         r[c.name] = d
+        # Text and integer columns go as they are: a pass only to turn their None into NULL cost
+        # an import more than the faster binding saved (measured on the 100k .xlsx).
         for c in columns:
             if not isinstance(c.type, (String, Integer)) or isinstance(c.type, Boolean):
                 _adapt_column(rows, c.name, _adapter(c.type))
-            elif c.name != "id":
-                _null_column(rows, c.name)
         sql = f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
         cur = self._cursor()
         getter = itemgetter(*cols)
