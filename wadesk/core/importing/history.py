@@ -5,7 +5,6 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import delete, exists, insert, select, update
@@ -66,27 +65,20 @@ class Footprint:
     updated: dict[str, set[int]] = field(default_factory=dict)  # entity -> ids
     touched: list[list[int]] | None = None  # customer ranges (None: an import from before this was kept)
 
-    @cached_property
-    def changed_customers(self) -> list[list[int]]:
-        return ranges(sorted(self.updated.get("customer", ())))
+    _ranges: dict[tuple[str, str], list[list[int]]] = field(default_factory=dict, repr=False)
 
-    @cached_property
-    def changed_orders(self) -> list[list[int]]:
-        return ranges(sorted(self.updated.get("order", ())))
+    def changed(self, entity: str) -> list[list[int]]:
+        """Rows of `entity` (customer, order, deal) it changed, as sorted ranges (kept: every later
+        import is compared with it)."""
+        if ("changed", entity) not in self._ranges:
+            self._ranges["changed", entity] = ranges(sorted(self.updated.get(entity, ())))
+        return self._ranges["changed", entity]
 
-    @cached_property
-    def own_orders(self) -> list[list[int]]:
-        """Orders it created or changed, as sorted disjoint ranges."""
-        return _merged(self.created.get("order", []) + self.changed_orders)
-
-    @cached_property
-    def changed_deals(self) -> list[list[int]]:
-        return ranges(sorted(self.updated.get("deal", ())))
-
-    @cached_property
-    def own_deals(self) -> list[list[int]]:
-        """Deals a CRM export created or moved/changed, as sorted disjoint ranges."""
-        return _merged(self.created.get("deal", []) + self.changed_deals)
+    def own(self, entity: str) -> list[list[int]]:
+        """Rows of `entity` it created or changed, as sorted disjoint ranges."""
+        if ("own", entity) not in self._ranges:
+            self._ranges["own", entity] = _merged(self.created.get(entity, []) + self.changed(entity))
+        return self._ranges["own", entity]
 
 
 def _merged(rs: list[list[int]]) -> list[list[int]]:
@@ -172,11 +164,11 @@ def _blockers(s: Session, run: ImportRun, prints: dict[int, Footprint]) -> list[
         created_customers = mine.created.get("customer", [])
         if created_customers and (n := _overlap(created_customers, _touched(s, later))):
             hits["used"] = n
-        if n := _overlap(mine.changed_customers, later.changed_customers):
+        if n := _overlap(mine.changed("customer"), later.changed("customer")):
             hits["changed"] = n
-        if mine.own_orders and (n := _overlap(mine.own_orders, later.changed_orders)):
+        if (own := mine.own("order")) and (n := _overlap(own, later.changed("order"))):
             hits["orders"] = n
-        if mine.own_deals and (n := _overlap(mine.own_deals, later.changed_deals)):
+        if (own := mine.own("deal")) and (n := _overlap(own, later.changed("deal"))):
             hits["deals"] = n
         if hits:
             out.append((later.run, hits))
