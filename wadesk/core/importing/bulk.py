@@ -19,7 +19,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, Numeric, String, bindparam, func, select, text
+from sqlalchemy import JSON, Boolean, DateTime, Integer, Numeric, String, bindparam, cast, func, select
+from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 
 from wadesk.core.profile.sqlio import NULL
@@ -106,9 +107,15 @@ class BulkWriter:
     def _new_ids(self, table, n: int) -> list[int]:
         if self.s.get_bind().dialect.name == "postgresql":
             # The table's own sequence: other writers (team mode) draw from it too, and ordinary
-            # inserts after the import must not reuse these ids.
-            return list(self.s.scalars(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
-                                            "FROM generate_series(1, :n)"), {"t": table.name, "n": n}))
+            # inserts after the import must not reuse these ids. First moved past the largest id,
+            # in case rows were once written with their ids and the sequence left behind.
+            seq = func.pg_get_serial_sequence(table.name, "id")
+            if table.name not in self._next:
+                self._next[table.name] = 0
+                self.s.execute(select(func.setval(seq, func.greatest(
+                    select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery(),
+                    func.coalesce(func.pg_sequence_last_value(cast(seq, REGCLASS)), 0), 1))))
+            return list(self.s.scalars(select(func.nextval(seq)).select_from(func.generate_series(1, n))))
         if table.name not in self._next:
             self._next[table.name] = (self.s.scalar(select(func.max(table.c.id))) or 0) + 1
         first = self._next[table.name]
