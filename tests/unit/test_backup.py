@@ -354,3 +354,29 @@ def test_a_rescue_refuses_a_bad_backup_and_changes_nothing(db, data_dir, tmp_pat
     with pytest.raises(RestoreError, match="not a WaDesk database"):
         rescue_restore(data_dir, bad)
     assert db.path.read_bytes() == b"garbage" * 1000 and not list(data_dir.backups_dir.glob("wadesk-damaged-*"))
+
+
+def test_an_update_keeps_only_the_newest_copies_made_before_updates(tmp_path):
+    """Each schema update copies the whole database first; older such copies are removed (the
+    regular backups keep the history), other files in the folder are left alone."""
+    from alembic import command
+
+    from wadesk.core.db import open_database
+    from wadesk.core.db.engine import alembic_config, head_revision, make_engine
+    from wadesk.core.paths import DataDir
+
+    data = DataDir(tmp_path / "shop").ensure()
+    engine = make_engine(f"sqlite:///{data.db_path}")
+    command.upgrade(alembic_config(engine), "0011")
+    engine.dispose()
+    data.backups_dir.mkdir(parents=True, exist_ok=True)
+    old = [data.backups_dir / f"wadesk-before-{rev}-2026010{i}-101010.sqlite3" for i, rev in enumerate(("0009", "0010", "0011"), 1)]
+    others = [data.backups_dir / "wadesk-backup-20260101-101010-daily.sqlite3",
+              data.backups_dir / "wadesk-damaged-20260101-101010.sqlite3", data.backups_dir / "notes.txt"]
+    for p in old + others:
+        p.write_bytes(b"x")
+    open_database(data).dispose()  # migrates 0011 -> head, copying first
+    left = sorted(p.name for p in data.backups_dir.iterdir())
+    made = [n for n in left if n.startswith(f"wadesk-before-{head_revision()}-")]
+    assert len(made) == 1
+    assert sorted(set(left) - set(made)) == sorted([old[2].name] + [p.name for p in others])

@@ -119,6 +119,23 @@ class Database:
         self.engine.dispose()
 
 
+KEEP_UPDATE_COPIES = 2  # the copy before this update and the one before the previous update
+
+
+def _prune_update_copies(backups_dir: Path, db_file: Path) -> None:
+    """Each update that changes the schema leaves a full copy of the database; the regular backups
+    (daily, weekly, monthly) keep history, so only the newest copies are kept — a big shop would
+    otherwise gain a gigabyte with every update."""
+    name = re.compile(rf"^{re.escape(db_file.stem)}-before-\w+?-(\d{{8}}-\d{{6}}){re.escape(db_file.suffix)}$")
+    copies = sorted(((m.group(1), p) for p in backups_dir.iterdir() if (m := name.match(p.name))), reverse=True)
+    for _, old in copies[KEEP_UPDATE_COPIES:]:
+        try:
+            old.unlink()
+            log.info("Removed the older copy made before an update: %s", old)
+        except OSError as exc:
+            log.warning("Could not remove the older copy %s: %s", old, exc)
+
+
 def migrate(engine: Engine, db_file: Path | None, backups_dir: Path | None) -> None:
     """Bring the schema to head; copy the database file to the backups folder first."""
     current = current_revision(engine)
@@ -140,6 +157,7 @@ def migrate(engine: Engine, db_file: Path | None, backups_dir: Path | None) -> N
         engine.dispose()
         shutil.copy2(db_file, copy)
         log.info("Copied database to %s before migrating %s -> %s", copy, current, head)
+        _prune_update_copies(backups_dir, db_file)
     from alembic import command
 
     command.upgrade(alembic_config(engine), "head")
