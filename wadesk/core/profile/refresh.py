@@ -3,8 +3,8 @@
 Full: bulk aggregates (profile.reads) → numpy/pandas arithmetic over all customers at once →
 one transaction that replaces customer_metrics and customer_category_stats. On SQLite the reads
 run in two lanes on two cores (profile.lanes), and the category rows are written while the other
-lane still reads. The order figures come from what crm.totals keeps on customers. Incremental: the same
-code for a set of ids, scored against the RFM thresholds the last full refresh stored (so a
+lane still reads; the order figures come from what crm.totals keeps on customers. Incremental: the
+same code for a set of ids, scored against the RFM thresholds the last full refresh stored (so a
 customer's R does not move because someone else ordered). Relative figures (days since the last
 order, R, funnel stage) are as of the clock's now.
 """
