@@ -96,6 +96,7 @@ class FlowView(QWidget):
 
     edited = Signal()
     edit_step = Signal(int)
+    edit_entry = Signal()
     save_clicked = Signal()
     revert_clicked = Signal()
     delete_clicked = Signal()
@@ -156,6 +157,11 @@ class FlowView(QWidget):
         self.entry_menu.aboutToShow.connect(self._fill_entry_menu)
         self.entry_button.setMenu(self.entry_menu)
         row.addWidget(self.entry_button)
+        self.edit_entry_button = QPushButton("Edit who enters…", objectName="editEntry")
+        self.edit_entry_button.setToolTip("Change these rules condition by condition, with how many customers "
+                                          "match them now")
+        self.edit_entry_button.clicked.connect(self.edit_entry)
+        row.addWidget(self.edit_entry_button)
         row.addStretch(1)
         box.addLayout(row)
         layout.addWidget(card)

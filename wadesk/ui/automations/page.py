@@ -154,6 +154,7 @@ class AutomationsPage(QWidget):
         self.view = FlowView(self.services.settings.shop_name)
         self.view.edited.connect(self._definition_edited)
         self.view.edit_step.connect(self.edit_step)
+        self.view.edit_entry.connect(self.edit_entry)
         self.view.save_clicked.connect(self.save)
         self.view.revert_clicked.connect(self.revert)
         self.view.delete_clicked.connect(self.delete_selected)
@@ -366,6 +367,17 @@ class AutomationsPage(QWidget):
         templates = self.page_data.templates if self.page_data else []
         self.dialog = dialog = StepDialog(self.services, d.steps[index], index + 1, templates, d.entry, self)
         dialog.accepted.connect(lambda: self.view.replace_step(index, dialog.step()))
+        dialog.open()
+
+    def edit_entry(self) -> None:
+        """"Edit who enters…": the rule builder on the flow's entry rules; kept in the view until Save."""
+        from wadesk.ui.automations.entry_dialog import EntryDialog
+
+        if self.view.definition is None:
+            return
+        d = self.view.edited_definition()
+        self.dialog = dialog = EntryDialog(self.services, d.entry, self.view.name.text().strip(), self)
+        dialog.accepted.connect(lambda: dialog.changed() and self.view.use_entry(dialog.rules()))
         dialog.open()
 
     def dry_run(self) -> None:
