@@ -6,17 +6,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import test_automations_page as base
 from PySide6.QtCore import Qt
+from test_automations_page import add, definition, reload
 
 from wadesk.core.crm.totals import refresh_order_totals
 from wadesk.core.db.models import Order
 from wadesk.core.profile import refresh_profiles
-
 from wadesk.ui.automations.entry_dialog import EntryDialog
 from wadesk.ui.segments.condition_row import ConditionRow
 
-# The page's fixtures and helpers (a sandbox shop of 12 customers, flows from recipes).
-from test_automations_page import add, definition, no_pair_gap, page, reload, shop  # noqa: F401
+# The page's fixtures (a sandbox shop of 12 customers, the page built on it with injected services).
+no_pair_gap, shop, page = base.no_pair_gap, base.shop, base.page
 
 STAGES = ("matched", "reachable", "opted_in", "not_suppressed", "eligible")
 WIN_BACK = {"all": [{"field": "orders", "op": ">=", "value": 1},

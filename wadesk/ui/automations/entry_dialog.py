@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from wadesk.core.segments import Counts
 from wadesk.ui.segments.funnel_bar import STAGE_WORDS, FunnelBar
@@ -28,7 +28,7 @@ class EntryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("entryDialog")
         self.setWindowTitle("WaDesk — Who enters" + (f" “{flow_name}”" if flow_name else ""))
-        self.resize(1000, 680)
+        self.resize(980, 580)
         self.services = services
         self.problems: list[str] = []
         self.counter = LiveCounter(services.jobs, services.segment_engine, self)
@@ -39,9 +39,8 @@ class EntryDialog(QDialog):
                        objectName="pageTitle")
         title.setStyleSheet("font-size: 18px; font-weight: bold;")
         layout.addWidget(title)
-        hint = QLabel("A customer enters when they newly match these rules. The numbers are who matches them "
-                      "now — they are not messaged; only customers who match after you Save the flow are.",
-                      objectName="entryHint")
+        hint = QLabel("A customer enters this flow when they newly match these rules. Change, add or remove "
+                      "conditions below; the numbers show who matches them today.", objectName="entryHint")
         hint.setWordWrap(True)
         hint.setStyleSheet(MUTED)
         layout.addWidget(hint)
@@ -122,7 +121,7 @@ class EntryDialog(QDialog):
 
     def _counted(self, counts: Counts, _rules: dict) -> None:
         self.funnel.show_counts(counts, "Everyone matches: add conditions to narrow it down." if not self.builder.items
-                                else "Customers who match these rules now.")
+                                else "Today's matches are not messaged: only customers who newly match after you save the flow.")
 
     def _show_error(self, text: str) -> None:
         self.message.setText(text)
@@ -148,6 +147,6 @@ class EntryDialog(QDialog):
             return
         self.accept()
 
-    def done(self, result: int) -> None:  # noqa: D401 - Qt
+    def done(self, result: int) -> None:
         self.counter.forget()  # an answer arriving after closing has nothing to show
         super().done(result)
