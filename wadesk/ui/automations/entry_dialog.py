@@ -8,11 +8,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from wadesk.core.segments import Counts
 from wadesk.ui.segments.funnel_bar import STAGE_WORDS, FunnelBar
-from wadesk.ui.segments.group_box import GroupBox, ordinal
+from wadesk.ui.segments.group_box import GroupBox, ordinal, scrolled
 from wadesk.ui.segments.live_counter import LiveCounter
 from wadesk.ui.segments.page import problem_rows
 
@@ -54,15 +54,7 @@ class EntryDialog(QDialog):
 
         self.builder = GroupBox(lambda key: self.counter.choices.get(key, []), services.clock.now().date())
         self.builder.changed.connect(self._edited)
-        inner = QWidget()
-        inner_box = QVBoxLayout(inner)
-        inner_box.setContentsMargins(0, 0, 6, 0)
-        inner_box.addWidget(self.builder)
-        inner_box.addStretch(1)
-        self.scroll = QScrollArea(objectName="entryScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(inner)
+        self.scroll = scrolled(self.builder, "entryScroll")
         layout.addWidget(self.scroll, 1)
 
         self.message = QLabel(objectName="entryProblem")

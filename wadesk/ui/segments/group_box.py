@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from wadesk.core.segments.rules import GROUP_KEYS
 from wadesk.ui.segments import drag
@@ -205,3 +205,18 @@ class GroupBox(QFrame):
         for w in self.items:
             out.extend(w.rows() if isinstance(w, GroupBox) else [w])
         return out
+
+
+def scrolled(builder: GroupBox, name: str) -> QScrollArea:
+    """The builder in a frameless scroll area, pushed to the top (the Segments page, the
+    automations' entry dialog)."""
+    inner = QWidget()
+    box = QVBoxLayout(inner)
+    box.setContentsMargins(0, 0, 6, 0)
+    box.addWidget(builder)
+    box.addStretch(1)
+    scroll = QScrollArea(objectName=name)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(inner)
+    return scroll

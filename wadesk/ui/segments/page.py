@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
 from wadesk.core.segments import Counts, SegmentEngine, problems, remember_members
@@ -19,7 +19,7 @@ from wadesk.ui import dialogs, events
 from wadesk.ui.numbers import count_noun
 from wadesk.ui.segments.actions import SegmentActions
 from wadesk.ui.segments.funnel_bar import STAGE_WORDS, FunnelBar
-from wadesk.ui.segments.group_box import GroupBox
+from wadesk.ui.segments.group_box import GroupBox, scrolled
 from wadesk.ui.segments.library_panel import FRIENDLY, LibraryPanel
 from wadesk.ui.segments.live_counter import LiveCounter
 from wadesk.ui.segments.sample_panel import SamplePanel
@@ -119,15 +119,7 @@ class SegmentsPage(QWidget):
 
         self.builder = GroupBox(lambda key: self.counter.choices.get(key, []), self.services.clock.now().date())
         self.builder.changed.connect(self._edited)
-        inner = QWidget()
-        inner_box = QVBoxLayout(inner)
-        inner_box.setContentsMargins(0, 0, 6, 0)
-        inner_box.addWidget(self.builder)
-        inner_box.addStretch(1)
-        self.scroll = QScrollArea(objectName="builderScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(inner)
+        self.scroll = scrolled(self.builder, "builderScroll")
 
         self.sample = SamplePanel()
         self.sample.why_requested.connect(self.explain)
