@@ -220,6 +220,9 @@ def _run(app: QApplication, args: argparse.Namespace, db, data_dir: DataDir, log
         from wadesk.ui.customers.daily_scores import DailyScores
 
         DailyScores(services, window).start()  # everyone's scores once a day: recency moves with the calendar
+        from wadesk.ui.settings.daily_connection import DailyConnectionCheck
+
+        DailyConnectionCheck(services, window).start()  # keeps Home's quality and token warnings current
         return app.exec()
     finally:
         services.jobs.shutdown()

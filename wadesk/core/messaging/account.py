@@ -77,6 +77,10 @@ MESSAGING_SETTINGS = [
     SettingDef("whatsapp_token_expires_at", "", "When the access token expires (UTC, ISO; empty = never or unknown)",
                _text),
     SettingDef("whatsapp_last_tier", "", "Messaging limit tier at the last connection check", _text),
+    # The daily check while the app is open (and Test connection) keep these current; see daily_check.py.
+    SettingDef("whatsapp_last_check_at", "", "When the real account's connection was last checked (UTC, ISO)", _text),
+    SettingDef("whatsapp_last_check_error", "", "Why the last daily connection check failed (empty = it worked)",
+               _text),
 ]
 register_settings(MESSAGING_SETTINGS)
 

@@ -10,10 +10,11 @@ import logging
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from wadesk.core.clock import utc_naive
 from wadesk.core.messaging.account import Mode, resolve_mode
 from wadesk.core.messaging.cloud_client import CloudClient, PhoneNumberInfo
 from wadesk.core.messaging.sandbox import SandboxServer
@@ -101,8 +102,11 @@ class ConnectionReport:
                 "token_expires_at": self.token_expires_at.isoformat() + "Z" if self.token_expires_at else None}
 
 
-def check_connection(db: Any, *, sandbox: SandboxServer | None = None, **client_kw: Any) -> ConnectionReport:
-    """Read the phone number's name, quality, tier and throughput. Raises CloudApiError in plain words."""
+def check_connection(db: Any, *, sandbox: SandboxServer | None = None, now: datetime | None = None,
+                     **client_kw: Any) -> ConnectionReport:
+    """Read the phone number's name, quality, tier and throughput. Raises CloudApiError in plain words.
+    A real account's success also notes when (`now`, default this computer's time) and clears the
+    daily check's failure."""
     with open_client(db, sandbox=sandbox, **client_kw) as (client, mode):
         info = client.get_phone_number_info()
         expires, known = _token_expiry(client)
@@ -115,6 +119,8 @@ def check_connection(db: Any, *, sandbox: SandboxServer | None = None, **client_
             set_setting(s, "whatsapp_last_tier", report.info.messaging_limit_tier)
             if known:
                 set_setting(s, "whatsapp_token_expires_at", expires.isoformat() if expires else "")
+            set_setting(s, "whatsapp_last_check_at", utc_naive(now or datetime.now(timezone.utc)).isoformat())
+            set_setting(s, "whatsapp_last_check_error", "")
     return report
 
 

@@ -3,8 +3,9 @@ revenue in the last 30 days, the next scheduled sends, and warnings WaDesk can s
 
 Sandbox campaigns never count as revenue. Warnings come from what is stored: templates Meta paused
 or disabled (at the last sync), campaigns stopped in the last week (token, account or quality
-problems: their stop reason), quality blocks (131048) in the last week, and the daily messaging
-limit nearly used (unique customers messaged in 24 h against the limit the last campaign read).
+problems: their stop reason), quality blocks (131048) in the last week, the daily messaging
+limit nearly used (unique customers messaged in 24 h against the limit the last campaign read),
+and what the last connection check read or why the daily check failed.
 """
 from __future__ import annotations
 
@@ -81,6 +82,22 @@ def token_expiry_words(stored: Any, now: datetime, zone: str = "") -> str | None
             f"{TOKEN_FIX}")
 
 
+def failed_check_words(error: Any, checked_at: Any, zone: str = "") -> str | None:
+    """The warning while the last daily connection check's failure stands (a good check clears it);
+    the day is said in the shop's zone."""
+    from zoneinfo import ZoneInfo
+
+    if not error:
+        return None
+    try:
+        at = datetime.fromisoformat(str(checked_at)) if checked_at else None
+    except ValueError:
+        at = None
+    when = f"{at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone) if zone else None):%d %b %Y}" if at \
+        else "the last check"
+    return f"WhatsApp connection check failed on {when}: {error}"
+
+
 def _warnings(session: Session, now: datetime) -> list[str]:
     out = []
     week = now - timedelta(days=7)
@@ -95,8 +112,11 @@ def _warnings(session: Session, now: datetime) -> list[str]:
         out.append(f"Your WhatsApp number's quality rating is {quality.lower()} (at the last check): customers "
                    "are blocking or reporting messages. Send fewer, more wanted messages, or Meta may lower "
                    "your messaging limit.")
-    if warning := token_expiry_words(get_setting(session, "whatsapp_token_expires_at"), now,
-                                     SendPolicy.from_settings(session).timezone):
+    zone = SendPolicy.from_settings(session).timezone
+    if warning := token_expiry_words(get_setting(session, "whatsapp_token_expires_at"), now, zone):
+        out.append(warning)
+    if warning := failed_check_words(get_setting(session, "whatsapp_last_check_error"),
+                                     get_setting(session, "whatsapp_last_check_at"), zone):
         out.append(warning)
     blocked = session.scalar(select(func.count()).select_from(Message).where(
         Message.error_code == 131048, Message.is_sandbox.is_(False), Message.failed_at >= week))
