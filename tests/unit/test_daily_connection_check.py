@@ -112,3 +112,11 @@ def test_the_home_warning_says_the_shops_day_and_test_connection_clears_it(fresh
     with fresh_db.session() as s:
         assert not any("connection check failed" in w for w in read_dashboard(s, now).warnings)
     assert not _due(fresh_db, now + timedelta(hours=1))  # a manual check counts as today's
+
+
+def test_the_warning_without_a_readable_date():
+    from wadesk.core.reports.dashboard import failed_check_words
+
+    assert failed_check_words("", "2026-11-27T20:00:00") is None  # a good check: no warning
+    assert failed_check_words("Could not reach WhatsApp's servers.", "garbled") == \
+        "The last WhatsApp connection check failed: Could not reach WhatsApp's servers."

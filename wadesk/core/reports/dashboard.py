@@ -93,9 +93,9 @@ def failed_check_words(error: Any, checked_at: Any, zone: str = "") -> str | Non
         at = datetime.fromisoformat(str(checked_at)) if checked_at else None
     except ValueError:
         at = None
-    when = f"{at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone) if zone else None):%d %b %Y}" if at \
-        else "the last check"
-    return f"WhatsApp connection check failed on {when}: {error}"
+    if at is None:
+        return f"The last WhatsApp connection check failed: {error}"
+    return f"WhatsApp connection check failed on {at.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(zone) if zone else None):%d %b %Y}: {error}"
 
 
 def _warnings(session: Session, now: datetime) -> list[str]:
