@@ -149,7 +149,7 @@ def _category_purchases_all(conn: Connection) -> pd.DataFrame | None:
         return None
     groups = conn.execute(select(OrderItem.category, joined_ids(OrderItem.order_id))
                           .where(func.coalesce(OrderItem.category, "") != "").group_by(OrderItem.category)).all()
-    owner = _owner_lookup(order_ids, order_cust)
+    owner = id_lookup(order_ids, order_cust)
     names = _objects([name for name, _ in groups])
     ncat = max(len(names), 1)
     keys = []
@@ -174,9 +174,12 @@ def _distinct(a: np.ndarray) -> np.ndarray:
     return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 
 
-def _owner_lookup(order_ids: np.ndarray, owners: np.ndarray):
-    """A function: order ids -> their owners (-1 where the id is not among `order_ids`). A dense
-    table indexed by id when ids are compact (as database ids are), else a binary search."""
+def id_lookup(order_ids: np.ndarray, owners: np.ndarray):
+    """A function: ids -> their values (e.g. order ids -> owners; -1 where the id is not among
+    `order_ids`). A dense table indexed by id when ids are compact (as database ids are), else a
+    binary search."""
+    if len(order_ids) == 0:
+        return lambda q: np.full(len(q), -1, dtype=np.int64)
     top = int(order_ids.max())
     if int(order_ids.min()) >= 0 and top < 4 * len(order_ids) + 1_000_000:
         table = np.full(top + 1, -1, dtype=np.int64)

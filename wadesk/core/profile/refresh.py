@@ -167,9 +167,8 @@ def _longest_read(cids: np.ndarray, pages: pd.DataFrame) -> np.ndarray:
     """Per customer: the most seconds spent on one product page (NaN = none recorded)."""
     out = np.full(len(cids), np.nan)
     secs = pd.to_numeric(pages["pdp"], errors="coerce").to_numpy(dtype=float)
-    pos = np.searchsorted(cids, pages["customer_id"].to_numpy(dtype=np.int64))
-    ok = ~np.isnan(secs) & (pos < len(cids))
-    ok[ok] = cids[pos[ok]] == pages["customer_id"].to_numpy(dtype=np.int64)[ok]
+    pos = reads.id_lookup(cids, np.arange(len(cids)))(pages["customer_id"].to_numpy(dtype=np.int64))
+    ok = ~np.isnan(secs) & (pos >= 0)
     np.fmax.at(out, pos[ok], secs[ok])
     return out
 
@@ -191,12 +190,15 @@ def _favourite(cats: pd.DataFrame, cids: np.ndarray) -> np.ndarray:
     if cats.empty:
         return out
     cust = cats["customer_id"].to_numpy(dtype=np.int64)
-    # lexsort is stable: rows tied on purchases and views keep their order, which is by name
-    ranked = np.lexsort((-cats["views"].to_numpy(dtype=np.int64), -cats["purchases"].to_numpy(dtype=np.int64), cust))
-    ranked_cust = cust[ranked]
-    top = ranked[np.r_[True, ranked_cust[1:] != ranked_cust[:-1]]]
-    pos = np.minimum(np.searchsorted(cids, cust[top]), max(len(cids) - 1, 0))
-    ok = (cids[pos] == cust[top]) if len(cids) else np.zeros(len(top), dtype=bool)
+    # One score per row (purchases first, then views); per customer the first row with the best
+    # score, rows being in name order. (A lexsort of 2.5M rows did the same in 5x the time.)
+    score = cats["purchases"].to_numpy(dtype=np.int64) * (1 << 32) + cats["views"].to_numpy(dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, cust[1:] != cust[:-1]])
+    best = np.repeat(np.maximum.reduceat(score, starts), np.diff(np.r_[starts, len(cust)]))
+    hit = np.flatnonzero(score == best)
+    top = hit[np.r_[True, cust[hit[1:]] != cust[hit[:-1]]]]
+    pos = reads.id_lookup(cids, np.arange(len(cids)))(cust[top])
+    ok = pos >= 0
     out[pos[ok]] = cats["category"].to_numpy(dtype=object)[top[ok]]
     return out
 
