@@ -6,48 +6,28 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from wadesk.ui import events
+from wadesk.ui.hourly_job import HourlyJob
 
 log = logging.getLogger(__name__)
 
 
-class DailyConnectionCheck(QObject):
+class DailyConnectionCheck(HourlyJob):
+    title = "Checking the WhatsApp connection"
+    lane = "net"
+
     def __init__(self, services, parent: QObject | None = None, *, first_check_ms: int = 180_000,
                  every_ms: int = 3_600_000):
-        super().__init__(parent)
-        self.services = services
-        self.first_check_ms = first_check_ms
-        self.running = False
-        self.timer = QTimer(self)
-        self.timer.setInterval(every_ms)
-        self.timer.timeout.connect(self.check)
+        super().__init__(services, parent, first_check_ms=first_check_ms, every_ms=every_ms)
 
-    def start(self) -> "DailyConnectionCheck":
-        QTimer.singleShot(self.first_check_ms, self, self.check)
-        self.timer.start()
-        return self
+    def work(self, ctx):
+        from wadesk.core.messaging.daily_check import run_daily_check
 
-    def check(self) -> None:
-        if self.running:
-            return
-        self.running = True
-        clock = self.services.clock
+        return run_daily_check(ctx.db, self.services.clock.now())
 
-        def daily(ctx):
-            from wadesk.core.messaging.daily_check import run_daily_check
-
-            return run_daily_check(ctx.db, clock.now())
-
-        job = self.services.jobs.run(daily, title="Checking the WhatsApp connection", lane="net",
-                                     progress_dialog=False, show_errors=False, on_result=self._done)
-        job.finished.connect(self._finished)
-
-    def _done(self, result) -> None:
+    def done(self, result) -> None:
         if result is not None:  # checked (good or failed): the Home page's warnings may change
             log.info("Daily WhatsApp connection check: %s", "failed" if result.error else "ok")
             self.services.bus.notify(events.SETTINGS)
-
-    def _finished(self) -> None:
-        self.running = False
