@@ -175,16 +175,16 @@ def _distinct(a: np.ndarray) -> np.ndarray:
     return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 
 
-def id_lookup(order_ids: np.ndarray, owners: np.ndarray):
-    """A function: ids -> their values (e.g. order ids -> owners; -1 where the id is not among
-    `order_ids`). A dense table indexed by id when ids are compact (as database ids are), else a
-    binary search."""
-    if len(order_ids) == 0:
+def id_lookup(ids: np.ndarray, values: np.ndarray):
+    """A function: ids -> their values (order ids -> owners, customer ids -> positions; -1 where an
+    id is not among `ids`). A dense table indexed by id when ids are compact (as database ids are),
+    else a binary search."""
+    if len(ids) == 0:
         return lambda q: np.full(len(q), -1, dtype=np.int64)
-    top = int(order_ids.max())
-    if int(order_ids.min()) >= 0 and top < 4 * len(order_ids) + 1_000_000:
+    top = int(ids.max())
+    if int(ids.min()) >= 0 and top < 4 * len(ids) + 1_000_000:
         table = np.full(top + 1, -1, dtype=np.int64)
-        table[order_ids] = owners
+        table[ids] = values
 
         def dense(q: np.ndarray) -> np.ndarray:
             out = np.full(len(q), -1, dtype=np.int64)
@@ -192,12 +192,12 @@ def id_lookup(order_ids: np.ndarray, owners: np.ndarray):
             out[ok] = table[q[ok]]
             return out
         return dense
-    by_id = np.argsort(order_ids, kind="stable")
-    sorted_ids, sorted_owners = order_ids[by_id], owners[by_id]
+    by_id = np.argsort(ids, kind="stable")
+    sorted_ids, sorted_values = ids[by_id], values[by_id]
 
     def search(q: np.ndarray) -> np.ndarray:
         pos = np.minimum(np.searchsorted(sorted_ids, q), len(sorted_ids) - 1)
-        return np.where(sorted_ids[pos] == q, sorted_owners[pos], -1)
+        return np.where(sorted_ids[pos] == q, sorted_values[pos], -1)
     return search
 
 
