@@ -10,12 +10,14 @@ from PySide6.QtCore import QObject, QTimer
 class HourlyJob(QObject):
     title = ""  # what the job list shows while it runs
     lane = "db"
+    first_check_ms = 120_000  # after start; a subclass or the caller may say otherwise
 
-    def __init__(self, services, parent: QObject | None = None, *, first_check_ms: int,
+    def __init__(self, services, parent: QObject | None = None, *, first_check_ms: int | None = None,
                  every_ms: int = 3_600_000):
         super().__init__(parent)
         self.services = services
-        self.first_check_ms = first_check_ms
+        if first_check_ms is not None:
+            self.first_check_ms = first_check_ms
         self.running = False
         self.timer = QTimer(self)
         self.timer.setInterval(every_ms)

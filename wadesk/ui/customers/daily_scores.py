@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject
-
 from wadesk.ui import events
 from wadesk.ui.hourly_job import HourlyJob
 
@@ -16,10 +14,7 @@ log = logging.getLogger(__name__)
 class DailyScores(HourlyJob):
     title = "Updating everyone's scores"
     lane = "db"
-
-    def __init__(self, services, parent: QObject | None = None, *, first_check_ms: int = 120_000,
-                 every_ms: int = 3_600_000):
-        super().__init__(services, parent, first_check_ms=first_check_ms, every_ms=every_ms)
+    first_check_ms = 120_000
 
     def work(self, ctx):
         from wadesk.core.profile import refresh_profiles  # pandas: only when a refresh runs

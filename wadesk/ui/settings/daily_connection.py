@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject
-
 from wadesk.ui import events
 from wadesk.ui.hourly_job import HourlyJob
 
@@ -17,10 +15,7 @@ log = logging.getLogger(__name__)
 class DailyConnectionCheck(HourlyJob):
     title = "Checking the WhatsApp connection"
     lane = "net"
-
-    def __init__(self, services, parent: QObject | None = None, *, first_check_ms: int = 180_000,
-                 every_ms: int = 3_600_000):
-        super().__init__(services, parent, first_check_ms=first_check_ms, every_ms=every_ms)
+    first_check_ms = 180_000
 
     def work(self, ctx):
         from wadesk.core.messaging.daily_check import run_daily_check
