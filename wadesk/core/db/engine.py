@@ -12,6 +12,7 @@ from typing import Iterator
 from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from wadesk.core.db.sqlite_library import turn_off_memory_statistics
 from wadesk.core.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ def make_engine(url: str) -> Engine:
     extra = {"connect_args": {"connect_timeout": 10}} if str(url).startswith("postgresql") else {}
     engine = create_engine(url, future=True, **extra)
     if engine.dialect.name == "sqlite":
+        turn_off_memory_statistics()  # before this engine's first connection
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
