@@ -7,8 +7,9 @@
 1. `WaDesk --smoke-test`: the sample shop in a temporary folder, every page of the registry, exit 0,
    nothing on stderr, and the same pages built as from source (a page module missing from the
    bundle would quietly become a placeholder).
-2. `wadesk-cli demo --customers 1000 --json`, `--version` and `account show --json` (is the OS
-   keychain reachable from the bundle?) in a temporary data folder.
+2. `wadesk-cli demo --customers 1000 --json`, an import of a Shopify orders file big enough to be
+   parsed by a second process (the frozen executable started again), `--version` and `account show
+   --json` (is the OS keychain reachable from the bundle?) in a temporary data folder.
 3. Inside: every wadesk module, the keyring backends for Windows and macOS, the team database
    driver (psycopg), QtCharts; no test packages,
    WebEngine or Qt translations; the Qt platform plugins (offscreen + this OS's).
@@ -64,6 +65,33 @@ def bundled_modules(exe: Path) -> set[str]:
     return set(archive.open_embedded_archive(pyz_name).toc)
 
 
+BIG_ORDERS = 50_000
+
+
+def big_orders_csv(path: Path) -> Path:
+    """A Shopify orders export past the size at which an import parses it in a second process."""
+    import csv
+
+    from wadesk.core.importing.parse_worker import WORKER_MIN_BYTES
+
+    sample = ROOT / "tests" / "data" / "imports" / "shopify_orders_india_payu_shiprocket_fastrr_79col.csv"
+    with sample.open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    col = {h: i for i, h in enumerate(header)}
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        for n in range(BIG_ORDERS):
+            row = [""] * len(header)
+            for h, v in (("Name", f"#{n}"), ("Id", str(7_000_000 + n)), ("Created at", "2026-03-01 10:00:00 +0530"),
+                         ("Financial Status", "paid"), ("Total", "499.00"), ("Billing Phone", f"'+9198{n:08d}"),
+                         ("Lineitem name", "Kurta"), ("Lineitem price", "499.00"),
+                         ("Note Attributes", "x" * (WORKER_MIN_BYTES // BIG_ORDERS))):  # past the size
+                row[col[h]] = v
+            w.writerow(row)
+    return path
+
+
 def run(cmd: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess, float]:
     started = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
@@ -115,6 +143,13 @@ def check(folder: Path, expect_keychain: bool = False) -> tuple[list[str], dict]
         if demo.returncode != 0 or demo.stderr or last_json(demo).get("customers") != 1000:
             problems.append(f"demo --customers 1000 --json: exit {demo.returncode}, stdout "
                             f"{demo.stdout[-1000:]!r}, stderr {demo.stderr[-2000:]!r}")
+        big = big_orders_csv(Path(tmp) / "orders.csv")
+        imported, figures["import_seconds"] = run([str(cli), "import", str(big), "--dry-run", "--json",
+                                                   "--data-dir", shop], env)
+        if imported.returncode != 0 or imported.stderr or last_json(imported).get("orders_created") != BIG_ORDERS:
+            problems.append(f"import of a {big.stat().st_size // 1_000_000} MB orders file (parsed by a second "
+                            f"process): exit {imported.returncode}, stdout {imported.stdout[-1000:]!r}, "
+                            f"stderr {imported.stderr[-2000:]!r}")
         version, _ = run([str(cli), "--version"], env)
         from wadesk import __version__
 

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import re
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from wadesk.core.importing.errors import ImportFileError
 from wadesk.core.importing.formats import FORMATS, FormatGuess, ParseContext, detect_formats, get_format
 from wadesk.core.importing.formats.base import PIPELINE_FIELDS
 from wadesk.core.importing.mapping import find_saved_mapping, save_mapping
+from wadesk.core.importing.parse_worker import start_parse_worker
 from wadesk.core.importing.readers import Table, list_sheets, open_table
 from wadesk.core.importing.rejects import prune_rejects, rejects_path, write_rejects
 from wadesk.core.importing.upsert import ImportWriter
@@ -193,6 +194,11 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
             yield item
 
     table.rows = counted_rows  # type: ignore[method-assign]
+
+    def rows_read(n: int) -> None:  # rows the parse worker has read
+        counter["rows"] = n
+        check_cancelled(cancelled)
+        progress(n, table.size_hint, "Importing rows")
     with db.Session() as s:
         s.begin()
         try:
@@ -205,15 +211,19 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
                     f"WaDesk found no phone or email column in {path.name}; choose which column holds them "
                     "(the import wizard, or --mapping)."
                 )
-            run = ImportRun(file_name=path.name[:255], file_sha256=_sha256(path), format=name,
-                            status="running", started_at=now, summary={})
-            s.add(run)
-            s.flush()
-            writer = ImportWriter(s, fmt, path.name, _region(opts.country, s), now, rows_expected=table.size_hint)
             dates = decide_dates(table, mapping, opts.date_order, s)
             ctx = ParseContext(path.name, dayfirst=dates.dayfirst)
-            for rec in fmt.records(table, fmt.compile(table.headers, mapping), ctx):
-                writer.add(rec)
+            region = _region(opts.country, s)
+            # A big text file is parsed by a second process, started first: it has the longer way to go.
+            worker = start_parse_worker(table, name, mapping, ctx, on_rows=rows_read)
+            with closing(worker or fmt.records(table, fmt.compile(table.headers, mapping), ctx)) as records:
+                run = ImportRun(file_name=path.name[:255], file_sha256=_sha256(path), format=name,
+                                status="running", started_at=now, summary={})
+                s.add(run)
+                s.flush()
+                writer = ImportWriter(s, fmt, path.name, region, now, rows_expected=table.size_hint)
+                for rec in records:
+                    writer.add(rec)
             check_cancelled(cancelled)
             progress(counter["rows"], counter["rows"], "Saving")
             counts = writer.finish(None if dry_run else run.id)

@@ -23,6 +23,7 @@ from wadesk.core.importing.identity import (
 )
 from wadesk.core.importing.indexes import SecondaryIndexes
 from wadesk.core.importing.order_writer import OrderWriter
+from wadesk.core.importing.parse_worker import cells_of
 from wadesk.core.importing.values import normalise_email
 
 CHUNK = 5000
@@ -69,7 +70,7 @@ class ImportWriter:
     def reject(self, rec: Record, reason: str) -> None:
         self.counts["rejected"] += 1
         if len(self.rejects) < REJECT_LIMIT:
-            self.rejects.append((rec.row, reason, rec.cells))
+            self.rejects.append((rec.row, reason, cells_of(rec)))
 
     def _identity(self, rec: Record):
         c = rec.customer

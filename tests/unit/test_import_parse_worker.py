@@ -1,0 +1,126 @@
+"""A big text file parsed by a second process gives exactly what parsing in the importing process
+gives; its errors, a cancel and a worker that cannot start all end as they would without it."""
+from __future__ import annotations
+
+import csv
+import multiprocessing
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.unit.test_import_shopify_columns import DATA, HEADER, SAMPLES, dump, import_all, odd_file, second_db
+from wadesk.core.importing import run_import
+from wadesk.core.importing import parse_worker
+from wadesk.core.importing.errors import ImportFileError
+from wadesk.core.importing.formats.base import CustomerData, EventData, OrderData, Record, ShipmentUpdate
+from wadesk.core.jobs import Cancelled
+
+
+@pytest.fixture
+def worker_for_every_file(monkeypatch):
+    monkeypatch.setattr(parse_worker, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(parse_worker, "BATCH", 3)  # many messages even for a sample file
+    started = []
+    real = parse_worker.start_parse_worker
+
+    def spy(*args, **kwargs):
+        w = real(*args, **kwargs)
+        started.append(w)
+        return w
+    monkeypatch.setattr("wadesk.core.importing.runner.start_parse_worker", spy)
+    return started
+
+
+def many_orders(path: Path, orders: int) -> Path:
+    col = {h: i for i, h in enumerate(HEADER)}
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        for n in range(orders):
+            for j in range(2):
+                row = [""] * len(HEADER)
+                row[col["Name"]], row[col["Lineitem name"]], row[col["Lineitem price"]] = f"#{n}", f"Item {j}", "99.00"
+                if j == 0:
+                    row[col["Id"]], row[col["Billing Phone"]] = str(5000 + n), f"'+9198{n:08d}"
+                    row[col["Created at"]] = "2026-03-01 10:00:00 +0530" if n % 50 else "yesterday"  # rejected
+                    row[col["Financial Status"]], row[col["Total"]] = "paid", "198.00"
+                w.writerow(row)
+    return path
+
+
+def test_records_cross_unchanged():
+    rec = Record(7, ["a", "b\x1fc", ""], customer=CustomerData(phones=["98"], tags=["x"], attributes={"k": 1}),
+                 order=OrderData("o1", items=[("Kurta", None, 2, 10, None)], utm={"source": "ig"},
+                                 shipping=ShipmentUpdate("o1", shipping_status="rto", is_rto=True)),
+                 events=[EventData("checkout_started", datetime(2026, 1, 1))],
+                 shipment=ShipmentUpdate("#5", attributes={"awb": "1"}), error=None, warnings=["w"])
+    back = parse_worker.from_wire(parse_worker.to_wire(rec))
+    assert repr(back) == repr(rec)  # a cell holding the separator went as a list
+    plain = Record(3, ["a", "", "c"])
+    wired = parse_worker.from_wire(parse_worker.to_wire(plain))
+    assert isinstance(wired.cells, str) and parse_worker.cells_of(wired) == ["a", "", "c"]
+
+
+def test_imports_give_the_same_tables_with_the_worker(fresh_db, migrated_db_file, request, tmp_path, monkeypatch,
+                                                      worker_for_every_file):
+    files = [DATA / n for n in SAMPLES] + [odd_file(tmp_path / "odd.csv"), many_orders(tmp_path / "many.csv", 120)]
+    with_worker = import_all(fresh_db, tmp_path, files)
+    assert len(worker_for_every_file) == len(files) and all(worker_for_every_file)
+    monkeypatch.setattr(parse_worker, "WORKER_MIN_BYTES", 10**12)
+    other = second_db(request, tmp_path, migrated_db_file)
+    try:
+        here = import_all(other, tmp_path, files)
+    finally:
+        other.dispose()
+    assert with_worker[0] == here[0]  # counts, warnings, rejected rows with their cells
+    assert with_worker[1] == here[1]  # every table
+    assert with_worker[0][-1]["rejected"] == 3 and with_worker[0][-1]["rows"] == 240
+    assert not multiprocessing.active_children()
+
+
+def test_a_file_cut_short_is_the_same_sentence_and_changes_nothing(fresh_db, tmp_path, worker_for_every_file):
+    path = many_orders(tmp_path / "cut.csv", 3000)  # past the rows the importing process reads itself
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write('#99,"never closed')
+    before = dump(fresh_db)
+    with pytest.raises(ImportFileError, match="cut short or damaged"):
+        run_import(fresh_db, path, rejected_dir=tmp_path)
+    assert worker_for_every_file and worker_for_every_file[0] is not None
+    assert dump(fresh_db) == before
+    assert not multiprocessing.active_children()
+
+
+def test_a_cancel_stops_the_worker_and_changes_nothing(fresh_db, tmp_path, worker_for_every_file):
+    path = many_orders(tmp_path / "big.csv", 300)
+    seen = []
+
+    def progress(done, total, what):
+        seen.append(done)
+
+    with pytest.raises(Cancelled):
+        run_import(fresh_db, path, rejected_dir=tmp_path, progress=progress, cancelled=lambda: len(seen) > 2)
+    assert worker_for_every_file[0].proc.exitcode is not None  # stopped, not left running
+    with fresh_db.Session() as s:
+        assert s.execute(text("SELECT count(*) FROM orders")).scalar() == 0
+        assert s.execute(text("SELECT count(*) FROM imports")).scalar() == 0
+
+
+def test_no_second_process_parses_here(fresh_db, tmp_path, monkeypatch, worker_for_every_file, caplog):
+    def refuse(self):
+        raise OSError("not allowed here")
+    monkeypatch.setattr(multiprocessing.get_context("spawn").Process, "start", refuse)
+    r = run_import(fresh_db, many_orders(tmp_path / "m.csv", 30), rejected_dir=tmp_path)
+    assert worker_for_every_file == [None]
+    assert r.orders_created == 29 and r.rejected == 1
+    assert "parse worker did not start" in caplog.text
+
+
+def test_small_files_and_workbooks_are_parsed_here(fresh_db, tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr("wadesk.core.importing.runner.start_parse_worker",
+                        lambda *a, **k: started.append(parse_worker.start_parse_worker(*a, **k)))
+    run_import(fresh_db, DATA / "shopify_orders_2022_73col.csv", rejected_dir=tmp_path)
+    run_import(fresh_db, DATA / "shop_list_merged_headers.xlsx", rejected_dir=tmp_path)
+    assert started == [None, None]

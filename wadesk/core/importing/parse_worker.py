@@ -1,0 +1,186 @@
+"""Reading and parsing a big text export in a second process while this one merges and writes.
+
+A million-line Shopify CSV spends ~14 s turning lines into records and ~38 s matching customers
+and writing; the two halves share nothing but the records, so a second process (a second core)
+takes the first half. Records cross as plain tuples (a batch of dataclass objects pickles ~5x
+slower) and the cells of a row as one joined text, split again only for a rejected row.
+
+Only text files past WORKER_MIN_BYTES use it: a process start costs ~0.3 s, and a workbook is
+already read whole by the time the mapping is chosen. Anything that stops the worker from starting
+falls back to parsing here; an unreadable file raises the same ImportFileError either way; a
+cancel or an error stops the worker.
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import pickle
+import queue
+import threading
+from dataclasses import fields
+from operator import attrgetter
+from pathlib import Path
+from typing import Callable, Iterator
+
+from wadesk.core.importing.errors import ImportFileError
+from wadesk.core.importing.formats import FORMATS
+from wadesk.core.importing.formats.base import (
+    CustomerData, EventData, OrderData, ParseContext, Record, ShipmentUpdate,
+)
+from wadesk.core.importing.readers import Table, open_table
+
+log = logging.getLogger(__name__)
+WORKER_MIN_BYTES = 20_000_000  # ~90,000 lines of a Shopify orders export
+BATCH = 2000  # records per message
+QUEUED = 50  # messages the worker may be ahead (~2 MB each at most for a Shopify export)
+SEP = "\x1f"  # between a row's cells on the wire
+
+
+def _getter(cls):
+    return attrgetter(*[f.name for f in fields(cls)])
+
+
+_CUSTOMER, _ORDER, _EVENT, _SHIPMENT = (_getter(c) for c in (CustomerData, OrderData, EventData, ShipmentUpdate))
+
+
+def to_wire(rec: Record) -> tuple:
+    cells = rec.cells
+    joined = SEP.join(cells)
+    if joined.count(SEP) != len(cells) - 1 and cells:  # a cell holding the separator: send the list
+        joined = list(cells)
+    order = None
+    if (o := rec.order) is not None:
+        order = _ORDER(o)
+        if o.shipping is not None:
+            order = (*order[:-1], _SHIPMENT(o.shipping))
+    return (rec.row, joined, rec.customer and _CUSTOMER(rec.customer), order,
+            [_EVENT(e) for e in rec.events], rec.shipment and _SHIPMENT(rec.shipment), rec.error, rec.warnings)
+
+
+def from_wire(t: tuple) -> Record:
+    row, cells, customer, order, events, shipment, error, warnings = t
+    rec = Record(row, cells, error=error, warnings=warnings)
+    if customer is not None:
+        rec.customer = CustomerData(*customer)
+    if order is not None:
+        o = rec.order = OrderData(*order)
+        if o.shipping is not None:
+            o.shipping = ShipmentUpdate(*o.shipping)
+    if events:
+        rec.events = [EventData(*e) for e in events]
+    if shipment is not None:
+        rec.shipment = ShipmentUpdate(*shipment)
+    return rec
+
+
+def cells_of(rec: Record) -> list[str]:
+    """A record's cells as a list (a record from the worker carries them joined)."""
+    return rec.cells.split(SEP) if isinstance(rec.cells, str) else rec.cells
+
+
+def _work(conn, path: str, sheet, headers: list[str], fmt_name: str, mapping: dict[str, str],
+          file_name: str, dayfirst: bool) -> None:
+    """The worker process: parse the file, send batches of records, then ("done", rows)."""
+    gc.disable()  # as in the importing process: millions of small objects, no cycles to collect
+    # A pipe holds ~64 KB: without a queue the parser would wait whenever the importing process
+    # is busy writing a chunk, and that process then waits for the parser.
+    out: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED)
+
+    def pass_on() -> None:
+        while (data := out.get()) is not None:
+            conn.send_bytes(data)
+    sender = threading.Thread(target=pass_on, daemon=True)
+    sender.start()
+
+    def send(*msg) -> None:
+        out.put(pickle.dumps(msg, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        table = open_table(path, sheet)
+        if table.headers != headers:
+            raise ImportFileError(f"{file_name} changed while it was being imported; import it again.")
+        fmt = FORMATS[fmt_name]
+        rows = 0
+        source = table.rows
+
+        def counted():
+            nonlocal rows
+            for item in source():
+                rows += 1
+                yield item
+        table.rows = counted  # type: ignore[method-assign]
+        batch = []
+        for rec in fmt.records(table, fmt.compile(headers, mapping), ParseContext(file_name, dayfirst=dayfirst)):
+            batch.append(to_wire(rec))
+            if len(batch) >= BATCH:
+                send("records", rows, batch)
+                batch = []
+        send("done", rows, batch)
+    except ImportFileError as exc:
+        send("file-error", str(exc))
+    except BaseException as exc:  # a bug: the importing process says so and rolls back
+        send("error", f"{type(exc).__name__}: {exc}")
+    finally:
+        out.put(None)
+        sender.join()
+        conn.close()
+
+
+class WorkerFailed(RuntimeError):
+    """The parsing process stopped without finishing (killed, out of memory, a bug)."""
+
+
+def start_parse_worker(table: Table, fmt_name: str, mapping: dict[str, str], ctx: ParseContext,
+                       on_rows: Callable[[int], None]) -> ParseWorker | None:
+    """A worker process parsing the file, or None when this file is not worth one (or one cannot
+    start): the caller then parses here. on_rows(rows read so far) runs after every batch and while
+    waiting; an exception it raises (a cancel) stops the worker."""
+    path = Path(table.path)
+    try:
+        if table.kind != "text" or path.stat().st_size < WORKER_MIN_BYTES:
+            return None
+        mp = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
+        receive, send = mp.Pipe(duplex=False)
+        proc = mp.Process(target=_work, name="wadesk-import-parse", daemon=True, args=(
+            send, str(path), table.sheet, list(table.headers), fmt_name, dict(mapping), ctx.file_name, ctx.dayfirst))
+        proc.start()
+        send.close()
+    except Exception as exc:  # no second process here (a locked-down machine, a frozen build without it)
+        log.warning("Parsing in this process: the parse worker did not start (%s)", exc)
+        return None
+    return ParseWorker(proc, receive, on_rows)
+
+
+class ParseWorker:
+    """The records as they arrive (iterate once); close() stops the worker if it still runs."""
+
+    def __init__(self, proc, conn, on_rows: Callable[[int], None]):
+        self.proc, self.conn, self.on_rows = proc, conn, on_rows
+
+    def __iter__(self) -> Iterator[Record]:
+        conn, proc, rows = self.conn, self.proc, 0
+        while True:
+            while not conn.poll(0.25):  # a slow disk: keep answering a cancel
+                self.on_rows(rows)
+            try:
+                msg = pickle.loads(conn.recv_bytes())
+            except EOFError:
+                proc.join(5)
+                raise WorkerFailed(f"The file reader stopped unexpectedly (exit code {proc.exitcode}).") from None
+            kind = msg[0]
+            if kind == "file-error":
+                raise ImportFileError(msg[1])
+            if kind == "error":
+                raise WorkerFailed(f"The file reader failed: {msg[1]}")
+            _, rows, batch = msg
+            for t in batch:
+                yield from_wire(t)
+            self.on_rows(rows)
+            if kind == "done":
+                return
+
+    def close(self) -> None:
+        self.conn.close()
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join(5)
