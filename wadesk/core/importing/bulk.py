@@ -104,7 +104,8 @@ class BulkWriter:
     def _cursor(self):
         return self.s.connection().connection.driver_connection.cursor()
 
-    def _new_ids(self, table, n: int) -> list[int]:
+    def new_ids(self, table, n: int) -> list[int]:
+        """n fresh ids for rows of table (inserted later with with_ids=False, or by insert)."""
         if self.s.get_bind().dialect.name == "postgresql":
             # The table's own sequence: other writers (team mode) draw from it too, and ordinary
             # inserts after the import must not reuse these ids. First moved past the largest id,
@@ -131,7 +132,7 @@ class BulkWriter:
         table = model.__table__
         ids: list[int] = []
         if with_ids:
-            ids = self._new_ids(table, len(rows))
+            ids = self.new_ids(table, len(rows))
             for i, row in zip(ids, rows):
                 row["id"] = i
         if not self.raw:

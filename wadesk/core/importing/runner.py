@@ -149,6 +149,31 @@ def paused_gc():
             gc.collect(0)
 
 
+@contextmanager
+def import_session(db: Database):
+    """-> (the import's session, whether foreign keys go unchecked in it). On SQLite they do: every
+    id an import writes is one it read or gave out while holding the write lock, so none can point
+    nowhere, and the new customers can be written once, at the end, with all the file says about
+    them (their orders, written earlier, already carry their ids). A million-line export saved
+    ~4 s (a second write of each new customer, a lookup per order and line item). Set before the
+    transaction: SQLite ignores the pragma inside one."""
+    if db.engine.dialect.name != "sqlite":
+        with db.Session() as s:
+            yield s, False
+        return
+    with db.engine.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        try:
+            with db.Session(bind=conn) as s:
+                yield s, True
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql(f"PRAGMA foreign_keys={int(before)}")
+            conn.commit()
+
+
 def run_import(db: Database, path: str | Path, options: ImportOptions | None = None, *, dry_run: bool = False,
                progress: ProgressFn = no_progress, cancelled: CancelledFn = never_cancelled,
                clock: Clock | None = None, rejected_dir: str | Path | None = None,
@@ -199,7 +224,7 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
         counter["rows"] = n
         check_cancelled(cancelled)
         progress(n, table.size_hint, "Importing rows")
-    with db.Session() as s:
+    with import_session(db) as (s, unchecked):
         s.begin()
         try:
             name, mapping, _src = choose_mapping(table, opts.format, s)
@@ -221,7 +246,8 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
                                 status="running", started_at=now, summary={})
                 s.add(run)
                 s.flush()
-                writer = ImportWriter(s, fmt, path.name, region, now, rows_expected=table.size_hint)
+                writer = ImportWriter(s, fmt, path.name, region, now, rows_expected=table.size_hint,
+                                      customers_last=unchecked)
                 for rec in records:
                     writer.add(rec)
             check_cancelled(cancelled)

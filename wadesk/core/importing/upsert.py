@@ -41,7 +41,7 @@ def tag_list(tags: set[str]) -> str:
 
 class ImportWriter:
     def __init__(self, session: Session, fmt: Format, file_name: str, region: str, now: datetime,
-                 rows_expected: int = 0):
+                 rows_expected: int = 0, customers_last: bool = False):
         self.s, self.fmt, self.source, self.now = session, fmt, fmt.source, now
         self.consent_source = f"import:{file_name}"[:64]
         self.index = CustomerIndex(session, [fmt.source])
@@ -56,6 +56,10 @@ class ImportWriter:
         self.warnings: Counter[str] = Counter()
         self._buffer: list[Record] = []
         self._new: list[Draft] = []  # created since the last flush
+        # customers_last: new customers get their ids at once and are written in finish() (the
+        # caller has foreign keys unchecked), else written every flush and again if changed later.
+        self.customers_last = customers_last
+        self._unwritten: list[Draft] = []
         self._event_keys: set[tuple[int, str, datetime]] = set()
         self.indexes = SecondaryIndexes(session)  # dropped for a file much bigger than the shop
         self.indexes.drop_for_import(rows_expected)
@@ -188,17 +192,32 @@ class ImportWriter:
         new, self._new = self._new, []
         if not new:
             return
+        if self.customers_last:
+            ids = self.bulk.new_ids(Customer.__table__, len(new))
+            self._unwritten += new
+        else:
+            ids = self.bulk.insert(Customer, self._new_rows(new))
+        for d, i in zip(new, ids):
+            d.id = i
+        self.log.add_created("customer", list(ids))
+
+    def _new_rows(self, drafts: list[Draft]) -> list[dict[str, Any]]:
         rows = []
-        for d in new:
+        for d in drafts:
             d.values.setdefault("channel", None)
             if not d.values["channel"]:
                 d.values["channel"] = CHANNELS.get(self.source, "import")
             rows.append({**d.values, "created_at": self.now, "order_count": 0, "total_spent": 0,
-                         "tag_list": tag_list(d.tags), "version": 1})
-        ids = self.bulk.insert(Customer, rows)
-        for d, i in zip(new, ids):
-            d.id = i
-        self.log.add_created("customer", list(ids))
+                         "tag_list": tag_list(d.tags), "version": 1, **({"id": d.id} if d.id is not None else {})})
+        return rows
+
+    def _write_unwritten(self) -> None:
+        """customers_last: the new customers, once, as the whole file left them."""
+        new, self._unwritten = self._unwritten, []
+        if new:
+            self.bulk.insert(Customer, self._new_rows(new), with_ids=False)
+        for d in new:
+            d.dirty = False
 
     def _insert_events(self, events) -> None:
         cids = [self.drafts[k].id for k, _e in events if self.drafts[k].before is not None]
@@ -226,6 +245,7 @@ class ImportWriter:
     def finish(self, import_id: int | None) -> dict[str, int]:
         """Write what accumulates over the whole file: customer updates, tags, consent, totals."""
         self.flush()
+        self._write_unwritten()
         updates = []
         for d in self.drafts.values():
             if d.before is None:  # created by this import: rewrite only if merged again later
