@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.unit.test_import_shopify_columns import DATA, HEADER, SAMPLES, dump, import_all, odd_file, second_db
+from wadesk.core.crm.phones import PhoneResult
 from wadesk.core.importing import run_import
 from wadesk.core.importing import parse_worker
 from wadesk.core.importing.errors import ImportFileError
@@ -46,6 +47,10 @@ def many_orders(path: Path, orders: int) -> Path:
                     row[col["Id"]], row[col["Billing Phone"]] = str(5000 + n), f"'+9198{n:08d}"
                     row[col["Created at"]] = "2026-03-01 10:00:00 +0530" if n % 50 else "yesterday"  # rejected
                     row[col["Financial Status"]], row[col["Total"]] = "paid", "198.00"
+                    if n % 7 == 0:  # the warnings identify() gives, counted the same either way
+                        row[col["Email"]] = f"p{n}@gmial.com" if n % 14 else "not an email"
+                    if n % 11 == 0:
+                        row[col["Billing Phone"]] = "12345" if n % 22 else f"'+9198{n:08d} / 0201234567"
                 w.writerow(row)
     return path
 
@@ -56,6 +61,8 @@ def test_records_cross_unchanged():
                                  shipping=ShipmentUpdate("o1", shipping_status="rto", is_rto=True)),
                  events=[EventData("checkout_started", datetime(2026, 1, 1))],
                  shipment=ShipmentUpdate("#5", attributes={"awb": "1"}), error=None, warnings=["w"])
+    rec.identity = ((PhoneResult("98", "+9198", "98", "IN", True), [PhoneResult("x", error="no")], "a@b.in"),
+                    None, ("w",))
     back = parse_worker.from_wire(parse_worker.to_wire(rec))
     assert repr(back) == repr(rec)  # a cell holding the separator went as a list
     plain = Record(3, ["a", "", "c"])
@@ -77,6 +84,7 @@ def test_imports_give_the_same_tables_with_the_worker(fresh_db, migrated_db_file
     assert with_worker[0] == here[0]  # counts, warnings, rejected rows with their cells
     assert with_worker[1] == here[1]  # every table
     assert with_worker[0][-1]["rejected"] == 3 and with_worker[0][-1]["rows"] == 240
+    assert len(with_worker[0][-1]["warnings"]) == 4
     assert not multiprocessing.active_children()
 
 

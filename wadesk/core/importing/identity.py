@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from wadesk.core.crm.customer_query import name_key
 from wadesk.core.crm.phones import PhoneResult, calling_code, normalise_phone
+from wadesk.core.importing.values import normalise_email
 from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, Customer
 
 _PLAIN_DIGITS = re.compile(r"^\+?\d{8,15}$")
@@ -74,6 +75,34 @@ class PhoneBook:
         primary = next((r for r in ok if r.is_mobile), ok[0] if ok else None)
         others = [r for r in ok if r is not primary and r.e164 != (primary.e164 if primary else None)]
         return primary, others, bad
+
+
+# Warnings `identify` can give, as the import's summary counts them.
+EMAIL_INVALID = "emails that are not valid were left out"
+EMAIL_TYPO = "emails with a likely typo in the domain (kept, flagged)"
+PHONE_UNREADABLE = "phone numbers that could not be read (kept as text)"
+
+
+def identify(c, phones: PhoneBook) -> tuple[tuple | None, str | None, tuple[str, ...]]:
+    """A row's customer -> ((primary phone, other phones, email) or None, why it has no identity,
+    warnings). Notes what it could not use in c.attributes. Runs wherever the row is parsed (the
+    parse worker for a big file: phones are the slow part)."""
+    primary, others, bad = phones.pick(c.phones, c.country)
+    email, flag = normalise_email(c.email)
+    warnings: tuple[str, ...] = ()
+    if flag == "invalid":
+        c.attributes["invalid_email"] = c.email
+        warnings = (EMAIL_INVALID,)
+    elif flag:
+        c.attributes["email_flag"] = flag
+        warnings = (EMAIL_TYPO,)
+    if bad:
+        c.attributes["invalid_phones"] = [b.raw for b in bad]
+        warnings += (PHONE_UNREADABLE,)
+    if not primary and not email and not c.external_id:
+        why = f" (phone '{bad[0].raw}': {bad[0].error.rstrip('.')})" if bad else ""
+        return None, f"No usable phone number or email{why}.", warnings
+    return (primary, others, email), None, warnings
 
 
 class Draft:

@@ -3,7 +3,8 @@
 A million-line Shopify CSV spends ~14 s turning lines into records and ~38 s matching customers
 and writing; the two halves share nothing but the records, so a second process (a second core)
 takes the first half. Records cross as plain tuples (a batch of dataclass objects pickles ~5x
-slower) and the cells of a row as one joined text, split again only for a rejected row.
+slower) and the cells of a row as one joined text, split again only for a rejected row. The
+worker also reads each row's phones and email (identity.identify), the slowest per-row step left.
 
 Only text files past WORKER_MIN_BYTES use it: a process start costs ~0.3 s, and a workbook is
 already read whole by the time the mapping is chosen. Anything that stops the worker from starting
@@ -23,11 +24,13 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterator
 
+from wadesk.core.crm.phones import PhoneResult
 from wadesk.core.importing.errors import ImportFileError
 from wadesk.core.importing.formats import FORMATS
 from wadesk.core.importing.formats.base import (
     CustomerData, EventData, OrderData, ParseContext, Record, ShipmentUpdate,
 )
+from wadesk.core.importing.identity import PhoneBook, identify
 from wadesk.core.importing.readers import Table, open_table
 
 log = logging.getLogger(__name__)
@@ -41,7 +44,8 @@ def _getter(cls):
     return attrgetter(*[f.name for f in fields(cls)])
 
 
-_CUSTOMER, _ORDER, _EVENT, _SHIPMENT = (_getter(c) for c in (CustomerData, OrderData, EventData, ShipmentUpdate))
+_CUSTOMER, _ORDER, _EVENT, _SHIPMENT, _PHONE = (
+    _getter(c) for c in (CustomerData, OrderData, EventData, ShipmentUpdate, PhoneResult))
 
 
 def to_wire(rec: Record) -> tuple:
@@ -54,13 +58,27 @@ def to_wire(rec: Record) -> tuple:
         order = _ORDER(o)
         if o.shipping is not None:
             order = (*order[:-1], _SHIPMENT(o.shipping))
+    identity = None
+    if rec.identity is not None:
+        ident, why, warnings = rec.identity
+        if ident is not None:
+            primary, others, email = ident
+            ident = (primary and _PHONE(primary), [_PHONE(p) for p in others], email)
+        identity = (ident, why, warnings)
     return (rec.row, joined, rec.customer and _CUSTOMER(rec.customer), order,
-            [_EVENT(e) for e in rec.events], rec.shipment and _SHIPMENT(rec.shipment), rec.error, rec.warnings)
+            [_EVENT(e) for e in rec.events], rec.shipment and _SHIPMENT(rec.shipment), rec.error, rec.warnings,
+            identity)
 
 
 def from_wire(t: tuple) -> Record:
-    row, cells, customer, order, events, shipment, error, warnings = t
+    row, cells, customer, order, events, shipment, error, warnings, identity = t
     rec = Record(row, cells, error=error, warnings=warnings)
+    if identity is not None:
+        ident, why, notes = identity
+        if ident is not None:
+            primary, others, email = ident
+            ident = (primary and PhoneResult(*primary), [PhoneResult(*p) for p in others], email)
+        rec.identity = (ident, why, notes)
     if customer is not None:
         rec.customer = CustomerData(*customer)
     if order is not None:
@@ -80,8 +98,10 @@ def cells_of(rec: Record) -> list[str]:
 
 
 def _work(conn, path: str, sheet, headers: list[str], fmt_name: str, mapping: dict[str, str],
-          file_name: str, dayfirst: bool) -> None:
-    """The worker process: parse the file, send batches of records, then ("done", rows)."""
+          file_name: str, dayfirst: bool, region: str) -> None:
+    """The worker process: parse the file and read each row's phones and email (without the
+    database's known numbers: every number is parsed here), send batches of records, then
+    ("done", rows)."""
     gc.disable()  # as in the importing process: millions of small objects, no cycles to collect
     # A pipe holds ~64 KB: without a queue the parser would wait whenever the importing process
     # is busy writing a chunk, and that process then waits for the parser.
@@ -110,7 +130,10 @@ def _work(conn, path: str, sheet, headers: list[str], fmt_name: str, mapping: di
                 yield item
         table.rows = counted  # type: ignore[method-assign]
         batch = []
+        phones = PhoneBook(region, {})
         for rec in fmt.records(table, fmt.compile(headers, mapping), ParseContext(file_name, dayfirst=dayfirst)):
+            if rec.customer is not None and rec.error is None:
+                rec.identity = identify(rec.customer, phones)
             batch.append(to_wire(rec))
             if len(batch) >= BATCH:
                 send("records", rows, batch)
@@ -130,7 +153,7 @@ class WorkerFailed(RuntimeError):
     """The parsing process stopped without finishing (killed, out of memory, a bug)."""
 
 
-def start_parse_worker(table: Table, fmt_name: str, mapping: dict[str, str], ctx: ParseContext,
+def start_parse_worker(table: Table, fmt_name: str, mapping: dict[str, str], ctx: ParseContext, region: str,
                        on_rows: Callable[[int], None]) -> ParseWorker | None:
     """A worker process parsing the file, or None when this file is not worth one (or one cannot
     start): the caller then parses here. on_rows(rows read so far) runs after every batch and while
@@ -142,7 +165,7 @@ def start_parse_worker(table: Table, fmt_name: str, mapping: dict[str, str], ctx
         mp = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
         receive, send = mp.Pipe(duplex=False)
         proc = mp.Process(target=_work, name="wadesk-import-parse", daemon=True, args=(
-            send, str(path), table.sheet, list(table.headers), fmt_name, dict(mapping), ctx.file_name, ctx.dayfirst))
+            send, str(path), table.sheet, list(table.headers), fmt_name, dict(mapping), ctx.file_name, ctx.dayfirst, region))
         proc.start()
         send.close()
     except Exception as exc:  # no second process here (a locked-down machine, a frozen build without it)

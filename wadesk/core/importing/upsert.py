@@ -19,12 +19,11 @@ from wadesk.core.importing.bulk import BulkWriter
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import Format, Record
 from wadesk.core.importing.identity import (
-    FIELDS, CustomerIndex, Draft, PhoneBook, apply_consent, blank_values, load_drafts, merge,
+    FIELDS, CustomerIndex, Draft, PhoneBook, apply_consent, blank_values, identify, load_drafts, merge,
 )
 from wadesk.core.importing.indexes import SecondaryIndexes
 from wadesk.core.importing.order_writer import OrderWriter
 from wadesk.core.importing.parse_worker import cells_of
-from wadesk.core.importing.values import normalise_email
 
 CHUNK = 5000
 _COMPARED = frozenset(FIELDS) - {"updated_at"}  # what makes a stored customer "updated"
@@ -77,22 +76,10 @@ class ImportWriter:
             self.rejects.append((rec.row, reason, cells_of(rec)))
 
     def _identity(self, rec: Record):
-        c = rec.customer
-        primary, others, bad = self.phones.pick(c.phones, c.country)
-        email, flag = normalise_email(c.email)
-        if flag == "invalid":
-            c.attributes["invalid_email"] = c.email
-            self.warnings["emails that are not valid were left out"] += 1
-        elif flag:
-            c.attributes["email_flag"] = flag
-            self.warnings["emails with a likely typo in the domain (kept, flagged)"] += 1
-        if bad:
-            c.attributes["invalid_phones"] = [b.raw for b in bad]
-            self.warnings["phone numbers that could not be read (kept as text)"] += 1
-        if not primary and not email and not c.external_id:
-            why = f" (phone '{bad[0].raw}': {bad[0].error.rstrip('.')})" if bad else ""
-            return None, f"No usable phone number or email{why}."
-        return (primary, others, email), None
+        ident, why, warnings = rec.identity or identify(rec.customer, self.phones)
+        for w in warnings:
+            self.warnings[w] += 1
+        return ident, why
 
     def flush(self) -> None:
         recs, self._buffer = self._buffer, []
