@@ -71,6 +71,17 @@ def _adapter(type_):
     return _adapt
 
 
+def _adapt_numbers(rows: list[dict[str, Any]], name: str) -> None:
+    """_adapt_column for a Numeric column, without a call per value (1.5M prices and totals in a
+    million-line export)."""
+    for r in rows:
+        v = r[name]
+        if v is None:
+            r[name] = NULL
+        elif type(v) is Decimal:
+            r[name] = float(v)
+
+
 def _adapt_column(rows: list[dict[str, Any]], name: str, adapt) -> None:
     """rows[i][name] = adapt(value) in place, None as NULL (see sqlio.NULL). The same object as the
     row before gets the same text without converting it again (an import stamps one `now` on every
@@ -148,10 +159,12 @@ class BulkWriter:
                 for r in rows:
                     if c.name not in r:
                         r[c.name] = d
-        # Text and integer columns go as they are: a pass only to turn their None into NULL cost
-        # an import more than the faster binding saved (measured on the 100k .xlsx).
+        # Text, integer and boolean columns go as they are: a pass only to turn their None into
+        # NULL cost an import more than the faster binding saved (measured on the 100k .xlsx).
         for c in columns:
-            if not isinstance(c.type, (String, Integer)) or isinstance(c.type, Boolean):
+            if isinstance(c.type, Numeric):
+                _adapt_numbers(rows, c.name)
+            elif not isinstance(c.type, (String, Integer, Boolean)):
                 _adapt_column(rows, c.name, _adapter(c.type))
         sql = f'INSERT INTO "{table.name}" ({", ".join(cols)}) VALUES ({", ".join("?" * len(cols))})'
         cur = self._cursor()

@@ -110,7 +110,8 @@ class Draft:
 
     A plain class with slots: an import of 100,000 rows makes 100,000 of these."""
 
-    __slots__ = ("id", "values", "before", "tags", "new_tags", "consent_events", "merged_rows", "dirty")
+    __slots__ = ("id", "values", "before", "tags", "new_tags", "consent_events", "merged_rows", "dirty",
+                 "_as_of_text", "_as_of")
 
     def __init__(self, id: int | None, values: dict[str, Any], before: dict[str, Any] | None):
         self.id = id  # None until inserted
@@ -121,12 +122,16 @@ class Draft:
         self.consent_events: list[tuple[str, datetime]] = []
         self.merged_rows = 0
         self.dirty = False  # a new customer changed again after it was inserted
+        self._as_of_text: str | None = None  # attributes["as_of"] as last read, and as a datetime
+        self._as_of: datetime | None = None
 
     @property
     def as_of(self) -> datetime | None:
         a = self.values["attributes"].get("as_of")
         if a:
-            return datetime.fromisoformat(a)
+            if a is not self._as_of_text:  # parsed once per change, not once per row merged
+                self._as_of_text, self._as_of = a, datetime.fromisoformat(a)
+            return self._as_of
         return self.before["updated_at"] if self.before else None
 
     def changed(self) -> dict[str, Any]:
@@ -150,7 +155,7 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
           source: str, now: datetime) -> None:
     """Fold one row's customer data into a draft (see the module docstring for the rules)."""
     v = d.values
-    attrs = v["attributes"] = dict(v["attributes"])
+    attrs = v["attributes"]  # the draft's own dict (load_drafts); nested values are replaced, never changed
     newer = c.as_of is not None and (d.as_of is None or c.as_of > d.as_of)
     for f in _SIMPLE:
         new = getattr(c, f)
@@ -200,7 +205,8 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
         elif newer or k not in attrs:
             attrs[k] = val
     if newer:
-        attrs["as_of"] = c.as_of.isoformat()
+        attrs["as_of"] = d._as_of_text = c.as_of.isoformat()
+        d._as_of = c.as_of
     if c.tags:
         d.new_tags.update(t for t in c.tags if t not in d.tags)
         d.tags.update(c.tags)
@@ -284,5 +290,5 @@ def load_drafts(session: Session, ids: list[int]) -> dict[int, Draft]:
         for row in session.execute(select(Customer.id, *cols).where(Customer.id.in_(ids[i:i + 5000]))):
             vals = dict(zip(FIELDS, row[1:]))
             vals["attributes"] = dict(vals["attributes"] or {})
-            out[row[0]] = Draft(row[0], dict(vals), before=vals)
+            out[row[0]] = Draft(row[0], {**vals, "attributes": dict(vals["attributes"])}, before=vals)
     return out
