@@ -174,6 +174,13 @@ class BulkWriter:
             cur.executemany(sql, batch if len(cols) > 1 else [(v,) for v in batch])
         return ids
 
+    def insert_ready(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """SQLite only: rows already as the driver takes them (values in `columns` order, NULL as
+        None, numbers as float), ids given by SQLite. For a table whose new ids nobody needs and
+        that insert() does not also write in this import (its ids would collide)."""
+        sql = f'INSERT INTO "{model.__table__.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
+        self._cursor().executemany(sql, rows)
+
     def update(self, model, rows: list[dict[str, Any]]) -> None:
         """UPDATE ... WHERE id = ?, one executemany per set of changed columns. Like insert, the row
         dicts are consumed (converted in place on SQLite)."""

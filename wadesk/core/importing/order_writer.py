@@ -6,6 +6,7 @@ pending, fulfilled after unfulfilled, cancelled stays cancelled) and fills blank
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -24,6 +25,7 @@ ORDER_COLS = ("customer_id", "number", "placed_at", "total", "subtotal", "discou
               "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
               "ship_city", "ship_state", "ship_pincode", "attributes", "shipping_status", "is_rto",
               "delivered_at", "rto_at", "updated_at")
+ITEM_COLS = ("order_id", "product", "sku", "quantity", "price", "category")  # an item tuple is (product ... category)
 _FILL = ("number", "payment_method", "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content",
          "utm_term", "ship_city", "ship_state", "ship_pincode", "currency", "customer_id")
 _SUFFIX = re.compile(r"-[A-Z]{1,2}\d?$")
@@ -142,10 +144,12 @@ class OrderWriter:
             self.touched_customers.update(vals["customer_id"] for vals in new_rows if vals["customer_id"])
             self.log.add_created("order", list(ids))
             self.created += len(ids)
-        if extra_items:
-            self.bulk.insert(OrderItem, [
-                {"order_id": oid, "product": p, "sku": sku, "quantity": q, "price": price, "category": cat}
+        if extra_items and self.bulk.raw:  # SQLite: ready tuples, ids from SQLite (nothing refers to them)
+            self.bulk.insert_ready(OrderItem, ITEM_COLS, [
+                (oid, p, sku, q, float(price) if type(price) is Decimal else price, cat)
                 for oid, items in extra_items for p, sku, q, price, cat in items])
+        elif extra_items:
+            self.bulk.insert(OrderItem, [dict(zip(ITEM_COLS, (oid, *item))) for oid, items in extra_items for item in items])
 
     # --- orders first known from a courier report ---------------------------------------------
     def _courier_order(self, o: OrderData) -> dict[str, Any] | None:
