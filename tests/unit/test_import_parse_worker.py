@@ -132,3 +132,32 @@ def test_small_files_and_workbooks_are_parsed_here(fresh_db, tmp_path, monkeypat
     run_import(fresh_db, DATA / "shopify_orders_2022_73col.csv", rejected_dir=tmp_path)
     run_import(fresh_db, DATA / "shop_list_merged_headers.xlsx", rejected_dir=tmp_path)
     assert started == [None, None]
+
+
+def test_a_worker_that_dies_ends_the_import_in_plain_words(fresh_db, tmp_path, worker_for_every_file, caplog):
+    path = many_orders(tmp_path / "big.csv", 3000)
+
+    def progress(done, total, what):
+        if done and worker_for_every_file and worker_for_every_file[0].proc.is_alive():
+            worker_for_every_file[0].proc.kill()  # as the OS does to a process short of memory
+
+    with pytest.raises(parse_worker.WorkerFailed, match="stopped before the end of big.csv.*nothing was imported"):
+        run_import(fresh_db, path, rejected_dir=tmp_path, progress=progress)
+    assert "parse worker for big.csv stopped" in caplog.text
+    with fresh_db.Session() as s:
+        assert s.execute(text("SELECT count(*) FROM orders")).scalar() == 0
+        assert s.execute(text("SELECT count(*) FROM imports")).scalar() == 0
+
+
+def test_a_bug_in_the_worker_is_logged_and_told_in_plain_words(tmp_path, monkeypatch, caplog):
+    from wadesk.core.importing.formats import ParseContext
+    from wadesk.core.importing.readers import open_table
+
+    monkeypatch.setattr(parse_worker, "WORKER_MIN_BYTES", 0)
+    path = many_orders(tmp_path / "orders.csv", 5)
+    worker = parse_worker.start_parse_worker(open_table(path), "no-such-format", {}, ParseContext(path.name), "IN",
+                                             on_rows=lambda n: None)
+    with pytest.raises(parse_worker.WorkerFailed, match="Something went wrong reading orders.csv"):
+        list(worker)
+    worker.close()
+    assert "KeyError: 'no-such-format'" in caplog.text  # the worker's traceback, in this process's log

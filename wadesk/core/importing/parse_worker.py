@@ -19,6 +19,7 @@ import multiprocessing
 import pickle
 import queue
 import threading
+import traceback
 from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
@@ -141,16 +142,17 @@ def _work(conn, path: str, sheet, headers: list[str], fmt_name: str, mapping: di
         send("done", rows, batch)
     except ImportFileError as exc:
         send("file-error", str(exc))
-    except BaseException as exc:  # a bug: the importing process says so and rolls back
-        send("error", f"{type(exc).__name__}: {exc}")
+    except BaseException:  # a bug: the importing process logs it, says so and rolls back
+        send("error", traceback.format_exc())
     finally:
         out.put(None)
         sender.join()
         conn.close()
 
 
-class WorkerFailed(RuntimeError):
-    """The parsing process stopped without finishing (killed, out of memory, a bug)."""
+class WorkerFailed(ImportFileError):
+    """The parsing process stopped without finishing (killed, out of memory, a bug): one sentence
+    for the shop owner, like any file that cannot be imported (the import changed nothing)."""
 
 
 def start_parse_worker(table: Table, fmt_name: str, mapping: dict[str, str], ctx: ParseContext, region: str,
@@ -171,14 +173,14 @@ def start_parse_worker(table: Table, fmt_name: str, mapping: dict[str, str], ctx
     except Exception as exc:  # no second process here (a locked-down machine, a frozen build without it)
         log.warning("Parsing in this process: the parse worker did not start (%s)", exc)
         return None
-    return ParseWorker(proc, receive, on_rows)
+    return ParseWorker(proc, receive, on_rows, ctx.file_name)
 
 
 class ParseWorker:
     """The records as they arrive (iterate once); close() stops the worker if it still runs."""
 
-    def __init__(self, proc, conn, on_rows: Callable[[int], None]):
-        self.proc, self.conn, self.on_rows = proc, conn, on_rows
+    def __init__(self, proc, conn, on_rows: Callable[[int], None], file_name: str):
+        self.proc, self.conn, self.on_rows, self.file_name = proc, conn, on_rows, file_name
 
     def __iter__(self) -> Iterator[Record]:
         conn, proc, rows = self.conn, self.proc, 0
@@ -187,14 +189,19 @@ class ParseWorker:
                 self.on_rows(rows)
             try:
                 msg = pickle.loads(conn.recv_bytes())
-            except EOFError:
+            except (EOFError, OSError):  # it ended without a word, maybe mid-message
                 proc.join(5)
-                raise WorkerFailed(f"The file reader stopped unexpectedly (exit code {proc.exitcode}).") from None
+                log.error("The parse worker for %s stopped (exit code %s)", self.file_name, proc.exitcode)
+                raise WorkerFailed(
+                    f"WaDesk's file reader stopped before the end of {self.file_name} (the computer may be short of "
+                    "memory); nothing was imported. Close other programs and try again.") from None
             kind = msg[0]
             if kind == "file-error":
                 raise ImportFileError(msg[1])
             if kind == "error":
-                raise WorkerFailed(f"The file reader failed: {msg[1]}")
+                log.error("The parse worker failed on %s:\n%s", self.file_name, msg[1])
+                raise WorkerFailed(f"Something went wrong reading {self.file_name}; nothing was imported. "
+                                   "The details were written to the log file.")
             _, rows, batch = msg
             for t in batch:
                 yield from_wire(t)
