@@ -47,6 +47,7 @@ def _getter(cls):
 
 _CUSTOMER, _ORDER, _EVENT, _SHIPMENT, _PHONE = (
     _getter(c) for c in (CustomerData, OrderData, EventData, ShipmentUpdate, PhoneResult))
+assert fields(OrderData)[-1].name == "shipping"  # to_wire turns the last value of an order into a tuple
 
 
 def to_wire(rec: Record) -> tuple:
