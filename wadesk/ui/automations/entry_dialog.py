@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 from wadesk.core.segments import Counts
 from wadesk.ui.segments.funnel_bar import STAGE_WORDS, FunnelBar
 from wadesk.ui.segments.group_box import GroupBox, ordinal, scrolled
-from wadesk.ui.segments.live_counter import LiveCounter
+from wadesk.ui.segments.live_counter import GETTING_READY, LiveCounter, show_readiness
 from wadesk.ui.segments.page import problem_rows
 
 MUTED = "color: #5b6b63;"
@@ -103,13 +103,10 @@ class EntryDialog(QDialog):
             return
         self.counter.schedule(rules)
         if not self.counter.ready:
-            self.funnel.show_counts(None, "Getting your customers ready…")
+            self.funnel.show_counts(None, GETTING_READY)
 
     def _ready_changed(self, ready: bool) -> None:
-        for row in self.builder.rows():
-            row.refresh_choices() if ready else None
-        if not ready:
-            self.funnel.show_counts(None, "Getting your customers ready…")
+        show_readiness(self.builder, self.funnel, ready)
 
     def _counted(self, counts: Counts, _rules: dict) -> None:
         self.funnel.show_counts(counts, "Everyone matches: add conditions to narrow it down." if not self.builder.items

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from wadesk.core.segments import Counts, SegmentEngine, catalogue
 
 DEBOUNCE_MS = 200
+GETTING_READY = "Getting your customers ready…"  # what the funnel says until the copy is ready
 CHOICE_FIELDS = tuple(f["key"] for f in catalogue() if f["type"] in ("choice", "tags") and f["kind"] == "column")
 
 
@@ -19,6 +20,16 @@ def prepare(engine: SegmentEngine, patch: bool = False) -> dict[str, list[tuple[
     engine.refresh_changed() if patch else engine.snapshot()
     return {**{key: engine.choices(key) for key in CHOICE_FIELDS}, "attribute_names": engine.attribute_names(),
             "campaigns": engine.campaign_names()}
+
+
+def show_readiness(builder: Any, funnel: Any, ready: bool) -> None:
+    """The in-memory copy became ready (the builder's choice lists refill from it) or is being
+    built again (the funnel says so until counts arrive)."""
+    if ready:
+        for row in builder.rows():
+            row.refresh_choices()
+    else:
+        funnel.show_counts(None, GETTING_READY)
 
 
 class LiveCounter(QObject):

@@ -21,7 +21,7 @@ from wadesk.ui.segments.actions import SegmentActions
 from wadesk.ui.segments.funnel_bar import STAGE_WORDS, FunnelBar
 from wadesk.ui.segments.group_box import GroupBox, scrolled
 from wadesk.ui.segments.library_panel import FRIENDLY, LibraryPanel
-from wadesk.ui.segments.live_counter import LiveCounter
+from wadesk.ui.segments.live_counter import GETTING_READY, LiveCounter, show_readiness
 from wadesk.ui.segments.sample_panel import SamplePanel
 
 SAMPLE_SIZE = 20
@@ -230,14 +230,11 @@ class SegmentsPage(QWidget):
         self.message.hide()
         self.counter.schedule(rules)
         if not self.counter.ready:
-            self.funnel.show_counts(None, "Getting your customers ready…")
+            self.funnel.show_counts(None, GETTING_READY)
 
     def _ready_changed(self, ready: bool) -> None:
-        for row in self.builder.rows():
-            row.refresh_choices() if ready else None
-        if not ready:
-            self.funnel.show_counts(None, "Getting your customers ready…")
-        elif self.recheck_after_build:
+        show_readiness(self.builder, self.funnel, ready)
+        if ready and self.recheck_after_build:
             # Something was announced while the copy was being built. Usually the copy already
             # holds it (the rescoring ran on the database lane before the build): then only a
             # change the data's fingerprint can't see (orders, events, messages) forces another.
