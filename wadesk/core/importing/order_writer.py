@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from wadesk.core.crm.totals import tally_order
 from wadesk.core.db.models import Order, OrderItem
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import OrderData, ShipmentUpdate
@@ -91,6 +92,10 @@ class OrderWriter:
         self.courier: dict[str, dict[str, Any]] | None = None  # courier-only orders by number
         self.created = self.updated = 0
         self.touched_customers: set[int] = set()
+        # Order figures (crm.totals.FIGURES) of the orders created here, by customer; only the
+        # customers no other change reached (`recount`) can take them instead of the query.
+        self.figures: dict[int, list] = {}
+        self.recount: set[int] = set()
 
     def _load(self) -> None:
         cols = [getattr(Order, c) for c in ORDER_COLS]
@@ -131,10 +136,13 @@ class OrderWriter:
                     self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
                     old.update(ch, updated_at=self.now)
                     self.updated += 1
-                    for c in {old["customer_id"], cid} - {None}:
-                        self.touched_customers.add(c)
+                    self._touch(old["customer_id"], cid)
         if new_rows:
             later = [vals.pop("_items", []) for vals in new_rows]  # repeats of an order in this chunk
+            figures = self.figures
+            for vals in new_rows:  # before the insert converts the values in place
+                if (c := vals["customer_id"]) is not None:
+                    figures[c] = tally_order(figures.get(c), vals)
             ids = self.bulk.insert(Order, new_rows)
             for vals, oid, items, more in zip(new_rows, ids, new_items, later):
                 # Orders created by this import are not updated again (only given more items):
@@ -192,7 +200,7 @@ class OrderWriter:
             del self.courier[key]
         self.known[o.external_id] = old  # repeats of it in this file change nothing more
         self.updated += 1
-        self.touched_customers.update(c for c in (old["customer_id"], before.get("customer_id")) if c)
+        self._touch(old["customer_id"], before.get("customer_id"))
         return bool(o.items)
 
     def _take_items(self, order_id: int) -> list[list[Any]]:
@@ -246,9 +254,15 @@ class OrderWriter:
                 self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
                 old.update(ch, updated_at=self.now)
                 self.updated += 1
-                if old["customer_id"]:
-                    self.touched_customers.add(old["customer_id"])
+                self._touch(old["customer_id"])
         return None
+
+    def _touch(self, *customer_ids: int | None) -> None:
+        """Customers whose existing orders changed: their figures come from the database."""
+        for c in customer_ids:
+            if c:
+                self.touched_customers.add(c)
+                self.recount.add(c)
 
 
 def _num(text: str) -> str:

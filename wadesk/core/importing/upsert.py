@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wadesk.core.crm.totals import refresh_order_totals, refresh_tag_lists
+from wadesk.core.crm.totals import FIGURES, refresh_order_totals, refresh_tag_lists
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, Tag
 from wadesk.core.importing.bulk import BulkWriter
@@ -27,6 +27,7 @@ from wadesk.core.importing.parse_worker import cells_of
 
 CHUNK = 5000
 _COMPARED = frozenset(FIELDS) - {"updated_at"}  # what makes a stored customer "updated"
+NO_ORDERS = (0, 0, None, None, 0, 0, 0, 0, 0)  # crm.totals.FIGURES of a customer without orders
 REJECT_LIMIT = 100_000  # rows kept for the rejected-rows file
 # Acquisition channel of customers an import creates, by the file's source.
 CHANNELS = {"shopify": "shopify", "woocommerce": "website", "razorpay": "website", "meta": "meta_lead"}
@@ -198,13 +199,24 @@ class ImportWriter:
                          "tag_list": tag_list(d.tags), "version": 1, **({"id": d.id} if d.id is not None else {})})
         return rows
 
-    def _write_unwritten(self) -> None:
-        """customers_last: the new customers, once, as the whole file left them."""
+    def _write_unwritten(self) -> set[int]:
+        """customers_last: the new customers, once, as the whole file left them, with the figures of
+        their orders (all created by this import, unless another change reached them). -> the
+        customers whose figures are written."""
         new, self._unwritten = self._unwritten, []
-        if new:
-            self.bulk.insert(Customer, self._new_rows(new), with_ids=False)
-        for d in new:
+        rows = self._new_rows(new)
+        figures, recount, counted = self.orders.figures, self.orders.recount, set()
+        for d, row in zip(new, rows):
             d.dirty = False
+            fig = figures.get(d.id)
+            if fig is not None and d.id not in recount:
+                counted.add(d.id)
+            else:
+                fig = NO_ORDERS
+            row.update(zip(FIGURES, fig))  # every row the same columns (bulk.insert takes them from the first)
+        if rows:
+            self.bulk.insert(Customer, rows, with_ids=False)
+        return counted
 
     def _insert_events(self, events) -> None:
         cids = [self.drafts[k].id for k, _e in events if self.drafts[k].before is not None]
@@ -232,7 +244,7 @@ class ImportWriter:
     def finish(self, import_id: int | None) -> dict[str, int]:
         """Write what accumulates over the whole file: customer updates, tags, consent, totals."""
         self.flush()
-        self._write_unwritten()
+        counted = self._write_unwritten()
         updates = []
         for d in self.drafts.values():
             if d.before is None:  # created by this import: rewrite only if merged again later
@@ -257,7 +269,7 @@ class ImportWriter:
         self.indexes.rebuild()  # before the totals, which read orders by customer
         if not self.bulk.raw:  # a server database sorts names by its own collation: let it build them
             refresh_tag_lists(self.s, tagged)
-        refresh_order_totals(self.s, sorted(self.orders.touched_customers))
+        refresh_order_totals(self.s, sorted(self.orders.touched_customers - counted))
         self.touched = sorted({d.id for d in self.drafts.values()} | set(self.orders.touched_customers))
         if import_id is not None:
             self.log.touched = self.touched
