@@ -51,6 +51,21 @@ def _dt(v: Any) -> Any:
     return text if v.microsecond else text + ".000000"
 
 
+def datetime_value(v: Any) -> Any:
+    """What insert() binds for a DateTime column's value."""
+    return NULL if v is None else _dt(v)
+
+
+def money_value(v: Any) -> Any:
+    """What insert() binds for a Numeric column's value."""
+    return NULL if v is None else float(v) if type(v) is Decimal else v
+
+
+def json_text(v: Any) -> Any:
+    """What insert() binds for a JSON column's value."""
+    return NULL if v is None else _json(v)
+
+
 def _json(v: Any) -> str:
     """json.dumps, with the commonest value (a customer's empty attributes) written directly."""
     return "{}" if type(v) is dict and not v else json.dumps(v)
@@ -176,8 +191,9 @@ class BulkWriter:
 
     def insert_ready(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """SQLite only: rows already as the driver takes them (values in `columns` order, NULL as
-        None, numbers as float), ids given by SQLite. For a table whose new ids nobody needs and
-        that insert() does not also write in this import (its ids would collide)."""
+        None or NULL, numbers as float: datetime_value, money_value, json_text). Ids in the rows
+        (from new_ids), or given by SQLite for a table whose new ids nobody needs and that insert()
+        does not also write in this import (its ids would collide)."""
         sql = f'INSERT INTO "{model.__table__.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
         self._cursor().executemany(sql, rows)
 

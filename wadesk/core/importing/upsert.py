@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from wadesk.core.crm.totals import FIGURES, refresh_order_totals, refresh_tag_lists
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, Tag
-from wadesk.core.importing.bulk import BulkWriter
+from wadesk.core.importing.bulk import BulkWriter, datetime_value, json_text, money_value
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import Format, Record
 from wadesk.core.importing.identity import (
@@ -37,6 +37,25 @@ def tag_list(tags: set[str]) -> str:
     """customers.tag_list for these tag names, as crm.totals.refresh_tag_lists builds it on SQLite
     (ORDER BY name compares UTF-8 bytes, which is Python's code point order)."""
     return ", ".join(sorted(tags))[:500]
+
+
+# ready_customer's tuple: the id, FIELDS, then the rest of a new customer's columns.
+READY_CUSTOMER = ("id", *FIELDS, "created_at", "tag_list", "version", *FIGURES)
+assert FIELDS[-4:] == ("consent_state", "consent_source", "consent_at", "updated_at")  # ready_customer's order
+
+
+def ready_customer(d: Draft, fig: tuple | list, now: datetime, now_text: str) -> tuple:
+    """A new customer (with the order figures `fig`) in READY_CUSTOMER order as the driver takes it."""
+    v = d.values
+    upd = v["updated_at"]
+    first = datetime_value(fig[2])
+    last = first if fig[3] is fig[2] else datetime_value(fig[3])  # one order: one datetime
+    return (d.id, v["phone"], v["phone_national"], v["email"], v["first_name"], v["last_name"], v["name"],
+            v["name_key"], v["last_name_key"], v["city"], v["state"], v["pincode"], v["country"], v["channel"],
+            json_text(v["attributes"]), v["consent_state"], v["consent_source"], datetime_value(v["consent_at"]),
+            now_text if upd is now else datetime_value(upd), now_text, tag_list(d.tags), 1,
+            fig[0], money_value(fig[1]), first, last,
+            fig[4], fig[5], fig[6], fig[7], fig[8])
 
 
 class ImportWriter:
@@ -189,33 +208,38 @@ class ImportWriter:
             d.id = i
         self.log.add_created("customer", list(ids))
 
+    def _channel(self, d: Draft) -> None:
+        if not d.values["channel"]:
+            d.values["channel"] = CHANNELS.get(self.source, "import")
+
     def _new_rows(self, drafts: list[Draft]) -> list[dict[str, Any]]:
         rows = []
         for d in drafts:
-            d.values.setdefault("channel", None)
-            if not d.values["channel"]:
-                d.values["channel"] = CHANNELS.get(self.source, "import")
+            self._channel(d)
             rows.append({**d.values, "created_at": self.now, "order_count": 0, "total_spent": 0,
                          "tag_list": tag_list(d.tags), "version": 1, **({"id": d.id} if d.id is not None else {})})
         return rows
 
     def _write_unwritten(self) -> set[int]:
-        """customers_last: the new customers, once, as the whole file left them, with the figures of
-        their orders (all created by this import, unless another change reached them). -> the
-        customers whose figures are written."""
+        """customers_last (SQLite): the new customers, once, as the whole file left them, with the
+        figures of their orders (all created by this import, unless another change reached them).
+        Each row goes to the driver as one tuple (ready_customer), as insert() would write it from
+        _new_rows. -> the customers whose figures are written."""
         new, self._unwritten = self._unwritten, []
-        rows = self._new_rows(new)
         figures, recount, counted = self.orders.figures, self.orders.recount, set()
-        for d, row in zip(new, rows):
+        rows, now = [], self.now
+        now_text = datetime_value(now)
+        for d in new:
             d.dirty = False
+            self._channel(d)
             fig = figures.get(d.id)
             if fig is not None and d.id not in recount:
                 counted.add(d.id)
             else:
                 fig = NO_ORDERS
-            row.update(zip(FIGURES, fig))  # every row the same columns (bulk.insert takes them from the first)
+            rows.append(ready_customer(d, fig, now, now_text))
         if rows:
-            self.bulk.insert(Customer, rows, with_ids=False)
+            self.bulk.insert_ready(Customer, READY_CUSTOMER, rows)
         return counted
 
     def _insert_events(self, events) -> None:
