@@ -191,7 +191,7 @@ class BulkWriter:
 
     def insert_ready(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """SQLite only: rows already as the driver takes them (values in `columns` order, NULL as
-        None or NULL, numbers as float: datetime_value, money_value, json_text). Ids in the rows
+        None or sqlio.NULL, numbers as float: datetime_value, money_value, json_text). Ids in the rows
         (from new_ids), or given by SQLite for a table whose new ids nobody needs and that insert()
         does not also write in this import (its ids would collide)."""
         sql = f'INSERT INTO "{model.__table__.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'

@@ -41,7 +41,9 @@ def tag_list(tags: set[str]) -> str:
 
 # ready_customer's tuple: the id, FIELDS, then the rest of a new customer's columns.
 READY_CUSTOMER = ("id", *FIELDS, "created_at", "tag_list", "version", *FIGURES)
-assert FIELDS[-4:] == ("consent_state", "consent_source", "consent_at", "updated_at")  # ready_customer's order
+assert FIELDS == ("phone", "phone_national", "email", "first_name", "last_name", "name", "name_key", "last_name_key",
+                  "city", "state", "pincode", "country", "channel", "attributes", "consent_state", "consent_source",
+                  "consent_at", "updated_at"), "ready_customer writes FIELDS in this order"
 
 
 def ready_customer(d: Draft, fig: tuple | list, now: datetime, now_text: str) -> tuple:
