@@ -343,3 +343,30 @@ def test_ordinary_inserts_after_an_import_get_fresh_ids(db, tmp_path):
     with db.engine.connect() as conn:
         ids = conn.execute(select(Customer.id)).scalars().all()
     assert len(ids) == len(set(ids)) == 4
+
+
+def test_stored_customers_load_as_sqlalchemy_reads_them(fresh_db):
+    """load_drafts reads SQLite through the driver: the values must be what the ORM gives."""
+    from wadesk.core.importing.identity import FIELDS, load_drafts
+
+    when = datetime(2026, 3, 4, 5, 6, 7, 890123)
+    with fresh_db.Session() as s:
+        s.add_all([
+            Customer(name="A", name_key="a", phone="+919800000001", attributes={}, consent_state=1,
+                     consent_at=when, consent_source="import:x.csv", created_at=when, updated_at=when),
+            Customer(name="B", name_key="b", email="b@example.com", city="Pune", created_at=when,
+                     attributes={"external_ids": {"shopify": "7", "also": {"shopify": ["8"]}}, "note": "हाँ",
+                                 "other_phones": ["+919800000009"]}, updated_at=datetime(2026, 1, 1)),
+            Customer(name="C", name_key="c", phone="+919800000003", attributes=None, created_at=when, updated_at=when),
+        ])
+        s.commit()
+        ids = list(s.scalars(select(Customer.id)))
+        expected = {row[0]: dict(zip(FIELDS, row[1:]))
+                    for row in s.execute(select(Customer.id, *[getattr(Customer, f) for f in FIELDS]))}
+        drafts = load_drafts(s, ids)
+    for cid, want in expected.items():
+        want["attributes"] = want["attributes"] or {}
+        d = drafts[cid]
+        assert d.before == want and d.values == want
+        assert d.values["attributes"] is not d.before["attributes"]  # the draft changes its own copy
+        assert [type(d.before[f]) for f in ("consent_at", "updated_at")] == [type(want["consent_at"]), datetime]
