@@ -278,7 +278,9 @@ class ImportWriter:
                     updates.append({"id": d.id, **{k: d.values[k] for k in FIELDS}, "tag_list": tag_list(d.tags)})
                 continue
             before = d.before
-            ch = {k: v for k, v in d.values.items() if k in _COMPARED and before.get(k) != v}
+            # Most customers of a re-imported list are unchanged: one dict comparison says so.
+            ch = {} if d.values == before else {
+                k: v for k, v in d.values.items() if k in _COMPARED and before.get(k) != v}
             # tag_list is what refresh_tag_lists would write (tags sorted by name, as SQLite sorts
             # them); it is not a field the log restores (an undo rebuilds it from the tags).
             tags = {"tag_list": tag_list(d.tags)} if d.new_tags else {}
