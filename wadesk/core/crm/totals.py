@@ -3,7 +3,6 @@ COD / RTO / cancelled / discount / settled counts, tag_list) in step with orders
 SQL (UPDATE ... FROM one grouped aggregate, SQLite >= 3.33 and PostgreSQL), in chunks of ids."""
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import and_, bindparam, case, func, select, update
@@ -48,6 +47,7 @@ def _figures(ids: Sequence[int] | None):
 
 FIGURES = ("order_count", "total_spent", "first_order_at", "last_order_at", "cod_orders", "rto_orders",
            "cancelled_orders", "discount_orders", "settled_orders")
+NO_ORDERS = (0, 0, None, None, 0, 0, 0, 0, 0)  # the FIGURES of a customer without orders
 
 
 def _and(a: bool | None, b: bool | None) -> bool | None:
@@ -62,7 +62,7 @@ def tally_order(fig: list | None, o: dict[str, Any]) -> list:
     FIGURES as `_figures` counts them, NULLs included; -> the figures (new when fig is None). An
     import adds up the orders it creates for the customers it creates instead of asking the query."""
     if fig is None:
-        fig = [0, Decimal(0), None, None, 0, 0, 0, 0, 0]
+        fig = list(NO_ORDERS)
     if o["cancelled_at"] is not None:
         fig[6] += 1
         return fig

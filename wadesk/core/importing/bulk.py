@@ -58,7 +58,7 @@ def datetime_value(v: Any) -> Any:
 
 def money_value(v: Any) -> Any:
     """What insert() binds for a Numeric column's value."""
-    return NULL if v is None else float(v) if type(v) is Decimal else v
+    return NULL if v is None else _num(v)
 
 
 def json_text(v: Any) -> Any:

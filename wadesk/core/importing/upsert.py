@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wadesk.core.crm.totals import FIGURES, refresh_order_totals, refresh_tag_lists
+from wadesk.core.crm.totals import FIGURES, NO_ORDERS, refresh_order_totals, refresh_tag_lists
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, Tag
 from wadesk.core.importing.bulk import BulkWriter, datetime_value, json_text, money_value
@@ -27,7 +27,6 @@ from wadesk.core.importing.parse_worker import cells_of
 
 CHUNK = 5000
 _COMPARED = frozenset(FIELDS) - {"updated_at"}  # what makes a stored customer "updated"
-NO_ORDERS = (0, 0, None, None, 0, 0, 0, 0, 0)  # crm.totals.FIGURES of a customer without orders
 REJECT_LIMIT = 100_000  # rows kept for the rejected-rows file
 # Acquisition channel of customers an import creates, by the file's source.
 CHANNELS = {"shopify": "shopify", "woocommerce": "website", "razorpay": "website", "meta": "meta_lead"}
@@ -219,7 +218,7 @@ class ImportWriter:
         for d in drafts:
             self._channel(d)
             rows.append({**d.values, "created_at": self.now, "order_count": 0, "total_spent": 0,
-                         "tag_list": tag_list(d.tags), "version": 1, **({"id": d.id} if d.id is not None else {})})
+                         "tag_list": tag_list(d.tags), "version": 1})
         return rows
 
     def _write_unwritten(self) -> set[int]:
