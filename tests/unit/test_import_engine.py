@@ -318,6 +318,8 @@ def test_a_big_first_import_rebuilds_the_indexes_it_dropped_and_a_cancel_keeps_t
     r = run_import(db, DATA / "shopify_orders_india_gokwik_cod_razorpay_75col.csv")
     assert set(dropped) == {"customers", "orders", "order_items"} and r.orders_created == 4
     assert names() == before
+    with db.engine.connect() as c:  # the rebuild's sorter settings are the connection's own again
+        assert [c.exec_driver_sql(f"PRAGMA {p}").scalar() for p in ("cache_size", "threads")] == [-65536, 0]
     with pytest.raises(Cancelled):  # cancelled after the drop: the indexes come back with the rollback
         run_import(db, csv(tmp_path / "list.csv", "Name,Mobile\n" + "".join(f"P{i},98{i:08d}\n" for i in range(1200))),
                    cancelled=lambda: True)
