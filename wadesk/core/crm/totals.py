@@ -3,7 +3,7 @@ COD / RTO / cancelled / discount / settled counts, tag_list) in step with orders
 SQL (UPDATE ... FROM one grouped aggregate, SQLite >= 3.33 and PostgreSQL), in chunks of ids."""
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
@@ -57,27 +57,28 @@ def _and(a: bool | None, b: bool | None) -> bool | None:
     return None if a is None or b is None else True
 
 
-def tally_order(fig: list | None, o: dict[str, Any]) -> list:
-    """Add one order (its column values, naive datetimes as imports parse them) to a customer's
-    FIGURES as `_figures` counts them, NULLs included; -> the figures (new when fig is None). An
-    import adds up the orders it creates for the customers it creates instead of asking the query."""
+def tally_order(fig: list | None, total, placed_at, cancelled: bool, is_cod: bool | None, is_rto: bool | None,
+                discount_code: str | None, shipping_status: str | None) -> list:
+    """Add one order to a customer's FIGURES as `_figures` counts them, NULLs included; -> the
+    figures (new when fig is None). An import adds up the orders it creates for the customers it
+    creates instead of asking the query. total: a number or None; placed_at: None or any value
+    that orders like the times (datetimes, or their stored texts)."""
     if fig is None:
         fig = list(NO_ORDERS)
-    if o["cancelled_at"] is not None:
+    if cancelled:
         fig[6] += 1
         return fig
-    cod = o.get("is_cod")
     fig[0] += 1
-    if o["total"] is not None:
-        fig[1] += o["total"]
-    if (placed := o["placed_at"]) is not None:
-        fig[2] = placed if fig[2] is None or placed < fig[2] else fig[2]
-        fig[3] = placed if fig[3] is None or placed > fig[3] else fig[3]
-    fig[4] += bool(cod)
-    fig[5] += bool(o.get("is_rto"))
-    fig[7] += o["discount_code"] is not None and o["discount_code"] != ""
-    ship = o.get("shipping_status")
-    fig[8] += _and(None if cod is None else bool(cod), None if ship is None else ship in PENDING_SHIPPING) is False
+    if total is not None:
+        fig[1] += total
+    if placed_at is not None:
+        fig[2] = placed_at if fig[2] is None or placed_at < fig[2] else fig[2]
+        fig[3] = placed_at if fig[3] is None or placed_at > fig[3] else fig[3]
+    fig[4] += bool(is_cod)
+    fig[5] += bool(is_rto)
+    fig[7] += discount_code is not None and discount_code != ""
+    fig[8] += _and(None if is_cod is None else bool(is_cod),
+                   None if shipping_status is None else shipping_status in PENDING_SHIPPING) is False
     return fig
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from wadesk.core.crm.totals import tally_order
 from wadesk.core.db.models import Order, OrderItem
+from wadesk.core.importing.bulk import NULL, datetime_value, json_text, money_value
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import OrderData, ShipmentUpdate
 
@@ -38,6 +39,39 @@ _SHOP_TRUTH = ("customer_id", "number", "placed_at", "total", "subtotal", "disco
                "currency", "payment_method", "financial_status", "fulfillment_status", "cancelled_at",
                "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
                "ship_city", "ship_state", "ship_pincode")
+
+
+# An order row as insert_ready takes it (SQLite); ready_order gives the part between customer_id
+# and updated_at, the writer adds the rest.
+READY_ORDER = ("id", "source", "external_id", *ORDER_COLS, "created_at")
+_READY = ORDER_COLS[1:-1]
+_TOTAL, _PLACED, _CANCELLED, _COD, _DISCOUNT, _SHIP, _RTO = (_READY.index(c) for c in (
+    "total", "placed_at", "cancelled_at", "is_cod", "discount_code", "shipping_status", "is_rto"))
+_NO_SHIPPING = (None, False, NULL, NULL)  # shipping_status, is_rto, delivered_at, rto_at of a shop's order
+assert _READY[-5:] == ("attributes", "shipping_status", "is_rto", "delivered_at", "rto_at")
+
+
+def ready_order(o: OrderData) -> tuple:
+    """The order's own values (_READY) as bulk.insert binds order_values(o, ...) on SQLite."""
+    u, sh = o.utm, o.shipping
+    if sh is None:
+        attrs, ship = o.attributes, _NO_SHIPPING
+    else:
+        attrs = {**o.attributes, **sh.attributes}
+        ship = (sh.shipping_status, sh.is_rto, datetime_value(sh.delivered_at), datetime_value(sh.rto_at))
+    return (o.number, datetime_value(o.placed_at), money_value(o.total), money_value(o.subtotal),
+            money_value(o.discount_total), money_value(o.shipping_total), o.currency or "INR", o.payment_method,
+            o.is_cod, o.financial_status, o.fulfillment_status, datetime_value(o.cancelled_at), o.discount_code,
+            u.get("source"), u.get("medium"), u.get("campaign"), u.get("content"), u.get("term"),
+            o.ship_city, o.ship_state, o.ship_pincode, json_text(attrs), *ship)
+
+
+def tally_ready(fig: list | None, r: tuple) -> list:
+    """crm.totals.tally_order for a ready_order tuple (NULL is NaN there; money back to Decimal
+    through its shortest text, the order's own figure, so sums match the row path's)."""
+    t, placed = r[_TOTAL], r[_PLACED]
+    return tally_order(fig, None if t != t else Decimal(repr(t)), placed if type(placed) is str else None,
+                       type(r[_CANCELLED]) is str, r[_COD], r[_RTO], r[_DISCOUNT], r[_SHIP])
 
 
 def order_values(o: OrderData, customer_id: int | None) -> dict[str, Any]:
@@ -107,8 +141,9 @@ class OrderWriter:
         """Create or update a chunk of orders (customer ids already resolved)."""
         if self.known is None:
             self._load()
-        known, source, now = self.known, self.source, self.now
-        new_rows, new_items, extra_items = [], [], []
+        known = self.known
+        new: list[tuple[OrderData, int | None, dict[str, Any]]] = []
+        extra_items = []
         for o, cid in batch:
             old = known.get(o.external_id)
             if o.continuation:  # line items only, for an order met earlier in this file
@@ -117,39 +152,32 @@ class OrderWriter:
                 elif old is not None and (old.get("_new") or old.get("_shop_items")):
                     extra_items.append((old["id"], o.items))
                 continue
-            vals = order_values(o, cid)
             if old is None and (courier := self._courier_order(o)) is not None:
-                if self._adopt(courier, o, vals):
+                if self._adopt(courier, o, order_values(o, cid)):
                     extra_items.append((courier["id"], o.items))
                 continue
             if old is None:
-                vals["source"], vals["external_id"], vals["created_at"], vals["updated_at"] = source, o.external_id, now, now
-                known[o.external_id] = vals
-                new_rows.append(vals)
-                new_items.append(o.items)
+                known[o.external_id] = pending = {}  # its repeats in this chunk: only their line items
+                new.append((o, cid, pending))
             elif "id" not in old or old.get("_new"):
                 continue  # the same order twice in one file: the first occurrence wins
             else:
-                ch = order_changes(old, vals)
+                ch = order_changes(old, order_values(o, cid))
                 if ch:
                     self.log.add_updated("order", old["id"], {k: old[k] for k in [*ch, "updated_at"]})
                     self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
                     old.update(ch, updated_at=self.now)
                     self.updated += 1
                     self._touch(old["customer_id"], cid)
-        if new_rows:
-            later = [vals.pop("_items", []) for vals in new_rows]  # repeats of an order in this chunk
-            figures = self.figures
-            for vals in new_rows:  # before the insert converts the values in place
-                if (c := vals["customer_id"]) is not None:
-                    figures[c] = tally_order(figures.get(c), vals)
-            ids = self.bulk.insert(Order, new_rows)
-            for vals, oid, items, more in zip(new_rows, ids, new_items, later):
+        if new:
+            ids = self._insert(new)
+            for (o, _cid, pending), oid in zip(new, ids):
                 # Orders created by this import are not updated again (only given more items):
                 # keep just their id, so a million-line file does not hold every order in memory.
-                known[vals["external_id"]] = {"id": oid, "_new": True}
-                extra_items.append((oid, items + more if more else items))
-            self.touched_customers.update(vals["customer_id"] for vals in new_rows if vals["customer_id"])
+                known[o.external_id] = {"id": oid, "_new": True}
+                more = pending.get("_items")
+                extra_items.append((oid, o.items + more if more else o.items))
+            self.touched_customers.update(cid for _o, cid, _p in new if cid)
             self.log.add_created("order", list(ids))
             self.created += len(ids)
         if extra_items and self.bulk.raw:  # SQLite: ready tuples, ids from SQLite (nothing refers to them)
@@ -158,6 +186,27 @@ class OrderWriter:
                 for oid, items in extra_items for p, sku, q, price, cat in items])
         elif extra_items:
             self.bulk.insert(OrderItem, [dict(zip(ITEM_COLS, (oid, *item))) for oid, items in extra_items for item in items])
+
+    def _insert(self, new: list[tuple[OrderData, int | None, dict[str, Any]]]) -> list[int]:
+        """Insert new orders; -> their ids. On SQLite each goes as one ready tuple, and the order
+        figures of its customer are added up (`figures`: only SQLite's imports write customers last)."""
+        source, now = self.source, self.now
+        if not self.bulk.raw:
+            rows = []
+            for o, cid, _p in new:
+                vals = order_values(o, cid)
+                vals["source"], vals["external_id"], vals["created_at"], vals["updated_at"] = source, o.external_id, now, now
+                rows.append(vals)
+            return self.bulk.insert(Order, rows)
+        ids = self.bulk.new_ids(Order.__table__, len(new))
+        now_text, figures, rows = datetime_value(now), self.figures, []
+        for (o, cid, _p), oid in zip(new, ids):
+            r = o.ready or ready_order(o)
+            rows.append((oid, source, o.external_id, cid, *r, now_text, now_text))
+            if cid is not None:
+                figures[cid] = tally_ready(figures.get(cid), r)
+        self.bulk.insert_ready(Order, READY_ORDER, rows)
+        return ids
 
     # --- orders first known from a courier report ---------------------------------------------
     def _courier_order(self, o: OrderData) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ import queue
 import threading
 import traceback
 from dataclasses import fields
+from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterator
@@ -32,6 +33,7 @@ from wadesk.core.importing.formats.base import (
     CustomerData, EventData, OrderData, ParseContext, Record, ShipmentUpdate,
 )
 from wadesk.core.importing.identity import PhoneBook, identify
+from wadesk.core.importing.order_writer import ready_order
 from wadesk.core.importing.readers import Table, open_table
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ def _getter(cls):
 
 _CUSTOMER, _ORDER, _EVENT, _SHIPMENT, _PHONE = (
     _getter(c) for c in (CustomerData, OrderData, EventData, ShipmentUpdate, PhoneResult))
-assert fields(OrderData)[-1].name == "shipping"  # to_wire turns the last value of an order into a tuple
+_SHIPPING = [f.name for f in fields(OrderData)].index("shipping")  # to_wire sends it as a tuple
 
 
 def to_wire(rec: Record) -> tuple:
@@ -59,7 +61,7 @@ def to_wire(rec: Record) -> tuple:
     if (o := rec.order) is not None:
         order = _ORDER(o)
         if o.shipping is not None:
-            order = (*order[:-1], _SHIPMENT(o.shipping))
+            order = (*order[:_SHIPPING], _SHIPMENT(o.shipping), *order[_SHIPPING + 1:])
     identity = None
     if rec.identity is not None:
         ident, why, warnings = rec.identity
@@ -100,10 +102,11 @@ def cells_of(rec: Record) -> list[str]:
 
 
 def _work(conn, path: str, sheet, headers: list[str], fmt_name: str, mapping: dict[str, str],
-          file_name: str, dayfirst: bool, region: str) -> None:
+          file_name: str, dayfirst: bool, region: str, ready: bool) -> None:
     """The worker process: parse the file and read each row's phones and email (without the
     database's known numbers: every number is parsed here), send batches of records, then
-    ("done", rows)."""
+    ("done", rows). ready (a SQLite shop): orders also carry their stored values (ready_order)
+    and line item prices go as floats, as the writer binds them."""
     gc.disable()  # as in the importing process: millions of small objects, no cycles to collect
     # A pipe holds ~64 KB: without a queue the parser would wait whenever the importing process
     # is busy writing a chunk, and that process then waits for the parser.
@@ -136,6 +139,11 @@ def _work(conn, path: str, sheet, headers: list[str], fmt_name: str, mapping: di
         for rec in fmt.records(table, fmt.compile(headers, mapping), ParseContext(file_name, dayfirst=dayfirst)):
             if rec.customer is not None and rec.error is None:
                 rec.identity = identify(rec.customer, phones)
+            if ready and (o := rec.order) is not None:
+                if not o.continuation:
+                    o.ready = ready_order(o)
+                o.items = [(p, sku, q, float(price) if type(price) is Decimal else price, cat)
+                           for p, sku, q, price, cat in o.items]
             batch.append(to_wire(rec))
             if len(batch) >= BATCH:
                 send("records", rows, batch)
@@ -157,10 +165,10 @@ class WorkerFailed(ImportFileError):
 
 
 def start_parse_worker(table: Table, fmt_name: str, mapping: dict[str, str], ctx: ParseContext, region: str,
-                       on_rows: Callable[[int], None]) -> ParseWorker | None:
+                       on_rows: Callable[[int], None], ready: bool = False) -> ParseWorker | None:
     """A worker process parsing the file, or None when this file is not worth one (or one cannot
     start): the caller then parses here. on_rows(rows read so far) runs after every batch and while
-    waiting; an exception it raises (a cancel) stops the worker."""
+    waiting; an exception it raises (a cancel) stops the worker. ready: see _work."""
     path = Path(table.path)
     try:
         if table.kind != "text" or path.stat().st_size < WORKER_MIN_BYTES:
@@ -168,7 +176,7 @@ def start_parse_worker(table: Table, fmt_name: str, mapping: dict[str, str], ctx
         mp = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
         receive, send = mp.Pipe(duplex=False)
         proc = mp.Process(target=_work, name="wadesk-import-parse", daemon=True, args=(
-            send, str(path), table.sheet, list(table.headers), fmt_name, dict(mapping), ctx.file_name, ctx.dayfirst, region))
+            send, str(path), table.sheet, list(table.headers), fmt_name, dict(mapping), ctx.file_name, ctx.dayfirst, region, ready))
         proc.start()
         send.close()
     except Exception as exc:  # no second process here (a locked-down machine, a frozen build without it)

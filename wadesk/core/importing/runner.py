@@ -240,7 +240,8 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
             ctx = ParseContext(path.name, dayfirst=dates.dayfirst)
             region = _region(opts.country, s)
             # A big text file is parsed by a second process, started first: it has the longer way to go.
-            worker = start_parse_worker(table, name, mapping, ctx, region, on_rows=rows_read)
+            worker = start_parse_worker(table, name, mapping, ctx, region, on_rows=rows_read,
+                                        ready=db.engine.dialect.name == "sqlite")
             with closing(worker or fmt.records(table, fmt.compile(table.headers, mapping), ctx)) as records:
                 run = ImportRun(file_name=path.name[:255], file_sha256=_sha256(path), format=name,
                                 status="running", started_at=now, summary={})
