@@ -16,6 +16,7 @@ from wadesk.core.importing import run_import
 from wadesk.core.importing import parse_worker
 from wadesk.core.importing.errors import ImportFileError
 from wadesk.core.importing.formats.base import CustomerData, EventData, OrderData, Record, ShipmentUpdate
+from wadesk.core.importing.order_writer import ReadyOrder
 from wadesk.core.jobs import Cancelled
 
 
@@ -65,6 +66,11 @@ def test_records_cross_unchanged():
                     None, ("w",))
     back = parse_worker.from_wire(parse_worker.to_wire(rec))
     assert repr(back) == repr(rec)  # a cell holding the separator went as a list
+    ready = Record(4, ["a"], order=ReadyOrder("o2", [("Kurta", None, 1, 99.5, None)], ("#2", "2026-01-01 10:00:00.000000",
+                                                                                     99.5, float("nan"))))
+    back = parse_worker.from_wire(parse_worker.to_wire(ready)).order
+    assert type(back) is ReadyOrder and (back.external_id, back.items, back.number) == ("o2", ready.order.items, "#2")
+    assert back.ready[:3] == ready.order.ready[:3] and back.ready[3] != back.ready[3]  # NaN: NULL on SQLite
     plain = Record(3, ["a", "", "c"])
     wired = parse_worker.from_wire(parse_worker.to_wire(plain))
     assert isinstance(wired.cells, str) and parse_worker.cells_of(wired) == ["a", "", "c"]
@@ -72,7 +78,11 @@ def test_records_cross_unchanged():
 
 def test_imports_give_the_same_tables_with_the_worker(fresh_db, migrated_db_file, request, tmp_path, monkeypatch,
                                                       worker_for_every_file):
-    files = [DATA / n for n in SAMPLES] + [odd_file(tmp_path / "odd.csv"), many_orders(tmp_path / "many.csv", 120)]
+    many = many_orders(tmp_path / "many.csv", 120)
+    newer = tmp_path / "newer.csv"  # the same orders later: refunded, totals edited (the orders' stored values read back)
+    newer.write_text(many.read_text(encoding="utf-8").replace(",paid,", ",refunded,").replace("198.00", "150.00"),
+                     encoding="utf-8")
+    files = [DATA / n for n in SAMPLES] + [odd_file(tmp_path / "odd.csv"), many, newer]
     with_worker = import_all(fresh_db, tmp_path, files)
     assert len(worker_for_every_file) == len(files) and all(worker_for_every_file)
     monkeypatch.setattr(parse_worker, "WORKER_MIN_BYTES", 10**12)
@@ -83,8 +93,9 @@ def test_imports_give_the_same_tables_with_the_worker(fresh_db, migrated_db_file
         other.dispose()
     assert with_worker[0] == here[0]  # counts, warnings, rejected rows with their cells
     assert with_worker[1] == here[1]  # every table
-    assert with_worker[0][-1]["rejected"] == 3 and with_worker[0][-1]["rows"] == 240
-    assert len(with_worker[0][-1]["warnings"]) == 4
+    assert with_worker[0][-2]["rejected"] == 3 and with_worker[0][-2]["rows"] == 240
+    assert len(with_worker[0][-2]["warnings"]) == 4
+    assert with_worker[0][-1]["orders_updated"] == with_worker[0][-2]["orders_created"] > 100
     assert not multiprocessing.active_children()
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from wadesk.core.db.models import Order
 from wadesk.core.importing.bulk import BulkWriter, datetime_value
 from wadesk.core.importing.formats.base import OrderData, ShipmentUpdate
-from wadesk.core.importing.order_writer import READY_ORDER, ORDER_COLS, order_values, ready_order
+from wadesk.core.importing.order_writer import READY_ORDER, ORDER_COLS, ReadyOrder, order_values, ready_order, values
 
 NOW = datetime(2026, 11, 28, 12, 0)
 IST = timezone(timedelta(hours=5, minutes=30))
@@ -57,3 +57,14 @@ def test_ready_orders_are_stored_as_the_bulk_insert_stores_them(fresh_db):
         by_dict, ready = stored("dict-"), stored("ready-")
         s.rollback()
     assert len(by_dict) == 4 and by_dict == ready
+
+
+def test_a_ready_order_gives_back_its_order_values():
+    """An order the shop already has is compared (order_changes) or a courier's taken over (_adopt)
+    through values(): the same figures, times, statuses and attributes as the OrderData it came from."""
+    for o in orders():
+        want, got = order_values(o, 7), values(ReadyOrder(o.external_id, o.items, ready_order(o)), 7)
+        for k, v in want.items():
+            if isinstance(v, datetime):  # stored without the zone, as the database keeps it
+                v = v.replace(tzinfo=None)
+            assert got[k] == v and type(got[k]) is type(v), (o.external_id, k)

@@ -5,7 +5,9 @@ pending, fulfilled after unfulfilled, cancelled stays cancelled) and fills blank
 (Shiprocket) update the shop order with the same number."""
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -64,6 +66,37 @@ def ready_order(o: OrderData) -> tuple:
             o.is_cod, o.financial_status, o.fulfillment_status, datetime_value(o.cancelled_at), o.discount_code,
             u.get("source"), u.get("medium"), u.get("campaign"), u.get("content"), u.get("term"),
             o.ship_city, o.ship_state, o.ship_pincode, json_text(attrs), *ship)
+
+
+class ReadyOrder:
+    """A new order as the parse worker sends it for a SQLite shop: its id, line items (prices as
+    floats) and its ready_order values; its order_values, when wanted (an order the shop already
+    has, a courier's order taken over), come back from those (`values`)."""
+
+    __slots__ = ("external_id", "items", "ready")
+    continuation = False
+
+    def __init__(self, external_id: str, items: list[tuple], ready: tuple):
+        self.external_id, self.items, self.ready = external_id, items, ready
+
+    @property
+    def number(self) -> str | None:
+        return self.ready[0]
+
+
+def values(o: OrderData | ReadyOrder, customer_id: int | None) -> dict[str, Any]:
+    """order_values for either kind of order (a ReadyOrder's stored texts and floats read back
+    as datetimes, Decimals and a dict)."""
+    if type(o) is not ReadyOrder:
+        return order_values(o, customer_id)
+    v = dict(zip(_READY, o.ready))
+    for f in ("placed_at", "cancelled_at", "delivered_at", "rto_at"):
+        v[f] = datetime.fromisoformat(v[f]) if type(v[f]) is str else None
+    for f in ("total", "subtotal", "discount_total", "shipping_total"):
+        v[f] = Decimal(repr(v[f])) if v[f] == v[f] else None
+    v["attributes"] = json.loads(v["attributes"]) if type(v["attributes"]) is str else {}
+    v["customer_id"] = customer_id
+    return v
 
 
 def tally_ready(fig: list | None, r: tuple) -> list:
@@ -137,12 +170,12 @@ class OrderWriter:
         for row in self.s.execute(select(Order.id, Order.external_id, *cols).where(Order.source == self.source)):
             self.known[row[1]] = {"id": row[0], **dict(zip(ORDER_COLS, row[2:]))}
 
-    def write(self, batch: list[tuple[OrderData, int | None]]) -> None:
+    def write(self, batch: list[tuple[OrderData | ReadyOrder, int | None]]) -> None:
         """Create or update a chunk of orders (customer ids already resolved)."""
         if self.known is None:
             self._load()
         known = self.known
-        new: list[tuple[OrderData, int | None, dict[str, Any]]] = []
+        new: list[tuple[OrderData | ReadyOrder, int | None, dict[str, Any]]] = []
         extra_items = []
         for o, cid in batch:
             old = known.get(o.external_id)
@@ -153,7 +186,7 @@ class OrderWriter:
                     extra_items.append((old["id"], o.items))
                 continue
             if old is None and (courier := self._courier_order(o)) is not None:
-                if self._adopt(courier, o, order_values(o, cid)):
+                if self._adopt(courier, o, values(o, cid)):
                     extra_items.append((courier["id"], o.items))
                 continue
             if old is None:
@@ -162,7 +195,7 @@ class OrderWriter:
             elif "id" not in old or old.get("_new"):
                 continue  # the same order twice in one file: the first occurrence wins
             else:
-                ch = order_changes(old, order_values(o, cid))
+                ch = order_changes(old, values(o, cid))
                 if ch:
                     self.log.add_updated("order", old["id"], {k: old[k] for k in [*ch, "updated_at"]})
                     self.s.execute(update(Order).where(Order.id == old["id"]).values(**ch, updated_at=self.now))
@@ -187,21 +220,21 @@ class OrderWriter:
         elif extra_items:
             self.bulk.insert(OrderItem, [dict(zip(ITEM_COLS, (oid, *item))) for oid, items in extra_items for item in items])
 
-    def _insert(self, new: list[tuple[OrderData, int | None, dict[str, Any]]]) -> list[int]:
+    def _insert(self, new: list[tuple[OrderData | ReadyOrder, int | None, dict[str, Any]]]) -> list[int]:
         """Insert new orders; -> their ids. On SQLite each goes as one ready tuple, and the order
         figures of its customer are added up (`figures`: only SQLite's imports write customers last)."""
         source, now = self.source, self.now
         if not self.bulk.raw:
             rows = []
             for o, cid, _p in new:
-                vals = order_values(o, cid)
+                vals = values(o, cid)
                 vals["source"], vals["external_id"], vals["created_at"], vals["updated_at"] = source, o.external_id, now, now
                 rows.append(vals)
             return self.bulk.insert(Order, rows)
         ids = self.bulk.new_ids(Order.__table__, len(new))
         now_text, figures, rows = datetime_value(now), self.figures, []
         for (o, cid, _p), oid in zip(new, ids):
-            r = o.ready or ready_order(o)
+            r = o.ready if type(o) is ReadyOrder else ready_order(o)
             rows.append((oid, source, o.external_id, cid, *r, now_text, now_text))
             if cid is not None:
                 figures[cid] = tally_ready(figures.get(cid), r)

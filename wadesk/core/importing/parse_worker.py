@@ -33,7 +33,7 @@ from wadesk.core.importing.formats.base import (
     CustomerData, EventData, OrderData, ParseContext, Record, ShipmentUpdate,
 )
 from wadesk.core.importing.identity import PhoneBook, identify
-from wadesk.core.importing.order_writer import ready_order
+from wadesk.core.importing.order_writer import ReadyOrder, ready_order
 from wadesk.core.importing.readers import Table, open_table
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,9 @@ def to_wire(rec: Record) -> tuple:
     if joined.count(SEP) != len(cells) - 1 and cells:  # a cell holding the separator: send the list
         joined = list(cells)
     order = None
-    if (o := rec.order) is not None:
+    if type(o := rec.order) is ReadyOrder:
+        order = (o.external_id, o.items, o.ready)
+    elif o is not None:
         order = _ORDER(o)
         if o.shipping is not None:
             order = (*order[:_SHIPPING], _SHIPMENT(o.shipping), *order[_SHIPPING + 1:])
@@ -85,7 +87,9 @@ def from_wire(t: tuple) -> Record:
         rec.identity = (ident, why, notes)
     if customer is not None:
         rec.customer = CustomerData(*customer)
-    if order is not None:
+    if order is not None and len(order) == 3:
+        rec.order = ReadyOrder(*order)
+    elif order is not None:
         o = rec.order = OrderData(*order)
         if o.shipping is not None:
             o.shipping = ShipmentUpdate(*o.shipping)
@@ -105,8 +109,9 @@ def _work(conn, path: str, sheet, headers: list[str], fmt_name: str, mapping: di
           file_name: str, dayfirst: bool, region: str, ready: bool) -> None:
     """The worker process: parse the file and read each row's phones and email (without the
     database's known numbers: every number is parsed here), send batches of records, then
-    ("done", rows). ready (a SQLite shop): orders also carry their stored values (ready_order)
-    and line item prices go as floats, as the writer binds them."""
+    ("done", rows). ready (a SQLite shop): an order goes as a ReadyOrder (its stored values, not
+    the Decimals and datetimes they came from: a third of the pickling) and line item prices as
+    floats, as the writer binds them."""
     gc.disable()  # as in the importing process: millions of small objects, no cycles to collect
     # A pipe holds ~64 KB: without a queue the parser would wait whenever the importing process
     # is busy writing a chunk, and that process then waits for the parser.
@@ -140,10 +145,10 @@ def _work(conn, path: str, sheet, headers: list[str], fmt_name: str, mapping: di
             if rec.customer is not None and rec.error is None:
                 rec.identity = identify(rec.customer, phones)
             if ready and (o := rec.order) is not None:
-                if not o.continuation:
-                    o.ready = ready_order(o)
                 o.items = [(p, sku, q, float(price) if type(price) is Decimal else price, cat)
                            for p, sku, q, price, cat in o.items]
+                if not o.continuation:
+                    rec.order = ReadyOrder(o.external_id, o.items, ready_order(o))
             batch.append(to_wire(rec))
             if len(batch) >= BATCH:
                 send("records", rows, batch)

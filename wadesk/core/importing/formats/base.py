@@ -100,9 +100,6 @@ class OrderData:
     attributes: dict[str, Any] = field(default_factory=dict)
     continuation: bool = False  # only line items for an order met earlier in the file
     shipping: "ShipmentUpdate | None" = None  # a courier's view, for an order only the courier knows
-    # The order's own column values as stored (order_writer.ready_order), made by the parse worker
-    # for a SQLite shop so the importing process does not convert them.
-    ready: tuple | None = None
 
 
 @dataclass
