@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from tests.unit.test_import_order_figures import SHIPROCKET, courier_report
 from tests.unit.test_import_shopify_columns import DATA, HEADER, SAMPLES, dump, import_all, odd_file, second_db
 from wadesk.core.crm.phones import PhoneResult
 from wadesk.core.importing import run_import
@@ -71,9 +72,14 @@ def test_records_cross_unchanged():
     back = parse_worker.from_wire(parse_worker.to_wire(ready)).order
     assert type(back) is ReadyOrder and (back.external_id, back.items, back.number) == ("o2", ready.order.items, "#2")
     assert back.ready[:3] == ready.order.ready[:3] and back.ready[3] != back.ready[3]  # NaN: NULL on SQLite
-    plain = Record(3, ["a", "", "c"])
-    wired = parse_worker.from_wire(parse_worker.to_wire(plain))
+    bad = Record(3, ["a", "", "c"], error="No date.")
+    wired = parse_worker.from_wire(parse_worker.to_wire(bad))
     assert isinstance(wired.cells, str) and parse_worker.cells_of(wired) == ["a", "", "c"]
+    fine = Record(5, ["a", "b"], customer=CustomerData(phones=["98"]), order=OrderData("o5"))
+    fine.identity = (None, "No usable phone number or email.", ())  # rejected only when it has no order
+    assert parse_worker.cells_of(parse_worker.from_wire(parse_worker.to_wire(fine))) == []
+    fine.order = None
+    assert parse_worker.cells_of(parse_worker.from_wire(parse_worker.to_wire(fine))) == ["a", "b"]
 
 
 def test_imports_give_the_same_tables_with_the_worker(fresh_db, migrated_db_file, request, tmp_path, monkeypatch,
@@ -82,7 +88,14 @@ def test_imports_give_the_same_tables_with_the_worker(fresh_db, migrated_db_file
     newer = tmp_path / "newer.csv"  # the same orders later: refunded, totals edited (the orders' stored values read back)
     newer.write_text(many.read_text(encoding="utf-8").replace(",paid,", ",refunded,").replace("198.00", "150.00"),
                      encoding="utf-8")
-    files = [DATA / n for n in SAMPLES] + [odd_file(tmp_path / "odd.csv"), many, newer]
+    courier = courier_report(tmp_path / "courier.csv")  # courier-only orders, then updates and a rejected row
+    with open(courier, "a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        for ref, status, when, total in (("#5", "DELIVERED", "", ""), ("#7", "RTO DELIVERED", "", ""),
+                                         ("77777", "NEW", "", "")):
+            w.writerow([{"Order ID": ref, "Status": status, "Channel Created At": when, "Order Total": total,
+                         "Customer Mobile": "9700000099"}.get(h, "") for h in SHIPROCKET])
+    files = [DATA / n for n in SAMPLES] + [odd_file(tmp_path / "odd.csv"), many, newer, courier]
     with_worker = import_all(fresh_db, tmp_path, files)
     assert len(worker_for_every_file) == len(files) and all(worker_for_every_file)
     monkeypatch.setattr(parse_worker, "WORKER_MIN_BYTES", 10**12)
@@ -93,9 +106,10 @@ def test_imports_give_the_same_tables_with_the_worker(fresh_db, migrated_db_file
         other.dispose()
     assert with_worker[0] == here[0]  # counts, warnings, rejected rows with their cells
     assert with_worker[1] == here[1]  # every table
-    assert with_worker[0][-2]["rejected"] == 3 and with_worker[0][-2]["rows"] == 240
-    assert len(with_worker[0][-2]["warnings"]) == 4
-    assert with_worker[0][-1]["orders_updated"] == with_worker[0][-2]["orders_created"] > 100
+    assert with_worker[0][-3]["rejected"] == 3 and with_worker[0][-3]["rows"] == 240
+    assert len(with_worker[0][-3]["warnings"]) == 4
+    assert with_worker[0][-2]["orders_updated"] == with_worker[0][-3]["orders_created"] > 100
+    assert with_worker[0][-1]["rejected"] == 1 and with_worker[0][-1]["orders_updated"] >= 2
     assert not multiprocessing.active_children()
 
 
