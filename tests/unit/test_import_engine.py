@@ -1,6 +1,8 @@
 """The import engine: identity and merge rules, idempotence, consent, atomicity, rollback, mappings."""
 from __future__ import annotations
 
+import threading
+
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -324,6 +326,36 @@ def test_a_big_first_import_rebuilds_the_indexes_it_dropped_and_a_cancel_keeps_t
         run_import(db, csv(tmp_path / "list.csv", "Name,Mobile\n" + "".join(f"P{i},98{i:08d}\n" for i in range(1200))),
                    cancelled=lambda: True)
     assert dropped.count("customers") == 2 and names() == before
+
+
+def test_an_index_build_that_fails_on_its_thread_fails_the_import_and_changes_nothing(db, monkeypatch):
+    """The orders' indexes are built on a thread while the new customers' rows are made: a failure
+    there (a full disk) reaches the import, which rolls back with its indexes dropped and all."""
+    import sqlite3
+
+    from wadesk.core.importing import indexes
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's indexes")
+    with db.engine.connect() as c:
+        before = sorted(tuple(r) for r in c.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index'")))
+    monkeypatch.setattr(indexes, "MIN_ROWS", 1)
+    threads = []
+    real = indexes._build
+
+    def full_disk(cur, statements):
+        threads.append(threading.current_thread().name)
+        if any("ON orders" in s for s in statements):
+            raise sqlite3.OperationalError("database or disk is full")
+        real(cur, statements)
+    monkeypatch.setattr(indexes, "_build", full_disk)
+    with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+        run_import(db, DATA / "shopify_orders_india_gokwik_cod_razorpay_75col.csv")
+    assert threads == ["wadesk-import-indexes"]
+    with db.engine.connect() as c:
+        assert sorted(tuple(r) for r in c.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))) == before
+        assert c.execute(text("SELECT count(*) FROM orders")).scalar() == 0
+        assert c.execute(text("SELECT count(*) FROM customers")).scalar() == 0
 
 
 def test_ordinary_inserts_after_an_import_get_fresh_ids(db, tmp_path):

@@ -15,6 +15,8 @@ the second core is free): 3.1 -> 2.4 s for a million-line export's indexes, meas
 from __future__ import annotations
 
 import os
+import threading
+from typing import Callable, Iterable
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -28,7 +30,7 @@ SORT_CACHE_KIB = 1000  # page cache while rebuilding: keys past it are sorted in
 class SecondaryIndexes:
     def __init__(self, session: Session):
         self.s = session
-        self.dropped: list[str] = []  # CREATE INDEX statements to run again
+        self.dropped: list[tuple[str, str]] = []  # (table, CREATE INDEX statement) to run again
 
     def drop_for_import(self, rows_expected: int) -> list[str]:
         """Drop the secondary indexes of each table the import will outgrow. -> tables affected."""
@@ -44,22 +46,58 @@ class SecondaryIndexes:
                 " AND upper(sql) NOT LIKE 'CREATE UNIQUE%'"), {"t": table}).all()
             for name, sql in found:
                 self.s.execute(text(f'DROP INDEX "{name}"'))
-                self.dropped.append(sql)
+                self.dropped.append((table, sql))
             if found:
                 tables.append(table)
         return tables
 
-    def rebuild(self) -> None:
-        if not self.dropped:
-            return
-        pragma = self.s.connection().exec_driver_sql
-        cache, threads = pragma("PRAGMA cache_size").scalar(), pragma("PRAGMA threads").scalar()
-        pragma(f"PRAGMA threads={min(os.cpu_count() or 1, 4)}")
-        pragma(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
-        try:
-            for sql in self.dropped:
-                self.s.execute(text(sql))
-        finally:
-            pragma(f"PRAGMA cache_size={int(cache)}")
-            pragma(f"PRAGMA threads={int(threads)}")
-        self.dropped = []
+    def _take(self, tables: Iterable[str]) -> list[str]:
+        tables = set(tables)
+        todo = [sql for t, sql in self.dropped if t in tables]
+        self.dropped = [(t, sql) for t, sql in self.dropped if t not in tables]
+        return todo
+
+    def _cursor(self):
+        return self.s.connection().connection.driver_connection.cursor()
+
+    def rebuild(self, tables: Iterable[str] = TABLES) -> None:
+        """Build the dropped indexes of these tables again."""
+        if todo := self._take(tables):
+            _build(self._cursor(), todo)
+
+    def rebuild_beside(self, tables: Iterable[str]) -> Callable[[], None]:
+        """rebuild(tables) on a thread: SQLite builds each index in one call that does not hold the
+        interpreter lock, so this thread can meanwhile do work that does not touch the database
+        (nothing may until the returned wait() has returned; it raises what the build raised)."""
+        todo = self._take(tables)
+        if not todo:
+            return lambda: None
+        cur, failed = self._cursor(), []
+
+        def build() -> None:
+            try:
+                _build(cur, todo)
+            except BaseException as exc:  # noqa: BLE001 - raised again by wait(), in the importing thread
+                failed.append(exc)
+        thread = threading.Thread(target=build, name="wadesk-import-indexes", daemon=True)
+        thread.start()
+
+        def wait() -> None:
+            thread.join()
+            if failed:
+                raise failed[0]
+        return wait
+
+
+def _build(cur, statements: list[str]) -> None:
+    """Run CREATE INDEX statements with SQLite's sorter on helper threads, then put the
+    connection's page cache and thread limit back."""
+    cache, threads = cur.execute("PRAGMA cache_size").fetchone()[0], cur.execute("PRAGMA threads").fetchone()[0]
+    cur.execute(f"PRAGMA threads={min(os.cpu_count() or 1, 4)}")
+    cur.execute(f"PRAGMA cache_size=-{SORT_CACHE_KIB}")
+    try:
+        for sql in statements:
+            cur.execute(sql)
+    finally:
+        cur.execute(f"PRAGMA cache_size={int(cache)}")
+        cur.execute(f"PRAGMA threads={int(threads)}")

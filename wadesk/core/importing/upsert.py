@@ -221,11 +221,11 @@ class ImportWriter:
                          "tag_list": tag_list(d.tags), "version": 1})
         return rows
 
-    def _write_unwritten(self) -> set[int]:
+    def _unwritten_rows(self) -> tuple[list[tuple], set[int]]:
         """customers_last (SQLite): the new customers, once, as the whole file left them, with the
-        figures of their orders (all created by this import, unless another change reached them).
-        Each row goes to the driver as one tuple (ready_customer), as insert() would write it from
-        _new_rows. -> the customers whose figures are written."""
+        figures of their orders (all created by this import, unless another change reached them),
+        each as one tuple for the driver (ready_customer), as insert() would write it from
+        _new_rows. No database work. -> (the rows, the customers whose figures they carry)."""
         new, self._unwritten = self._unwritten, []
         figures, recount, counted = self.orders.figures, self.orders.recount, set()
         rows, now = [], self.now
@@ -239,9 +239,7 @@ class ImportWriter:
             else:
                 fig = NO_ORDERS
             rows.append(ready_customer(d, fig, now, now_text))
-        if rows:
-            self.bulk.insert_ready(Customer, READY_CUSTOMER, rows)
-        return counted
+        return rows, counted
 
     def _insert_events(self, events) -> None:
         cids = [self.drafts[k].id for k, _e in events if self.drafts[k].before is not None]
@@ -269,7 +267,14 @@ class ImportWriter:
     def finish(self, import_id: int | None) -> dict[str, int]:
         """Write what accumulates over the whole file: customer updates, tags, consent, totals."""
         self.flush()
-        counted = self._write_unwritten()
+        # The orders' indexes are built on a thread while the new customers' rows are made.
+        wait = self.indexes.rebuild_beside(("orders", "order_items"))
+        try:
+            rows, counted = self._unwritten_rows()
+        finally:
+            wait()
+        if rows:
+            self.bulk.insert_ready(Customer, READY_CUSTOMER, rows)
         updates = []
         for d in self.drafts.values():
             if d.before is None:  # created by this import: rewrite only if merged again later
