@@ -3,8 +3,9 @@
 A million-line Shopify CSV spends ~14 s turning lines into records and ~38 s matching customers
 and writing; the two halves share nothing but the records, so a second process (a second core)
 takes the first half. Records cross as plain tuples (a batch of dataclass objects pickles ~5x
-slower) and the cells of a row as one joined text, split again only for a rejected row. The
-worker also reads each row's phones and email (identity.identify), the slowest per-row step left.
+slower); a row's cells only when this process may reject it, as one joined text; a SQLite shop's
+new orders as their stored values (order_writer.ReadyOrder). The worker also reads each row's
+phones and email (identity.identify), the slowest per-row step left.
 
 Only text files past WORKER_MIN_BYTES use it: a process start costs ~0.3 s, and a workbook is
 already read whole by the time the mapping is chosen. Anything that stops the worker from starting
@@ -49,7 +50,7 @@ def _getter(cls):
 
 _CUSTOMER, _ORDER, _EVENT, _SHIPMENT, _PHONE = (
     _getter(c) for c in (CustomerData, OrderData, EventData, ShipmentUpdate, PhoneResult))
-_SHIPPING = [f.name for f in fields(OrderData)].index("shipping")  # to_wire sends it as a tuple
+assert fields(OrderData)[-1].name == "shipping"  # to_wire turns the last value of an order into a tuple
 
 
 def rejectable(rec: Record) -> bool:
@@ -72,7 +73,7 @@ def to_wire(rec: Record) -> tuple:
     elif o is not None:
         order = _ORDER(o)
         if o.shipping is not None:
-            order = (*order[:_SHIPPING], _SHIPMENT(o.shipping), *order[_SHIPPING + 1:])
+            order = (*order[:-1], _SHIPMENT(o.shipping))
     identity = None
     if rec.identity is not None:
         ident, why, warnings = rec.identity
