@@ -245,7 +245,9 @@ class CustomerIndex:
         ids = Customer.attributes["external_ids"]
         # One pass over the table; the store ids come as one JSON text per customer that has any.
         q = select(Customer.id, Customer.phone, Customer.email, ids.as_string())
+        self.stored = 0  # customers in the database: none, and no row of a file can match a stored one
         for cid, phone, email, ext in _rows(session, q):
+            self.stored += 1
             if phone:
                 self.phone[phone] = cid
             if email:

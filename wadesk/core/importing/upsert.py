@@ -119,7 +119,7 @@ class ImportWriter:
                 if why and rec.order is None and rec.shipment is None:
                     self.reject(rec, why)
                     continue
-                if ident:
+                if ident and self.index.stored:  # a stored customer to load? (not in a first import)
                     p, _o, e = ident
                     k = self.index.find(p.e164 if p else None, e, self.source, rec.customer.external_id)
                     if k and k > 0 and k not in self.drafts:
