@@ -121,7 +121,7 @@ def _work(conn, path: str, sheet, headers: list[str], fmt_name: str, mapping: di
     """The worker process: parse the file and read each row's phones and email (without the
     database's known numbers: every number is parsed here), send batches of records, then
     ("done", rows). ready (a SQLite shop): an order goes as a ReadyOrder (its stored values, not
-    the Decimals and datetimes they came from: a third of the pickling) and line item prices as
+    the Decimals and datetimes they came from: a quarter of the pickling) and line item prices as
     floats, as the writer binds them."""
     gc.disable()  # as in the importing process: millions of small objects, no cycles to collect
     # A pipe holds ~64 KB: without a queue the parser would wait whenever the importing process
