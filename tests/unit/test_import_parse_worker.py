@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.unit.test_import_order_figures import SHIPROCKET, courier_report
+from tests.unit.test_import_order_figures import SHIPROCKET, courier_report, shopify_orders
 from tests.unit.test_import_shopify_columns import DATA, HEADER, SAMPLES, dump, import_all, odd_file, second_db
 from wadesk.core.crm.phones import PhoneResult
 from wadesk.core.importing import run_import
@@ -95,7 +95,11 @@ def test_imports_give_the_same_tables_with_the_worker(fresh_db, migrated_db_file
                                          ("77777", "NEW", "", "")):
             w.writerow([{"Order ID": ref, "Status": status, "Channel Created At": when, "Order Total": total,
                          "Customer Mobile": "9700000099"}.get(h, "") for h in SHIPROCKET])
-    files = [DATA / n for n in SAMPLES] + [odd_file(tmp_path / "odd.csv"), many, newer, courier]
+    shop = shopify_orders(tmp_path / "shop.csv", [  # the shop's export of two courier-only orders takes them over
+        dict(Name=f"#{ref}", Id=str(ref), Created_at="2026-04-01 09:00:00 +0530", Billing_Phone=f"982000000{k}",
+             Currency="INR", Total="999.00", Financial_Status="pending", Payment_Method="Cash on Delivery (COD)",
+             Lineitem_name="Saree", Lineitem_price="999") for k, ref in enumerate((9001, 9002, 7777))])
+    files = [DATA / n for n in SAMPLES] + [odd_file(tmp_path / "odd.csv"), many, newer, courier, shop]
     with_worker = import_all(fresh_db, tmp_path, files)
     assert len(worker_for_every_file) == len(files) and all(worker_for_every_file)
     monkeypatch.setattr(parse_worker, "WORKER_MIN_BYTES", 10**12)
@@ -106,10 +110,11 @@ def test_imports_give_the_same_tables_with_the_worker(fresh_db, migrated_db_file
         other.dispose()
     assert with_worker[0] == here[0]  # counts, warnings, rejected rows with their cells
     assert with_worker[1] == here[1]  # every table
-    assert with_worker[0][-3]["rejected"] == 3 and with_worker[0][-3]["rows"] == 240
-    assert len(with_worker[0][-3]["warnings"]) == 4
-    assert with_worker[0][-2]["orders_updated"] == with_worker[0][-3]["orders_created"] > 100
-    assert with_worker[0][-1]["rejected"] == 1 and with_worker[0][-1]["orders_updated"] >= 2
+    counts = with_worker[0]
+    assert counts[-4]["rejected"] == 3 and counts[-4]["rows"] == 240 and len(counts[-4]["warnings"]) == 4
+    assert counts[-3]["orders_updated"] == counts[-4]["orders_created"] > 100
+    assert counts[-2]["rejected"] == 1 and counts[-2]["orders_updated"] >= 2
+    assert (counts[-1]["orders_updated"], counts[-1]["orders_created"]) == (2, 1)  # two taken over, one new
     assert not multiprocessing.active_children()
 
 
