@@ -29,7 +29,7 @@ def orders() -> list[OrderData]:
         OrderData("3", placed_at=datetime(2026, 4, 1, 9, 30), total=Decimal("99.99"), is_cod=True, discount_code="DIWALI10",
                   shipping=ShipmentUpdate("3", shipping_status="rto", is_rto=True, rto_at=datetime(2026, 4, 1),
                                           attributes={"awb": "77"})),
-        OrderData("4", placed_at=datetime(2026, 5, 5), total=Decimal("1,00".replace(",", "")), attributes={},
+        OrderData("4", placed_at=datetime(2026, 5, 5), total=Decimal("100"), attributes={},
                   shipping=ShipmentUpdate("4", shipping_status="delivered", delivered_at=datetime(2026, 5, 9))),
     ]
 
