@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any, Iterator
 
 from phonenumbers import SUPPORTED_REGIONS
@@ -19,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from wadesk.core.crm.customer_query import name_key
 from wadesk.core.crm.phones import PhoneResult, calling_code, normalise_phone
+from wadesk.core.importing.formats.base import CustomerData
 from wadesk.core.importing.values import normalise_email
 from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, Customer
 
@@ -111,7 +114,7 @@ class Draft:
     A plain class with slots: an import of 100,000 rows makes 100,000 of these."""
 
     __slots__ = ("id", "values", "before", "tags", "new_tags", "consent_events", "merged_rows", "dirty",
-                 "_as_of_text", "_as_of")
+                 "_as_of_text", "_as_of", "merged", "merged_newer")
 
     def __init__(self, id: int | None, values: dict[str, Any], before: dict[str, Any] | None):
         self.id = id  # None until inserted
@@ -124,6 +127,8 @@ class Draft:
         self.dirty = False  # a new customer changed again after it was inserted
         self._as_of_text: str | None = None  # attributes["as_of"] as last read, and as a datetime
         self._as_of: datetime | None = None
+        self.merged: tuple | None = None  # what the last merge() folded in (_CONTENT), and whether it was newer
+        self.merged_newer = False
 
     @property
     def as_of(self) -> datetime | None:
@@ -151,12 +156,27 @@ def blank_values(now: datetime) -> dict[str, Any]:
     return v
 
 
+# What merge() reads of a row's customer besides its date (as_of) and consent (apply_consent's).
+_CONTENT = attrgetter(*[f.name for f in fields(CustomerData) if f.name not in ("as_of", "consent", "consent_at")])
+
+
 def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], email: str | None,
           source: str, now: datetime) -> None:
-    """Fold one row's customer data into a draft (see the module docstring for the rules)."""
+    """Fold one row's customer data into a draft (see the module docstring for the rules).
+
+    A row saying exactly what the draft's last merge said (a customer's every order in a shop's
+    export repeats their details; phone and email come from the same texts) changes nothing but the
+    date, unless this row is newer and that one was not: then its values win where they differ."""
     v = d.values
     attrs = v["attributes"]  # the draft's own dict (load_drafts); nested values are replaced, never changed
     newer = c.as_of is not None and (d.as_of is None or c.as_of > d.as_of)
+    content = _CONTENT(c)
+    if content == d.merged and (d.merged_newer or not newer):
+        if newer:
+            attrs["as_of"] = d._as_of_text = c.as_of.isoformat()
+            d._as_of = c.as_of
+        return
+    d.merged, d.merged_newer = content, newer
     for f in _SIMPLE:
         new = getattr(c, f)
         if not new:  # a blank never changes anything
