@@ -37,7 +37,7 @@ def test_the_same_tables_as_writing_customers_every_chunk(fresh_db, migrated_db_
     assert tuple(pune) == ("Pune", "t0, t1, t2")
 
     @contextmanager
-    def checked(db):  # as on other databases: customers written every chunk, foreign keys checked
+    def checked(db, **_kw):  # as on other databases: customers written every chunk, foreign keys checked
         with db.Session() as s:
             yield s, False
     monkeypatch.setattr(runner, "import_session", checked)

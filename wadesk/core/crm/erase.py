@@ -11,6 +11,7 @@ On SQLite, deleted content can linger in free pages and the WAL file: the erase 
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,8 +21,11 @@ from sqlalchemy.orm import Session
 from wadesk.core.clock import Clock
 from wadesk.core.crm.bookkeeping import audit, chunks, now_from
 from wadesk.core.crm.customers import remove_customer_rows
+from wadesk.core.db.engine import checkpoint_fully
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import AuditLog, Customer, Message, Order, WebhookEvent
+
+log = logging.getLogger(__name__)
 
 EXPLANATION = (
     "Their profile, tags, notes, consent history and activity are deleted. Their orders stay in "
@@ -119,4 +123,5 @@ def compact_after_erase(engine: Engine, vacuum: bool = False) -> None:
     with engine.connect() as conn:
         if vacuum:  # rebuilds the file; in WAL mode the new pages land in the WAL first
             conn.exec_driver_sql("VACUUM")
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not checkpoint_fully(conn):
+            log.warning("The erased customer's old pages are still in the write-ahead log; the next checkpoint removes them")

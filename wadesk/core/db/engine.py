@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from wadesk.core.paths import DataDir
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000  # how long a connection waits for SQLite's write lock before it fails
+CHECKPOINT_WAIT_S = 60.0  # how long a checkpoint that must finish waits for another one running
 
 
 class DatabaseError(Exception):
@@ -95,6 +98,7 @@ class Database:
         self.engine = engine
         self.path = path
         self.Session = sessionmaker(engine, expire_on_commit=False)
+        self._checkpointer: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -117,8 +121,41 @@ class Database:
         with self.Session() as s:
             return s.scalar(select(func.count()).select_from(Customer)) or 0
 
+    def checkpoint_later(self) -> None:
+        """SQLite: copy the write-ahead log's pages into the database file on a thread. A big write
+        (an import) commits with automatic checkpoints off and calls this, so its commit returns
+        without copying every page it wrote a second time (~0.9 s of a million-line import). Readers
+        and writers go on meanwhile; pages it cannot copy yet are left to the next checkpoint."""
+        if self.engine.dialect.name != "sqlite" or (self._checkpointer and self._checkpointer.is_alive()):
+            return
+
+        def run() -> None:
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except Exception as exc:  # noqa: BLE001 - a later checkpoint does the work
+                log.warning("The background checkpoint did not run: %s", exc)
+        self._checkpointer = threading.Thread(target=run, name="wadesk-checkpoint", daemon=True)
+        self._checkpointer.start()
+
     def dispose(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.join(CHECKPOINT_WAIT_S)
         self.engine.dispose()
+
+
+def checkpoint_fully(conn, mode: str = "TRUNCATE", wait_s: float = CHECKPOINT_WAIT_S) -> bool:
+    """PRAGMA wal_checkpoint(mode) until every page of the log is in the database file. SQLite
+    answers "busy" without waiting while another connection checkpoints (Database.checkpoint_later):
+    ask again until it has finished. -> whether it completed within wait_s."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        busy, _log, _done = conn.exec_driver_sql(f"PRAGMA wal_checkpoint({mode})").one()
+        if not busy:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 KEEP_UPDATE_COPIES = 2  # the copy before this update and the one before the previous update
@@ -155,7 +192,7 @@ def migrate(engine: Engine, db_file: Path | None, backups_dir: Path | None) -> N
         copy = backups_dir / f"{db_file.stem}-before-{head}-{stamp}{db_file.suffix}"
         engine.dispose()  # close connections so the copy is consistent
         with engine.connect() as conn:  # fold the WAL into the main file before copying
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            checkpoint_fully(conn)
         engine.dispose()
         shutil.copy2(db_file, copy)
         log.info("Copied database to %s before migrating %s -> %s", copy, current, head)

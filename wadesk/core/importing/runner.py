@@ -40,6 +40,7 @@ from wadesk.core.settings import get_setting
 
 log = logging.getLogger(__name__)
 CHECK_EVERY = 500  # rows between cancel checks / progress reports
+CHECKPOINT_LATER_ROWS = 20_000  # a file this big commits without SQLite's checkpoint (Database.checkpoint_later)
 
 
 @dataclass
@@ -150,20 +151,26 @@ def paused_gc():
 
 
 @contextmanager
-def import_session(db: Database):
+def import_session(db: Database, checkpoint_later: bool = False):
     """-> (the import's session, whether foreign keys go unchecked in it). On SQLite they do: every
     id an import writes is one it read or gave out while holding the write lock, so none can point
     nowhere, and the new customers can be written once, at the end, with all the file says about
     them (their orders, written earlier, already carry their ids): no second write of each customer
     met again later in the file, no lookup per order and line item. Set before the transaction:
-    SQLite ignores the pragma inside one."""
+    SQLite ignores the pragma inside one.
+
+    checkpoint_later: the commit leaves its pages in the write-ahead log (automatic checkpoints
+    off for this connection until it is given back); the caller then asks for db.checkpoint_later()."""
     if db.engine.dialect.name != "sqlite":
         with db.Session() as s:
             yield s, False
         return
     with db.engine.connect() as conn:
         before = conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
+        auto = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        if checkpoint_later:
+            conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
         conn.commit()
         try:
             with db.Session(bind=conn) as s:
@@ -171,6 +178,7 @@ def import_session(db: Database):
         finally:
             conn.rollback()
             conn.exec_driver_sql(f"PRAGMA foreign_keys={int(before)}")
+            conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(auto)}")
             conn.commit()
 
 
@@ -224,7 +232,8 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
         counter["rows"] = n
         check_cancelled(cancelled)
         progress(n, table.size_hint, "Importing rows")
-    with import_session(db) as (s, unchecked):
+    big = table.size_hint >= CHECKPOINT_LATER_ROWS and not dry_run
+    with import_session(db, checkpoint_later=big) as (s, unchecked):
         s.begin()
         try:
             name, mapping, _src = choose_mapping(table, opts.format, s)
@@ -290,6 +299,8 @@ def _run_import(db: Database, path: str | Path, options: ImportOptions | None, *
         except BaseException:
             s.rollback()
             raise
+    if big:
+        db.checkpoint_later()
     if rejected_dir is not None:  # WaDesk's own folder: old files and a superseded check's file go
         prune_rejects(Path(rejected_dir), imported_stem=None if dry_run else path.stem,
                       keep=Path(result.rejected_file) if result.rejected_file else None)
