@@ -10,7 +10,8 @@ Unique indexes stay: they are how SQLite keeps (source, external id) and phones 
 
 SQLite sorts an index's keys on helper threads only when they outgrow the page cache, so the
 rebuild runs with a small cache and two sorter threads (the parse worker has finished by then:
-the second core is free): 3.1 -> 2.4 s for a million-line export's indexes, measured.
+the second core is free): 3.1 -> 2.4 s for a million-line export's indexes, measured. The builds
+run beside the importing thread's own last work (ImportWriter.finish).
 """
 from __future__ import annotations
 
@@ -60,15 +61,11 @@ class SecondaryIndexes:
     def _cursor(self):
         return self.s.connection().connection.driver_connection.cursor()
 
-    def rebuild(self, tables: Iterable[str] = TABLES) -> None:
-        """Build the dropped indexes of these tables again."""
-        if todo := self._take(tables):
-            _build(self._cursor(), todo)
-
-    def rebuild_beside(self, tables: Iterable[str]) -> Callable[[], None]:
-        """rebuild(tables) on a thread: SQLite builds each index in one call that does not hold the
-        interpreter lock, so this thread can meanwhile do work that does not touch the database
-        (nothing may until the returned wait() has returned; it raises what the build raised)."""
+    def rebuild_beside(self, tables: Iterable[str] = TABLES) -> Callable[[], None]:
+        """Build the dropped indexes of these tables again, on a thread: SQLite builds each index in
+        one call that does not hold the interpreter lock, so this thread can meanwhile do work that
+        does not touch the database (nothing may until the returned wait() has returned; it raises
+        what the build raised)."""
         todo = self._take(tables)
         if not todo:
             return lambda: None

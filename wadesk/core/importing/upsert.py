@@ -298,7 +298,6 @@ class ImportWriter:
         self.bulk.update(Customer, updates)
         tagged = self._write_tags()
         self._write_consent()
-        self.indexes.rebuild()  # before the totals, which read orders by customer
         if not self.bulk.raw:  # a server database sorts names by its own collation: let it build them
             refresh_tag_lists(self.s, tagged)
         refresh_order_totals(self.s, sorted(self.orders.touched_customers - counted))
@@ -307,6 +306,13 @@ class ImportWriter:
             self.log.touched = self.touched
             self.bulk.insert(ImportChange, self.log.rows(import_id))
         self.counts["orders_created"], self.counts["orders_updated"] = self.orders.created, self.orders.updated
+        # The other indexes (the customers') are built on a thread while what only the writing
+        # needed is let go: freeing a million-line file's drafts and orders takes ~0.6 s.
+        wait = self.indexes.rebuild_beside()
+        try:
+            del self.drafts, self.index, self.phones, self.orders, self.log, self._event_keys
+        finally:
+            wait()
         return dict(self.counts)
 
     def _write_tags(self) -> list[int]:
