@@ -133,6 +133,7 @@ class Database:
             try:
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                    conn.invalidate()  # closed, not pooled: an extra idle connection keeps its page cache
             except Exception as exc:  # noqa: BLE001 - a later checkpoint does the work
                 log.warning("The background checkpoint did not run: %s", exc)
         self._checkpointer = threading.Thread(target=run, name="wadesk-checkpoint", daemon=True)

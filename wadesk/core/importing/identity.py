@@ -170,8 +170,10 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
     v = d.values
     attrs = v["attributes"]  # the draft's own dict (load_drafts); nested values are replaced, never changed
     newer = c.as_of is not None and (d.as_of is None or c.as_of > d.as_of)
-    content = _CONTENT(c)
-    if content == d.merged and (d.merged_newer or not newer):
+    # Kept for dated rows only (a store's export): a plain list rarely repeats anyone, and the
+    # kept details of 100,000 customers would cost ~70 MB for nothing.
+    content = _CONTENT(c) if c.as_of is not None else None
+    if content is not None and content == d.merged and (d.merged_newer or not newer):
         if newer:
             attrs["as_of"] = d._as_of_text = c.as_of.isoformat()
             d._as_of = c.as_of
