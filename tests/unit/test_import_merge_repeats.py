@@ -7,7 +7,8 @@ import random
 from datetime import datetime, timedelta
 
 from wadesk.core.importing.formats.base import CustomerData
-from wadesk.core.importing.identity import Draft, PhoneBook, blank_values, identify, merge
+from wadesk.core.importing.identity import Draft, blank_values, merge
+from wadesk.core.importing.phonebook import PhoneBook, identify
 
 NOW = datetime(2026, 11, 1, 12, 0)
 

@@ -1,4 +1,4 @@
-"""On SQLite an import writes each new order as one ready tuple (order_writer.ready_order, made by
+"""On SQLite an import writes each new order as one ready tuple (ready_orders.ready_order, made by
 the parse worker for a big file): the stored row must be what bulk.insert writes for the same
 order's order_values, value for value and storage class for storage class."""
 from __future__ import annotations
@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import text
 
 from wadesk.core.db.models import Order
-from wadesk.core.importing.bulk import BulkWriter, datetime_value
+from wadesk.core.importing.bulk import BulkWriter
 from wadesk.core.importing.formats.base import OrderData, ShipmentUpdate
-from wadesk.core.importing.order_writer import READY_ORDER, ORDER_COLS, ReadyOrder, order_values, ready_order, values
+from wadesk.core.importing.order_writer import order_values, values
+from wadesk.core.importing.ready_orders import ORDER_COLS, READY_ORDER, ReadyOrder, ready_order
+from wadesk.core.importing.stored import datetime_value
 
 NOW = datetime(2026, 11, 28, 12, 0)
 IST = timezone(timedelta(hours=5, minutes=30))

@@ -109,7 +109,7 @@ def test_bulk_datetime_text_is_exactly_what_sqlalchemy_stores():
     from sqlalchemy.dialects import sqlite
     from sqlalchemy.dialects.sqlite import DATETIME
 
-    from wadesk.core.importing.bulk import _dt
+    from wadesk.core.importing.stored import _dt
 
     stored = DATETIME().bind_processor(sqlite.dialect())
     for v in (datetime(2026, 6, 24, 17, 28, 34), datetime(2026, 6, 24, 17, 28, 34, 5), datetime(202, 1, 2, 3, 4, 5),
@@ -118,8 +118,9 @@ def test_bulk_datetime_text_is_exactly_what_sqlalchemy_stores():
 
 
 def test_bulk_column_conversion_reuses_the_text_of_a_repeated_value_only():
-    from wadesk.core.importing.bulk import _adapt_column, _dt, _json
-    from wadesk.core.profile.sqlio import NULL
+    from wadesk.core.importing.bulk import _adapt_column
+    from wadesk.core.importing.stored import _dt, _json
+    from wadesk.core.sqlnull import NULL
 
     now, later, attrs = datetime(2026, 11, 1), datetime(2026, 11, 2), {"a": 1}
     rows = [{"t": now, "j": attrs}, {"t": now, "j": attrs}, {"t": None, "j": {}}, {"t": later, "j": {"a": 2}},

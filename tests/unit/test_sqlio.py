@@ -1,8 +1,8 @@
-"""The bulk writers bind a float NaN where they mean NULL on SQLite (sqlio.NULL): it must be
+"""The bulk writers bind a float NaN where they mean NULL on SQLite (sqlnull.NULL): it must be
 stored as NULL in a column of every affinity, and read back as None."""
 import sqlite3
 
-from wadesk.core.profile.sqlio import NULL
+from wadesk.core.sqlnull import NULL
 
 
 def test_nan_binds_as_null_in_every_column_type():

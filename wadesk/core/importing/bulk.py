@@ -23,7 +23,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Integer, Numeric, String, bindpa
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 
-from wadesk.core.profile.sqlio import NULL
+from wadesk.core.importing.stored import NULL, _dt, _json, _num
 
 BATCH = 10_000
 
@@ -38,41 +38,6 @@ def _adapt(v: Any) -> Any:
     if isinstance(v, (dict, list)):
         return json.dumps(v)
     return v
-
-
-def _dt(v: Any) -> Any:
-    """SQLAlchemy's SQLite text for a naive datetime ('2026-06-24 17:28:34.000000'); isoformat is
-    ~3x quicker than strftime and pads the year to four digits as SQLAlchemy does."""
-    if not isinstance(v, datetime):
-        return v
-    if v.tzinfo is not None:
-        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
-    text = v.isoformat(" ")
-    return text if v.microsecond else text + ".000000"
-
-
-def datetime_value(v: Any) -> Any:
-    """What insert() binds for a DateTime column's value."""
-    return NULL if v is None else _dt(v)
-
-
-def money_value(v: Any) -> Any:
-    """What insert() binds for a Numeric column's value."""
-    return NULL if v is None else _num(v)
-
-
-def json_text(v: Any) -> Any:
-    """What insert() binds for a JSON column's value."""
-    return NULL if v is None else _json(v)
-
-
-def _json(v: Any) -> str:
-    """json.dumps, with the commonest value (a customer's empty attributes) written directly."""
-    return "{}" if type(v) is dict and not v else json.dumps(v)
-
-
-def _num(v: Any) -> Any:
-    return float(v) if isinstance(v, Decimal) else v
 
 
 def _adapter(type_):
@@ -98,7 +63,7 @@ def _adapt_numbers(rows: list[dict[str, Any]], name: str) -> None:
 
 
 def _adapt_column(rows: list[dict[str, Any]], name: str, adapt) -> None:
-    """rows[i][name] = adapt(value) in place, None as NULL (see sqlio.NULL). The same object as the
+    """rows[i][name] = adapt(value) in place, None as NULL (see sqlnull.NULL). The same object as the
     row before gets the same text without converting it again (an import stamps one `now` on every
     row it writes)."""
     last, text = None, None
@@ -191,7 +156,7 @@ class BulkWriter:
 
     def insert_ready(self, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """SQLite only: rows already as the driver takes them (values in `columns` order, NULL as
-        None or sqlio.NULL, numbers as float: datetime_value, money_value, json_text). Ids in the rows
+        None or sqlnull.NULL, numbers as float: datetime_value, money_value, json_text). Ids in the rows
         (from new_ids), or given by SQLite for a table whose new ids nobody needs and that insert()
         does not also write in this import (its ids would collide)."""
         sql = f'INSERT INTO "{model.__table__.name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'

@@ -11,11 +11,12 @@ import functools
 import hashlib
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:  # the database parts are imported where used: the parse worker needs only the headers'
+    from sqlalchemy.orm import Session
 
-from wadesk.core.db.import_models import ImportMapping
+    from wadesk.core.db.import_models import ImportMapping
 
 SYNONYMS: dict[str, list[str]] = {
     # WhatsApp numbers first: in a WhatsApp CRM they are the primary phone.
@@ -103,11 +104,17 @@ def header_signature(headers: list[str]) -> str:
 
 
 def find_saved_mapping(session: Session, headers: list[str]) -> ImportMapping | None:
+    from sqlalchemy import select
+
+    from wadesk.core.db.import_models import ImportMapping
+
     return session.scalar(select(ImportMapping).where(ImportMapping.signature == header_signature(headers)))
 
 
 def save_mapping(session: Session, headers: list[str], fmt: str, mapping: dict[str, str], now: datetime) -> None:
     """Remember the mapping used for this header set (the wizard offers it next time)."""
+    from wadesk.core.db.import_models import ImportMapping
+
     row = find_saved_mapping(session, headers)
     if row is None:
         session.add(ImportMapping(signature=header_signature(headers), format=fmt, headers=list(headers),

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from wadesk.core.crm.totals import tally_order
 from wadesk.core.db.models import Order, OrderItem
-from wadesk.core.importing.bulk import NULL, datetime_value, json_text, money_value
+from wadesk.core.importing.ready_orders import _READY, ORDER_COLS, READY_ORDER, ReadyOrder, ready_order
+from wadesk.core.importing.stored import datetime_value
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import OrderData, ShipmentUpdate
 
@@ -24,11 +25,6 @@ FIN_RANK = {"pending": 0, "authorized": 1, "partially_paid": 2, "paid": 3, "part
             "refunded": 5, "voided": 5, "expired": 5}
 FUL_RANK = {"unfulfilled": 0, "pending": 0, "partial": 1, "fulfilled": 2, "restocked": 3}
 SHIP_RANK = {"pending": 0, "shipped": 1, "delivered": 2, "cancelled": 2, "lost": 3, "rto": 3}
-ORDER_COLS = ("customer_id", "number", "placed_at", "total", "subtotal", "discount_total", "shipping_total",
-              "currency", "payment_method", "is_cod", "financial_status", "fulfillment_status", "cancelled_at",
-              "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
-              "ship_city", "ship_state", "ship_pincode", "attributes", "shipping_status", "is_rto",
-              "delivered_at", "rto_at", "updated_at")
 ITEM_COLS = ("order_id", "product", "sku", "quantity", "price", "category")  # an item tuple is (product ... category)
 _FILL = ("number", "payment_method", "discount_code", "utm_source", "utm_medium", "utm_campaign", "utm_content",
          "utm_term", "ship_city", "ship_state", "ship_pincode", "currency", "customer_id")
@@ -43,45 +39,8 @@ _SHOP_TRUTH = ("customer_id", "number", "placed_at", "total", "subtotal", "disco
                "ship_city", "ship_state", "ship_pincode")
 
 
-# An order row as insert_ready takes it (SQLite); ready_order gives the part between customer_id
-# and updated_at, the writer adds the rest.
-READY_ORDER = ("id", "source", "external_id", *ORDER_COLS, "created_at")
-_READY = ORDER_COLS[1:-1]
 _TOTAL, _PLACED, _CANCELLED, _COD, _DISCOUNT, _SHIP, _RTO = (_READY.index(c) for c in (
     "total", "placed_at", "cancelled_at", "is_cod", "discount_code", "shipping_status", "is_rto"))
-_NO_SHIPPING = (None, False, NULL, NULL)  # shipping_status, is_rto, delivered_at, rto_at of a shop's order
-assert _READY[-5:] == ("attributes", "shipping_status", "is_rto", "delivered_at", "rto_at")
-
-
-def ready_order(o: OrderData) -> tuple:
-    """The order's own values (_READY) as bulk.insert binds order_values(o, ...) on SQLite."""
-    u, sh = o.utm, o.shipping
-    if sh is None:
-        attrs, ship = o.attributes, _NO_SHIPPING
-    else:
-        attrs = {**o.attributes, **sh.attributes}
-        ship = (sh.shipping_status, sh.is_rto, datetime_value(sh.delivered_at), datetime_value(sh.rto_at))
-    return (o.number, datetime_value(o.placed_at), money_value(o.total), money_value(o.subtotal),
-            money_value(o.discount_total), money_value(o.shipping_total), o.currency or "INR", o.payment_method,
-            o.is_cod, o.financial_status, o.fulfillment_status, datetime_value(o.cancelled_at), o.discount_code,
-            u.get("source"), u.get("medium"), u.get("campaign"), u.get("content"), u.get("term"),
-            o.ship_city, o.ship_state, o.ship_pincode, json_text(attrs), *ship)
-
-
-class ReadyOrder:
-    """A new order as the parse worker sends it for a SQLite shop: its id, line items (prices as
-    floats) and its ready_order values; its order_values, when wanted (an order the shop already
-    has, a courier's order taken over), come back from those (`values`)."""
-
-    __slots__ = ("external_id", "items", "ready")
-    continuation = False
-
-    def __init__(self, external_id: str, items: list[tuple], ready: tuple):
-        self.external_id, self.items, self.ready = external_id, items, ready
-
-    @property
-    def number(self) -> str | None:
-        return self.ready[0]
 
 
 def values(o: OrderData | ReadyOrder, customer_id: int | None) -> dict[str, Any]:

@@ -4,8 +4,8 @@ A million-line Shopify CSV spends ~14 s turning lines into records and ~38 s mat
 and writing; the two halves share nothing but the records, so a second process (a second core)
 takes the first half. Records cross as plain tuples (a batch of dataclass objects pickles ~5x
 slower); a row's cells only when this process may reject it, as one joined text; a SQLite shop's
-new orders as their stored values (order_writer.ReadyOrder). The worker also reads each row's
-phones and email (identity.identify), the slowest per-row step left.
+new orders as their stored values (ready_orders.ReadyOrder). The worker also reads each row's
+phones and email (phonebook.identify), the slowest per-row step left.
 
 Only text files past WORKER_MIN_BYTES use it: a process start costs ~0.3 s, and a workbook is
 already read whole by the time the mapping is chosen. Anything that stops the worker from starting
@@ -33,8 +33,8 @@ from wadesk.core.importing.formats import FORMATS
 from wadesk.core.importing.formats.base import (
     CustomerData, EventData, OrderData, ParseContext, Record, ShipmentUpdate,
 )
-from wadesk.core.importing.identity import PhoneBook, identify
-from wadesk.core.importing.order_writer import ReadyOrder, ready_order
+from wadesk.core.importing.phonebook import PhoneBook, identify
+from wadesk.core.importing.ready_orders import ReadyOrder, ready_order
 from wadesk.core.importing.readers import Table, open_table
 
 log = logging.getLogger(__name__)

@@ -15,15 +15,17 @@ from sqlalchemy.orm import Session
 from wadesk.core.crm.totals import FIGURES, NO_ORDERS, refresh_order_totals, refresh_tag_lists
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import ConsentEvent, Customer, CustomerTag, Event, Tag
-from wadesk.core.importing.bulk import BulkWriter, datetime_value, json_text, money_value
+from wadesk.core.importing.bulk import BulkWriter
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import Format, Record
 from wadesk.core.importing.identity import (
-    FIELDS, CustomerIndex, Draft, PhoneBook, apply_consent, blank_values, identify, load_drafts, merge,
+    FIELDS, CustomerIndex, Draft, apply_consent, blank_values, load_drafts, merge,
 )
 from wadesk.core.importing.indexes import SecondaryIndexes
 from wadesk.core.importing.order_writer import OrderWriter
 from wadesk.core.importing.parse_worker import cells_of
+from wadesk.core.importing.phonebook import PhoneBook, identify
+from wadesk.core.importing.stored import datetime_value, json_text, money_value
 
 CHUNK = 5000
 _COMPARED = frozenset(FIELDS) - {"updated_at"}  # what makes a stored customer "updated"

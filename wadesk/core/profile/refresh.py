@@ -26,7 +26,8 @@ from wadesk.core.db import Database
 from wadesk.core.db.profile_models import CustomerCategoryStat, CustomerMetrics, ProfileRefresh
 from wadesk.core.jobs import CancelledFn, check_cancelled, never_cancelled
 from wadesk.core.profile import funnel, lanes, reads, rfm
-from wadesk.core.profile.sqlio import NULL, write_rows
+from wadesk.core.profile.sqlio import write_rows
+from wadesk.core.sqlnull import NULL
 
 DAY = 86400
 CHUNK = 5000
@@ -221,7 +222,7 @@ def _favourite(cats: pd.DataFrame, cids: np.ndarray) -> np.ndarray:
 def _column_lists(frame: pd.DataFrame, nan_is_null: bool = False) -> dict[str, list]:
     """Each column as a list of plain Python values for the driver: NaN/NA become None, numpy
     scalars become int/float. `nan_is_null`: the driver stores a float NaN as NULL (SQLite does),
-    so floats go as they are and a missing value goes as NaN too (sqlio.NULL: binding None costs
+    so floats go as they are and a missing value goes as NaN too (sqlnull.NULL: binding None costs
     the driver ~5x more)."""
     cols = {}
     for name in frame.columns:

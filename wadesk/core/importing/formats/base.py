@@ -136,7 +136,7 @@ class Record:
     shipment: ShipmentUpdate | None = None
     error: str | None = None  # set -> the row is rejected with this reason
     warnings: list[str] = field(default_factory=list)
-    identity: tuple | None = None  # identity.identify(customer), when the parse worker worked it out
+    identity: tuple | None = None  # phonebook.identify(customer), when the parse worker worked it out
 
 
 Mapping = dict[str, list[int]]  # field -> column indexes in priority order
