@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from wadesk.core.crm.totals import tally_order
 from wadesk.core.db.models import Order, OrderItem
-from wadesk.core.importing.ready_orders import _READY, ORDER_COLS, READY_ORDER, ReadyOrder, ready_order
+from wadesk.core.importing.ready_orders import ORDER_COLS, READY_FIELDS, READY_ORDER, ReadyOrder, ready_order
 from wadesk.core.importing.stored import datetime_value
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import OrderData, ShipmentUpdate
@@ -39,7 +39,7 @@ _SHOP_TRUTH = ("customer_id", "number", "placed_at", "total", "subtotal", "disco
                "ship_city", "ship_state", "ship_pincode")
 
 
-_TOTAL, _PLACED, _CANCELLED, _COD, _DISCOUNT, _SHIP, _RTO = (_READY.index(c) for c in (
+_TOTAL, _PLACED, _CANCELLED, _COD, _DISCOUNT, _SHIP, _RTO = (READY_FIELDS.index(c) for c in (
     "total", "placed_at", "cancelled_at", "is_cod", "discount_code", "shipping_status", "is_rto"))
 
 
@@ -48,7 +48,7 @@ def values(o: OrderData | ReadyOrder, customer_id: int | None) -> dict[str, Any]
     as datetimes, Decimals and a dict)."""
     if type(o) is not ReadyOrder:
         return order_values(o, customer_id)
-    v = dict(zip(_READY, o.ready))
+    v = dict(zip(READY_FIELDS, o.ready))
     for f in ("placed_at", "cancelled_at", "delivered_at", "rto_at"):
         v[f] = datetime.fromisoformat(v[f]) if type(v[f]) is str else None
     for f in ("total", "subtotal", "discount_total", "shipping_total"):

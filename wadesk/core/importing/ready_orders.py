@@ -11,17 +11,16 @@ ORDER_COLS = ("customer_id", "number", "placed_at", "total", "subtotal", "discou
               "ship_city", "ship_state", "ship_pincode", "attributes", "shipping_status", "is_rto",
               "delivered_at", "rto_at", "updated_at")
 
-
 # An order row as insert_ready takes it (SQLite); ready_order gives the part between customer_id
 # and updated_at, the writer adds the rest.
 READY_ORDER = ("id", "source", "external_id", *ORDER_COLS, "created_at")
-_READY = ORDER_COLS[1:-1]
+READY_FIELDS = ORDER_COLS[1:-1]  # what ready_order gives, in order
 _NO_SHIPPING = (None, False, NULL, NULL)  # shipping_status, is_rto, delivered_at, rto_at of a shop's order
-assert _READY[-5:] == ("attributes", "shipping_status", "is_rto", "delivered_at", "rto_at")
+assert READY_FIELDS[-5:] == ("attributes", "shipping_status", "is_rto", "delivered_at", "rto_at")
 
 
 def ready_order(o: OrderData) -> tuple:
-    """The order's own values (_READY) as bulk.insert binds order_values(o, ...) on SQLite."""
+    """The order's own values (READY_FIELDS) as bulk.insert binds order_values(o, ...) on SQLite."""
     u, sh = o.utm, o.shipping
     if sh is None:
         attrs, ship = o.attributes, _NO_SHIPPING
