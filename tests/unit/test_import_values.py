@@ -105,6 +105,21 @@ def test_several_numbers_in_one_cell():
     assert split_phones("98765 43210 / 91234 56789", "98765 43210") == ["98765 43210", "91234 56789"]
 
 
+def test_one_plain_number_is_split_as_the_general_rule_splits_it():
+    from wadesk.core.importing.formats import base
+
+    def general(cell):  # the rule without the shortcut for a cell holding one plain number
+        out = []
+        for part in base._PHONE_SPLIT.split(cell):
+            if part and part.lower() not in base.BLANKS and part not in out:
+                out.append(part)
+        return out
+    for cell in ("+919800066963", "98000 00001", "(022) 2345-6789", "+91-98000-00001", "-", "--", ".", "0",
+                 "9.19876543210E+11", "919876543210.0", " 98000 00001 ", "98000 or 97000", "98000/97000",
+                 "+91 98000 00001 ::: +91 98000 00002", "n/a", "call 98000"):
+        assert split_phones(cell) == general(cell), cell
+
+
 def test_bulk_datetime_text_is_exactly_what_sqlalchemy_stores():
     from sqlalchemy.dialects import sqlite
     from sqlalchemy.dialects.sqlite import DATETIME

@@ -45,10 +45,13 @@ PIPELINE_FIELDS = {"lead_status": "lead_status", "lifecycle_stage": "lifecycle_s
                    "deal_value": "value", "owner": "owner", "lost_reason": "lost_reason"}
 
 _PHONE_SPLIT = re.compile(r"\s*(?::::|[/,;|&\n]|\bor\b)\s*", re.I)
+_ONE_PHONE = re.compile(r"[\d+\-(). ]+")  # no separator fits in it (most cells: one number)
 
 
 def split_phones(*cells: str) -> list[str]:
     """'+91 98000 00001 ::: +91 98000 00002', '98765 43210 / 91234 56789' -> each number."""
+    if len(cells) == 1 and _ONE_PHONE.fullmatch(one := cells[0]):
+        return [one] if one not in BLANKS else []
     out: list[str] = []
     for c in cells:
         for part in _PHONE_SPLIT.split(c):
