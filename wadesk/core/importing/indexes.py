@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Callable, Iterable
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -61,30 +62,31 @@ class SecondaryIndexes:
     def _cursor(self):
         return self.s.connection().connection.driver_connection.cursor()
 
-    def rebuild_beside(self, tables: Iterable[str] = TABLES) -> Callable[[], None]:
-        """Build the dropped indexes of these tables again, on a thread: SQLite builds each index in
-        one call that does not hold the interpreter lock, so this thread can meanwhile do work that
-        does not touch the database (nothing may until the returned wait() has returned; it raises
-        what the build raised)."""
+    @contextmanager
+    def rebuilt_beside(self, tables: Iterable[str] = TABLES) -> Iterator[None]:
+        """Build the dropped indexes of these tables again on a thread while the with-block runs:
+        SQLite builds each index in one call that does not hold the interpreter lock, so the block
+        can meanwhile do work that does not touch the database (it must not). Leaving the block
+        waits for the build and raises what the build raised."""
         todo = self._take(tables)
         if not todo:
-            return lambda: None
+            yield
+            return
         cur, failed = self._cursor(), []
 
         def build() -> None:
             try:
                 _build(cur, todo)
-            except BaseException as exc:  # noqa: BLE001 - raised again by wait(), in the importing thread
+            except BaseException as exc:  # noqa: BLE001 - raised again in the importing thread
                 failed.append(exc)
         thread = threading.Thread(target=build, name="wadesk-import-indexes", daemon=True)
         thread.start()
-
-        def wait() -> None:
+        try:
+            yield
+        finally:
             thread.join()
             if failed:
                 raise failed[0]
-        return wait
-
 
 def _build(cur, statements: list[str]) -> None:
     """Run CREATE INDEX statements with SQLite's sorter on helper threads, then put the

@@ -270,11 +270,8 @@ class ImportWriter:
         """Write what accumulates over the whole file: customer updates, tags, consent, totals."""
         self.flush()
         # The orders' indexes are built on a thread while the new customers' rows are made.
-        wait = self.indexes.rebuild_beside(("orders", "order_items"))
-        try:
+        with self.indexes.rebuilt_beside(("orders", "order_items")):
             rows, counted = self._unwritten_rows()
-        finally:
-            wait()
         if rows:
             self.bulk.insert_ready(Customer, READY_CUSTOMER, rows)
         updates = []
@@ -310,11 +307,8 @@ class ImportWriter:
         self.counts["orders_created"], self.counts["orders_updated"] = self.orders.created, self.orders.updated
         # The other indexes (the customers') are built on a thread while what only the writing
         # needed is let go: freeing a million-line file's drafts and orders takes ~0.6 s.
-        wait = self.indexes.rebuild_beside()
-        try:
+        with self.indexes.rebuilt_beside():
             del self.drafts, self.index, self.phones, self.orders, self.log, self._event_keys
-        finally:
-            wait()
         return dict(self.counts)
 
     def _write_tags(self) -> list[int]:
