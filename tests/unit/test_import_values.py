@@ -124,24 +124,24 @@ def test_bulk_datetime_text_is_exactly_what_sqlalchemy_stores():
     from sqlalchemy.dialects import sqlite
     from sqlalchemy.dialects.sqlite import DATETIME
 
-    from wadesk.core.importing.stored import _dt
+    from wadesk.core.importing.stored import datetime_text
 
     stored = DATETIME().bind_processor(sqlite.dialect())
     for v in (datetime(2026, 6, 24, 17, 28, 34), datetime(2026, 6, 24, 17, 28, 34, 5), datetime(202, 1, 2, 3, 4, 5),
               datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)):
-        assert _dt(v) == stored(v)
+        assert datetime_text(v) == stored(v)
 
 
 def test_bulk_column_conversion_reuses_the_text_of_a_repeated_value_only():
     from wadesk.core.importing.bulk import _adapt_column
-    from wadesk.core.importing.stored import _dt, _json
+    from wadesk.core.importing.stored import datetime_text, json_dump
     from wadesk.core.sqlnull import NULL
 
     now, later, attrs = datetime(2026, 11, 1), datetime(2026, 11, 2), {"a": 1}
     rows = [{"t": now, "j": attrs}, {"t": now, "j": attrs}, {"t": None, "j": {}}, {"t": later, "j": {"a": 2}},
             {"t": now, "j": None}]
-    _adapt_column(rows, "t", _dt)
-    _adapt_column(rows, "j", _json)
+    _adapt_column(rows, "t", datetime_text)
+    _adapt_column(rows, "j", json_dump)
     # None goes to the driver as NULL (a NaN, which SQLite stores as NULL; binding None is slower)
-    assert [None if r["t"] is NULL else r["t"] for r in rows] == [_dt(now), _dt(now), None, _dt(later), _dt(now)]
+    assert [None if r["t"] is NULL else r["t"] for r in rows] == [datetime_text(now), datetime_text(now), None, datetime_text(later), datetime_text(now)]
     assert [None if r["j"] is NULL else r["j"] for r in rows] == ['{"a": 1}', '{"a": 1}', "{}", '{"a": 2}', None]

@@ -23,7 +23,7 @@ from sqlalchemy import JSON, Boolean, DateTime, Integer, Numeric, String, bindpa
 from sqlalchemy.dialects.postgresql import REGCLASS
 from sqlalchemy.orm import Session
 
-from wadesk.core.importing.stored import NULL, _dt, _json, _num
+from wadesk.core.importing.stored import NULL, datetime_text, float_number, json_dump
 
 BATCH = 10_000
 
@@ -32,7 +32,7 @@ def _adapt(v: Any) -> Any:
     if v is None or isinstance(v, (str, int, float)):
         return v
     if isinstance(v, datetime):
-        return _dt(v)
+        return datetime_text(v)
     if isinstance(v, Decimal):
         return float(v)
     if isinstance(v, (dict, list)):
@@ -43,11 +43,11 @@ def _adapt(v: Any) -> Any:
 def _adapter(type_):
     """The conversion for one column type (chosen once per column, not per value)."""
     if isinstance(type_, DateTime):
-        return _dt
+        return datetime_text
     if isinstance(type_, Numeric):
-        return _num
+        return float_number
     if isinstance(type_, JSON):
-        return _json
+        return json_dump
     return _adapt
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from wadesk.core.sqlnull import NULL
 
-__all__ = ["NULL", "datetime_value", "json_text", "money_value"]
+__all__ = ["NULL", "datetime_text", "datetime_value", "float_number", "json_dump", "json_text", "money_value"]
 
 
-def _dt(v: Any) -> Any:
+def datetime_text(v: Any) -> Any:
     """SQLAlchemy's SQLite text for a naive datetime ('2026-06-24 17:28:34.000000'); isoformat is
     ~3x quicker than strftime and pads the year to four digits as SQLAlchemy does."""
     if not isinstance(v, datetime):
@@ -25,23 +25,24 @@ def _dt(v: Any) -> Any:
 
 def datetime_value(v: Any) -> Any:
     """What insert() binds for a DateTime column's value."""
-    return NULL if v is None else _dt(v)
+    return NULL if v is None else datetime_text(v)
 
 
 def money_value(v: Any) -> Any:
     """What insert() binds for a Numeric column's value."""
-    return NULL if v is None else _num(v)
+    return NULL if v is None else float_number(v)
 
 
 def json_text(v: Any) -> Any:
     """What insert() binds for a JSON column's value."""
-    return NULL if v is None else _json(v)
+    return NULL if v is None else json_dump(v)
 
 
-def _json(v: Any) -> str:
+def json_dump(v: Any) -> str:
     """json.dumps, with the commonest value (a customer's empty attributes) written directly."""
     return "{}" if type(v) is dict and not v else json.dumps(v)
 
 
-def _num(v: Any) -> Any:
+def float_number(v: Any) -> Any:
+    """A Decimal as the float the driver binds (SQLAlchemy stores Numeric as REAL on SQLite)."""
     return float(v) if isinstance(v, Decimal) else v
