@@ -104,13 +104,6 @@ def test_checkouts_keep_the_row_path(monkeypatch):
     assert both_ways(DATA / "shopify_checkouts_export_2023.csv", monkeypatch)
 
 
-def test_clean_column_finds_every_cell_to_trim():
-    cells = ["a", " b", "c\u00a0", "'d", "e\u3000", "f", "\x1cg", ""]
-    assert shopify_columns.clean_column(cells) == ["a", "b", "c", "d", "e", "f", "g", ""]
-    clean = ["a", "b c", "d'e", ""]
-    assert shopify_columns.clean_column(clean) is clean  # nothing to do: the same list back
-
-
 TABLES = ("customers", "orders", "order_items", "customer_tags", "tags", "consent_events", "import_changes")
 
 

@@ -233,6 +233,11 @@ class Format:
         return m
 
     def records(self, table: Table, m: Mapping, ctx: ParseContext) -> Iterator[Record]:
+        if type(self).record is Format.record:  # a customer per row: converted a column at a time
+            from wadesk.core.importing.formats.columns import customer_records
+
+            yield from customer_records(table, m)
+            return
         for n, cells in table.rows():
             yield self.record(Row(n, cells, m), ctx)
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from operator import itemgetter
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
-from wadesk.core.importing.formats.base import Mapping, OrderData, ParseContext, Record, Row, customer_from, split_tags
+from wadesk.core.importing.formats.base import Mapping, OrderData, ParseContext, Record, split_tags
+from wadesk.core.importing.formats.columns import CustomerColumns, Memo, field_column, pick_columns
 from wadesk.core.importing.formats.shopify import ShopifyOrders, item_qty, note_fields
-from wadesk.core.importing.readers.table import Table, clean_cell
+from wadesk.core.importing.readers.table import Table
 from wadesk.core.importing.values import parse_datetime, parse_money
 from wadesk.core.importing.vocab import is_cod
 
@@ -27,12 +27,6 @@ from wadesk.core.importing.vocab import is_cod
 # 1M-line export: 20,000 rows 14.9 s, 2,000 13.0 s, 250-1,000 11.6-12.0 s CPU), big enough to
 # amortise the per-column steps.
 CHUNK_ROWS = 500
-# A cell that Row.get would change: leading whitespace or apostrophe, trailing whitespace. `\s`
-# is the same set of characters as str.strip() removes; cells are joined (and framed) with NUL, so
-# a match can only be a false alarm (then the column is cleaned cell by cell), never a miss. Two
-# patterns, because one with a literal first character is searched far quicker than an alternation.
-_DIRTY_START = re.compile(r"\x00[\s']")
-_DIRTY_END = re.compile(r"\s\x00")
 # Shopify's 'Created at': '2026-06-24 22:58:34 +0530' (any other text goes to parse_datetime).
 _SHOPIFY_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) ([+-]\d\d)(\d\d)")
 ORDER_FIELDS = ("order_id", "order_number", "order_date", "cancelled_at", "note_attributes", "payment_method",
@@ -40,48 +34,6 @@ ORDER_FIELDS = ("order_id", "order_number", "order_date", "cancelled_at", "note_
                 "fulfillment_status", "discount_code", "ship_city", "ship_state", "ship_pincode", "source_name",
                 "refunded")
 ITEM_FIELDS = ("item_name", "item_qty", "item_price", "item_sku")
-
-
-def clean_column(raw: list[str] | tuple[str, ...]) -> list[str] | tuple[str, ...]:
-    """The cells as Row.get reads them (trimmed, Shopify's leading apostrophe gone)."""
-    joined = "\x00" + "\x00".join(raw) + "\x00"
-    if not _DIRTY_START.search(joined) and not _DIRTY_END.search(joined):
-        return raw
-    return [clean_cell(v) if v else v for v in raw]
-
-
-def pick_columns(cells: list[list[str]], cols: list[int]) -> dict[int, tuple[str, ...]]:
-    """{column: its cells} for the given rows, in one pass over the rows (C-level get and transpose)."""
-    cols = sorted(set(cols))
-    if not cols:
-        return {}
-    if len(cols) == 1:
-        return {cols[0]: tuple(c[cols[0]] for c in cells)}
-    return dict(zip(cols, zip(*map(itemgetter(*cols), cells)))) if cells else {i: () for i in cols}
-
-
-def field_column(picked: dict[int, tuple[str, ...]], cols: list[int] | None, n: int):
-    """Row.get(field) for every row: the first non-empty cleaned cell of the field's columns."""
-    if not cols:
-        return ("",) * n
-    out = clean_column(picked[cols[0]])
-    for i in cols[1:]:
-        if all(out):
-            break
-        out = [a or b for a, b in zip(out, clean_column(picked[i]))]
-    return out
-
-
-class _Memo(dict):
-    """A conversion applied once per distinct text."""
-
-    def __init__(self, fn: Callable[[str], Any]):
-        super().__init__()
-        self.fn = fn
-
-    def __missing__(self, key):
-        value = self[key] = self.fn(key)
-        return value
 
 
 def _money(text: str) -> tuple[Any, str | None]:
@@ -131,7 +83,8 @@ class _Orders:
     def __init__(self, fmt: ShopifyOrders, m: Mapping, ctx: ParseContext, key_col: int):
         self.fmt, self.m, self.ctx, self.key_col = fmt, m, ctx, key_col
         self.dates = _Dates(ctx)
-        self.money, self.qty, self.note, self.tags = _Memo(_money), _Memo(item_qty), _Memo(note_fields), _Memo(split_tags)
+        self.customers = CustomerColumns(m)
+        self.money, self.qty, self.note, self.tags = Memo(_money), Memo(item_qty), Memo(note_fields), Memo(split_tags)
         self.cod: dict[tuple[str, str], bool] = {}
         self.seen: dict[str, str] = {}  # order name -> external id, for line items far from their order
         self.rec: Record | None = None  # the open record: its line items may go on in the next chunk
@@ -164,8 +117,9 @@ class _Orders:
         # First-row fields for every row that starts a group (a few are continuations, rows of an
         # order met earlier, told apart below exactly as the row path does).
         head = [cells[j] for j in starts]
-        at_head = pick_columns(head, [i for f in ORDER_FIELDS for i in m.get(f, ())])
+        at_head = pick_columns(head, [i for f in ORDER_FIELDS for i in m.get(f, ())] + self.customers.columns)
         f = [field_column(at_head, m.get(name), len(head)) for name in ORDER_FIELDS]
+        f.append(self.customers.build(at_head, len(head)))  # the customer of each order's first row
         f[2], f[3] = self.dates.column(f[2]), self.dates.column(f[3])  # order_date, cancelled_at
         self._item_cols = [field_column(picked, m.get(name), len(cells)) for name in ITEM_FIELDS]
         rec = self.rec
@@ -204,9 +158,10 @@ class _Orders:
             items.append((name[:255], skus[i][:64] or None, qty[qtys[i]], price or 0, None))
 
     def _first_row(self, n: int, cells: list[str], vals: tuple) -> Record:
-        """ShopifyOrders.first_row (without its own line item) from one group start's ORDER_FIELDS."""
+        """ShopifyOrders.first_row (without its own line item) from one group start's ORDER_FIELDS
+        and customer."""
         (order_id, number, placed, cancelled, note, method, tags, total, subtotal, discount, shipping, currency,
-         fin, ful, code, ship_city, ship_state, ship_pincode, channel, refunded) = vals
+         fin, ful, code, ship_city, ship_state, ship_pincode, channel, refunded, cust) = vals
         rec = Record(n, cells)
         for when in (placed, cancelled):
             if isinstance(when, ValueError):
@@ -216,7 +171,6 @@ class _Orders:
         if not ext or placed is None:
             rec.error = "No order id or order date on the first row of this order."
             return rec
-        cust = customer_from(Row(n, cells, self.m), self.ctx)
         cust.as_of = placed
         rec.customer = cust
         utm, landing = self.note[note]
