@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import multiprocessing
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -67,6 +67,11 @@ def test_records_cross_unchanged():
                     None, ("w",))
     back = parse_worker.from_wire(parse_worker.to_wire(rec))
     assert repr(back) == repr(rec)  # a cell holding the separator went as a list
+    for when in (datetime(2026, 6, 24, 17, 28, 34), datetime(2026, 6, 24, 17, 28, 34, 120),
+                 datetime(2026, 6, 24, 22, 58, tzinfo=timezone(timedelta(hours=5, minutes=30)))):
+        rec.customer.as_of = rec.customer.consent_at = when  # the date crosses as text, comes back the same
+        back = parse_worker.from_wire(parse_worker.to_wire(rec)).customer
+        assert (back.as_of, back.as_of.tzinfo, back.consent_at) == (when, when.tzinfo, when)
     ready = Record(4, ["a"], order=ReadyOrder("o2", [("Kurta", None, 1, 99.5, None)], ("#2", "2026-01-01 10:00:00.000000",
                                                                                      99.5, float("nan"))))
     back = parse_worker.from_wire(parse_worker.to_wire(ready)).order

@@ -22,6 +22,7 @@ import queue
 import threading
 import traceback
 from dataclasses import fields
+from datetime import datetime
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
@@ -48,8 +49,13 @@ def _getter(cls):
     return attrgetter(*[f.name for f in fields(cls)])
 
 
-_CUSTOMER, _ORDER, _EVENT, _SHIPMENT, _PHONE = (
-    _getter(c) for c in (CustomerData, OrderData, EventData, ShipmentUpdate, PhoneResult))
+_ORDER, _EVENT, _SHIPMENT, _PHONE = (_getter(c) for c in (OrderData, EventData, ShipmentUpdate, PhoneResult))
+# A customer crosses with its date (as_of, one per order of an export) as ISO text: a datetime
+# pickles by a call to its constructor, which cost a third of unpickling a Shopify batch.
+_NAMES = [f.name for f in fields(CustomerData)]
+_AS_OF = _NAMES.index("as_of")
+_BEFORE_AS_OF, _AFTER_AS_OF = attrgetter(*_NAMES[:_AS_OF]), attrgetter(*_NAMES[_AS_OF + 1:])
+assert _AS_OF == len(_NAMES) - 2  # _AFTER_AS_OF gives one value (attributes), not a tuple
 assert fields(OrderData)[-1].name == "shipping"  # to_wire turns the last value of an order into a tuple
 
 
@@ -81,7 +87,10 @@ def to_wire(rec: Record) -> tuple:
             primary, others, email = ident
             ident = (primary and _PHONE(primary), [_PHONE(p) for p in others], email)
         identity = (ident, why, warnings)
-    return (rec.row, joined, rec.customer and _CUSTOMER(rec.customer), order,
+    customer = None
+    if (c := rec.customer) is not None:
+        customer = (*_BEFORE_AS_OF(c), c.as_of and c.as_of.isoformat(), _AFTER_AS_OF(c))
+    return (rec.row, joined, customer, order,
             [_EVENT(e) for e in rec.events], rec.shipment and _SHIPMENT(rec.shipment), rec.error, rec.warnings,
             identity)
 
@@ -96,7 +105,9 @@ def from_wire(t: tuple) -> Record:
             ident = (primary and PhoneResult(*primary), [PhoneResult(*p) for p in others], email)
         rec.identity = (ident, why, notes)
     if customer is not None:
-        rec.customer = CustomerData(*customer)
+        c = rec.customer = CustomerData(*customer)
+        if c.as_of is not None:
+            c.as_of = datetime.fromisoformat(c.as_of)
     if order is not None and len(order) == 3:
         rec.order = ReadyOrder(*order)
     elif order is not None:
