@@ -331,18 +331,29 @@ def _external_id(row: Row, c: CustomerData) -> None:
     c.external_id = row.get("customer_id") or None
 
 
+def channel_name(text: str) -> str | None:
+    """A channel column's text as stored ('Facebook Ads' -> 'facebook_ads')."""
+    return text.lower().replace(" ", "_")[:32] if text else None
+
+
 def _channel(row: Row, c: CustomerData) -> None:
     if channel := row.get("channel"):
-        c.channel = channel.lower().replace(" ", "_")[:32]
+        c.channel = channel_name(channel)
+
+
+def consent_after(current: str | None, v: str | None) -> str | None:
+    """A row's consent once one more consent column (v, parse_consent's answer) is read: an
+    opt-out wins, an opt-in unless opted out, 'no' only over nothing."""
+    if v == "out" or (v == "in" and current != "out"):
+        return v
+    if v == "no" and current is None:
+        return "no"
+    return current
 
 
 def _consent(f: str):
     def step(row: Row, c: CustomerData) -> None:
-        v = parse_consent(row.get(f))
-        if v == "out" or (v == "in" and c.consent != "out"):
-            c.consent = v
-        elif v == "no" and c.consent is None:
-            c.consent = "no"
+        c.consent = consent_after(c.consent, parse_consent(row.get(f)))
     return step
 
 
@@ -353,13 +364,18 @@ def _attribute(f: str, key: str):
     return step
 
 
+def store_figure(text: str) -> str | None:
+    """A store's total or count as kept in attributes; None when it is not a number."""
+    try:
+        return str(parse_money(text))
+    except ValueError:
+        return None
+
+
 def _store_figure(f: str):
     def step(row: Row, c: CustomerData) -> None:
-        if v := row.get(f):
-            try:
-                c.attributes[f] = str(parse_money(v))
-            except ValueError:
-                pass
+        if (v := row.get(f)) and (fig := store_figure(v)) is not None:
+            c.attributes[f] = fig
     return step
 
 

@@ -13,10 +13,11 @@ from operator import itemgetter
 from typing import Any, Callable, Iterator
 
 from wadesk.core.importing.formats.base import (
-    PIPELINE_FIELDS, CustomerData, Mapping, Record, customer_steps, split_phones, split_tags,
+    PIPELINE_FIELDS, CustomerData, Mapping, Record, channel_name, consent_after, customer_steps, split_phones,
+    split_tags, store_figure,
 )
 from wadesk.core.importing.readers.table import Table, clean_cell
-from wadesk.core.importing.values import clean_name, parse_consent, parse_money, split_name
+from wadesk.core.importing.values import clean_name, parse_consent, split_name
 
 # A cell that Row.get would change: leading whitespace or apostrophe, trailing whitespace. `\s`
 # is the same set of characters as str.strip() removes; cells are joined (and framed) with NUL, so
@@ -57,7 +58,7 @@ def field_column(picked: dict[int, tuple[str, ...]], cols: list[int] | None, n: 
     return out
 
 
-def all_column(picked: dict[int, tuple[str, ...]], cols: list[int], n: int) -> Iterator[tuple[str, ...]]:
+def all_column(picked: dict[int, tuple[str, ...]], cols: list[int]) -> Iterator[tuple[str, ...]]:
     """Row.all(field) for every row: its non-empty cleaned cells, in the field's column order."""
     if len(cols) == 1:
         return ((v,) if v else () for v in clean_column(picked[cols[0]]))
@@ -76,17 +77,6 @@ class Memo(dict):
         return value
 
 
-def _channel(text: str) -> str | None:
-    return text.lower().replace(" ", "_")[:32] if text else None
-
-
-def _figure(text: str) -> str | None:
-    try:
-        return str(parse_money(text))
-    except ValueError:
-        return None
-
-
 class CustomerColumns:
     """customer_from for a chunk of rows: the same CustomerData, each field computed over a column.
 
@@ -96,7 +86,7 @@ class CustomerColumns:
     def __init__(self, m: Mapping):
         self.m = m
         self.columns = sorted({i for f in m if f in _CUSTOMER_FIELDS or f.startswith("attr:") for i in m[f]})
-        self.consent, self.channel, self.figure = Memo(parse_consent), Memo(_channel), Memo(_figure)
+        self.consent, self.channel, self.figure = Memo(parse_consent), Memo(channel_name), Memo(store_figure)
         # Attribute steps in customer_steps' order: (kind, field, key).
         attrs: list[tuple[str, str, str]] = [("plain", f, key) for f, key in (
             ("email_consent", "accepts_email_marketing"), ("note", "note")) if f in m]
@@ -117,7 +107,7 @@ class CustomerColumns:
             return field_column(picked, m.get(f), n)
         blank = ("",) * n
         if "phone" in m:
-            phones = [split_phones(*cells) for cells in all_column(picked, m["phone"], n)]
+            phones = [split_phones(*cells) for cells in all_column(picked, m["phone"])]
         else:
             phones = [[] for _ in range(n)]
         email = get("email")
@@ -129,14 +119,14 @@ class CustomerColumns:
                 if not first[j] and not last[j]:
                     first[j], last[j] = split_name(full)
         city = [clean_name(v) for v in get("city")] if "city" in m else blank
-        tags = ([split_tags(*cells) for cells in all_column(picked, m["tags"], n)] if "tags" in m
+        tags = ([split_tags(*cells) for cells in all_column(picked, m["tags"])] if "tags" in m
                 else [[] for _ in range(n)])
         external = [v or None for v in get("customer_id")] if "customer_id" in m else (None,) * n
         channel = [self.channel[v] for v in get("channel")] if "channel" in m else (None,) * n
         consent: list[str | None] | tuple = (None,) * n
         for f in ("whatsapp_consent", "sms_consent"):
             if f in m:
-                consent = [_consent(c, self.consent[v]) for c, v in zip(consent, get(f))]
+                consent = [consent_after(c, self.consent[v]) for c, v in zip(consent, get(f))]
         attributes = [{} for _ in range(n)]
         for kind, f, key in self.attrs:
             if kind == "pipeline":
@@ -176,15 +166,6 @@ def _customer_chunk(customers: CustomerColumns, chunk: list[tuple[int, list[str]
     cells = [c for _n, c in chunk]
     for (n, c), customer in zip(chunk, customers.build(pick_columns(cells, customers.columns), len(chunk))):
         yield Record(n, c, customer)
-
-
-def _consent(current: str | None, v: str | None) -> str | None:
-    """base._consent's rule: an opt-out wins, an opt-in unless opted out, 'no' only over nothing."""
-    if v == "out" or (v == "in" and current != "out"):
-        return v
-    if v == "no" and current is None:
-        return "no"
-    return current
 
 
 # The fields customer_steps reads (besides attr:...).
