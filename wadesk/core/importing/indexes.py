@@ -88,6 +88,7 @@ class SecondaryIndexes:
             if failed:
                 raise failed[0]
 
+
 def _build(cur, statements: list[str]) -> None:
     """Run CREATE INDEX statements with SQLite's sorter on helper threads, then put the
     connection's page cache and thread limit back."""
