@@ -28,8 +28,8 @@ FIELDS = ("phone", "phone_national", "email", "first_name", "last_name", "name",
           "consent_at", "updated_at")
 # external_ids = {source: the store's id, ALSO: {source: [ids of duplicate accounts merged in]}}
 ALSO = "also"
-_SIMPLE = ("first_name", "last_name", "city", "state", "pincode", "country")
-_LIMITS = {"first_name": 100, "last_name": 100, "city": 100, "state": 100, "pincode": 12, "country": 2}
+SIMPLE = ("first_name", "last_name", "city", "state", "pincode", "country")
+LIMITS = {"first_name": 100, "last_name": 100, "city": 100, "state": 100, "pincode": 12, "country": 2}
 
 
 class Draft:
@@ -103,23 +103,17 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
             d._as_of = c.as_of
         return
     d.merged, d.merged_newer = content, newer
-    for f in _SIMPLE:
+    for f in SIMPLE:
         new = getattr(c, f)
         if not new:  # a blank never changes anything
             continue
-        if f == "country":
-            new = new.upper() if len(new) == 2 and new.isalpha() else ""
-        new = new[: _LIMITS[f]]
+        new = field_text(f, new)
         if new and (not v[f] or (newer and v[f] != new)):
             v[f] = new
     if v["first_name"] or v["last_name"]:
-        first, last = v["first_name"] or "", v["last_name"] or ""
-        # Shopify forms often put the whole name in First Name: "Person9 Singh Yadav" + "Yadav".
-        full = first if last and first.lower().endswith(" " + last.lower()) else (
-            f"{first} {last}" if first and last else first or last)
+        full = full_name(v["first_name"] or "", v["last_name"] or "")
         if full != v["name"] and (not v["name"] or newer or d.before is None):
-            v["name"], v["name_key"] = full[:200], name_key(full)[:200]
-            v["last_name_key"] = name_key(v["last_name"] or "")[:100] or None
+            v["name"], v["name_key"], v["last_name_key"] = name_keys(full, v["last_name"])
     for p in ([phone] if phone else []) + others:
         if not v["phone"] and p is phone:
             v["phone"], v["phone_national"] = p.e164, p.national
@@ -156,6 +150,31 @@ def merge(d: Draft, c, phone: PhoneResult | None, others: list[PhoneResult], ema
     if c.tags:
         d.new_tags.update(t for t in c.tags if t not in d.tags)
         d.tags.update(c.tags)
+
+
+def tag_list(tags: set[str]) -> str:
+    """customers.tag_list for these tag names, as crm.totals.refresh_tag_lists builds it on SQLite
+    (ORDER BY name compares UTF-8 bytes, which is Python's code point order)."""
+    return ", ".join(sorted(tags))[:500]
+
+
+def field_text(f: str, text: str) -> str:
+    """What merge keeps of a row's non-blank text for one of SIMPLE ('' = nothing usable)."""
+    if f == "country":
+        text = text.upper() if len(text) == 2 and text.isalpha() else ""
+    return text[: LIMITS[f]]
+
+
+def full_name(first: str, last: str) -> str:
+    # Shopify forms often put the whole name in First Name: "Person9 Singh Yadav" + "Yadav".
+    if last and first.lower().endswith(" " + last.lower()):
+        return first
+    return f"{first} {last}" if first and last else first or last
+
+
+def name_keys(full: str, last: str | None) -> tuple[str, str, str | None]:
+    """-> (name, name_key, last_name_key) as stored for this full name and last name."""
+    return full[:200], name_key(full)[:200], name_key(last or "")[:100] or None
 
 
 def apply_consent(d: Draft, choice: str | None, at: datetime, source: str) -> bool:

@@ -19,25 +19,22 @@ from wadesk.core.importing.bulk import BulkWriter
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.formats.base import Format, Record
 from wadesk.core.importing.identity import (
-    FIELDS, CustomerIndex, Draft, apply_consent, blank_values, load_drafts, merge,
+    FIELDS, CustomerIndex, Draft, apply_consent, blank_values, load_drafts, merge, tag_list,
 )
 from wadesk.core.importing.indexes import SecondaryIndexes
+from wadesk.core.importing.list_merge import ListMerge, plan
 from wadesk.core.importing.order_writer import OrderWriter
 from wadesk.core.importing.parse_worker import cells_of
 from wadesk.core.importing.phonebook import PhoneBook, identify
 from wadesk.core.importing.stored import datetime_value, json_text, money_value
 
 CHUNK = 5000
+HOLD_ROWS = 300_000  # rows of a plain list held for the set-wise merge (list_merge.py); past it, merged as they come
+SET_WISE = True  # tests turn it off to compare the two paths
 _COMPARED = frozenset(FIELDS) - {"updated_at"}  # what makes a stored customer "updated"
 REJECT_LIMIT = 100_000  # rows kept for the rejected-rows file
 # Acquisition channel of customers an import creates, by the file's source.
 CHANNELS = {"shopify": "shopify", "woocommerce": "website", "razorpay": "website", "meta": "meta_lead"}
-
-
-def tag_list(tags: set[str]) -> str:
-    """customers.tag_list for these tag names, as crm.totals.refresh_tag_lists builds it on SQLite
-    (ORDER BY name compares UTF-8 bytes, which is Python's code point order)."""
-    return ", ".join(sorted(tags))[:500]
 
 
 # ready_customer's tuple: the id, FIELDS, then the rest of a new customer's columns.
@@ -83,6 +80,10 @@ class ImportWriter:
         self.customers_last = customers_last
         self._unwritten: list[Draft] = []
         self._event_keys: set[tuple[int, str, datetime]] = set()
+        # A list of customers only (no orders, events or courier rows so far) is held, parsed, to
+        # the end on SQLite: then the rows no other row touches are merged set-wise and the rest as
+        # they would have been, in file order. The first row with more ends the holding.
+        self._held: list[tuple[Record, Any]] | None = [] if self.bulk.raw and SET_WISE else None
         self.indexes = SecondaryIndexes(session)  # dropped for a file much bigger than the shop
         self.indexes.drop_for_import(rows_expected)
 
@@ -106,7 +107,17 @@ class ImportWriter:
 
     def flush(self) -> None:
         recs, self._buffer = self._buffer, []
-        ids = []
+        parsed = self._parse(recs)
+        if self._held is not None:
+            if len(self._held) + len(parsed) <= HOLD_ROWS and all(
+                    r.order is None and r.shipment is None and not r.events for r, _i in parsed):
+                self._held += parsed
+                return
+            parsed, self._held = self._held + parsed, None
+        self._apply(parsed)
+
+    def _parse(self, recs: list[Record]) -> list[tuple[Record, Any]]:
+        """Rejects what cannot be imported; -> the other records with their identity."""
         parsed: list[tuple[Record, Any]] = []
         for rec in recs:
             if rec.error:
@@ -121,14 +132,21 @@ class ImportWriter:
                 if why and rec.order is None and rec.shipment is None:
                     self.reject(rec, why)
                     continue
-                if ident and self.index.stored:  # a stored customer to load? (not in a first import)
+            if rec.customer is not None and ident is None:
+                self.warnings["orders without a usable phone or email (kept without a customer)"] += 1
+            parsed.append((rec, ident))
+        return parsed
+
+    def _apply(self, parsed: list[tuple[Record, Any]]) -> None:
+        """Merge and write parsed records (the Python path)."""
+        ids = []
+        if self.index.stored:  # stored customers to load (none in a first import)
+            for rec, ident in parsed:
+                if ident:
                     p, _o, e = ident
                     k = self.index.find(p.e164 if p else None, e, self.source, rec.customer.external_id)
                     if k and k > 0 and k not in self.drafts:
                         ids.append(k)
-            if rec.customer is not None and ident is None:
-                self.warnings["orders without a usable phone or email (kept without a customer)"] += 1
-            parsed.append((rec, ident))
         self._load(ids)
         orders, events = [], []
         for rec, ident in parsed:
@@ -269,6 +287,7 @@ class ImportWriter:
     def finish(self, import_id: int | None) -> dict[str, int]:
         """Write what accumulates over the whole file: customer updates, tags, consent, totals."""
         self.flush()
+        merged = self._merge_held()
         # The orders' indexes are built on a thread while the new customers' rows are made.
         with self.indexes.rebuilt_beside(("orders", "order_items")):
             rows, counted = self._unwritten_rows()
@@ -295,12 +314,17 @@ class ImportWriter:
             self.counts["customers_updated"] += 1
             updates.append({"id": d.id, **ch, "updated_at": self.now, **tags})
         self.bulk.update(Customer, updates)
-        tagged = self._write_tags()
-        self._write_consent()
+        pairs, consent = merged.write(import_id, self.log, self.counts, self.warnings) if merged else ([], [])
+        tagged = self._write_tags(pairs)
+        self._write_consent(consent)
+        if merged:
+            merged.tag_lists()
+            merged.close()
         if not self.bulk.raw:  # a server database sorts names by its own collation: let it build them
             refresh_tag_lists(self.s, tagged)
         refresh_order_totals(self.s, sorted(self.orders.touched_customers - counted))
-        self.touched = sorted({d.id for d in self.drafts.values()} | set(self.orders.touched_customers))
+        self.touched = sorted({d.id for d in self.drafts.values()} | set(self.orders.touched_customers)
+                              | set(merged.ids if merged else ()))
         if import_id is not None:
             self.log.touched = self.touched
             self.bulk.insert(ImportChange, self.log.rows(import_id))
@@ -312,8 +336,23 @@ class ImportWriter:
             del self.drafts, self.index, self.phones, self.orders, self.log, self._event_keys, rows, updates
         return dict(self.counts)
 
-    def _write_tags(self) -> list[int]:
-        wanted = {t for d in self.drafts.values() for t in d.new_tags}
+    def _merge_held(self) -> ListMerge | None:
+        """The held rows of a plain list: the solo ones into list_merge's temp tables (written by
+        finish), the rest merged here as they would have been, in file order."""
+        held, self._held = self._held, None
+        if not held:
+            return None
+        solo, rest = plan(held, self.index, self.source)
+        merged = None
+        if solo:
+            merged = ListMerge(self.s, self.bulk, self.now, self.consent_source, CHANNELS.get(self.source, "import"))
+            rest = sorted(rest + merged.load(held, solo))
+        self._apply([held[i] for i in rest])
+        return merged
+
+    def _write_tags(self, more: list[tuple[int, str]] = ()) -> list[int]:
+        """The drafts' new tags, and `more` (customer id, tag name) links. -> customers tagged."""
+        wanted = {t for d in self.drafts.values() for t in d.new_tags} | {t for _c, t in more}
         if not wanted:
             return []
         ids = dict(self.s.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted))).all())
@@ -323,13 +362,15 @@ class ImportWriter:
             ids.update(zip(missing, new))
             self.log.add_created("tag", list(new))
         pairs = [[d.id, ids[t]] for d in self.drafts.values() for t in sorted(d.new_tags)]
+        pairs += [[c, ids[t]] for c, t in more]
         self.bulk.insert(CustomerTag, [{"customer_id": c, "tag_id": t} for c, t in pairs], with_ids=False)
         self.log.pairs += pairs
         return sorted({c for c, _t in pairs})
 
-    def _write_consent(self) -> None:
+    def _write_consent(self, more: list[dict[str, Any]] = ()) -> None:
         rows = [{"customer_id": d.id, "purpose": "marketing", "action": action, "source": self.consent_source,
                  "occurred_at": at, "note": None} for d in self.drafts.values() for action, at in d.consent_events]
+        rows += more
         if rows:
             ids = self.bulk.insert(ConsentEvent, rows)
             self.log.add_created("consent_event", list(ids))

@@ -1,0 +1,243 @@
+"""A plain customer list merged set-wise on SQLite: the rows that no other row of the file touches.
+
+A weekly list is mostly rows that each name one customer: a stored one whose blanks they fill, or a
+new one. For such a row identity.merge comes down to "fill the blanks, add the tags, record the
+consent", which SQLite does for all of them in a few statements over a temporary table (one
+UPDATE ... FROM, one INSERT ... SELECT) instead of a Python draft loaded, merged and written per
+customer.
+
+A row goes this way only when its result cannot depend on the order of the rows and identity.merge
+would do nothing more with it:
+- solo: no other row of the file has its phone or its email, or could reach a stored customer it
+  could reach (by phone, email or store id);
+- plain: no date (newer-wins rules), no store id, no custom attributes or flags, one phone;
+- its stored customer has a name and no other phone or email than the row's (identity.merge would
+  build the name, or keep the row's phone or email in attributes).
+Every other row goes through ImportWriter's Python path, in file order. The two paths' customers
+are disjoint, so which runs first does not matter. tests/unit/test_list_merge.py compares the
+databases the two paths leave, change log included.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from operator import attrgetter
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from wadesk.core.crm.totals import FIGURES, NO_ORDERS
+from wadesk.core.db.import_models import ImportChange
+from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, Customer
+from wadesk.core.importing.bulk import BulkWriter
+from wadesk.core.importing.changelog import ChangeLog
+from wadesk.core.importing.identity import LIMITS, SIMPLE, CustomerIndex, field_text, full_name, name_keys, tag_list
+from wadesk.core.importing.stored import datetime_text
+
+IN, OUT = CONSENT_OPTED_IN, CONSENT_OPTED_OUT
+# Columns a row may fill on its stored customer (blank -> the row's value).
+FILLED = ("first_name", "last_name", "city", "state", "pincode", "country", "channel", "email")
+WRITTEN = (*FILLED, "phone", "phone_national", "consent_state", "consent_source", "consent_at")
+_LIST = ("id", "phone", "phone_national", "email", *SIMPLE, "channel", "name", "name_key",
+         "last_name_key", "consent", "consent_at", "tag_list")
+
+
+_texts = attrgetter(*SIMPLE)
+assert SIMPLE == ("first_name", "last_name", "city", "state", "pincode", "country"), "ListMerge.load reads them so"
+
+
+def _before(f: str) -> str:
+    """A column's value before, as ChangeLog.to_json keeps it: a datetime as {"__dt": its text}."""
+    if f in ("consent_at", "updated_at"):
+        return f"CASE WHEN {f}_0 IS NULL THEN NULL ELSE json_object('__dt', {f}_0) END"
+    return f"{f}_0"
+
+
+def plain(rec, ident) -> bool:
+    """A row identity.merge would only fill blanks, tags and consent from (see the module docstring)."""
+    c = rec.customer
+    return (c is not None and ident is not None and rec.order is None and rec.shipment is None
+            and not rec.events and c.as_of is None and not c.external_id and not c.attributes and not ident[1])
+
+
+def plan(held: list[tuple[Any, Any]], index: CustomerIndex, source: str) -> tuple[list[tuple[int, int | None]], list[int]]:
+    """-> ([(position, stored customer id or None)] of the solo plain rows, positions of the others)."""
+    keys: list = []  # per row: (phone, email, the stored customers it could reach) or None
+    phones, emails, ids = [], [], []
+    get_phone, get_email, get_ext = index.phone.get, index.email.get, index.ext.get
+    for rec, ident in held:
+        if ident is None:
+            keys.append(None)
+            continue
+        p, _others, e = ident
+        ph = p.e164 if p else None
+        ext = rec.customer.external_id if rec.customer is not None else None
+        reach = (get_phone(ph) if ph else None, get_email(e) if e else None, get_ext((source, ext)) if ext else None)
+        keys.append((ph, e, reach))
+        phones.append(ph)
+        emails.append(e)
+        ids += reach
+    # Counted at once (Counter of a list runs in C); then only the few keys seen twice are looked at.
+    twice = [{k for k, n in Counter(keys_).items() if n > 1 and k is not None} for keys_ in (phones, emails, ids)]
+    dup_phones, dup_emails, dup_ids = twice
+    solo, rest = [], []
+    for i, (rec, ident) in enumerate(held):
+        k = keys[i]
+        if k is not None and plain(rec, ident):
+            ph, e, (a, b, c) = k
+            if not (ph in dup_phones or e in dup_emails or (dup_ids and (a in dup_ids or b in dup_ids or c in dup_ids))):
+                solo.append((i, a or b))  # identity.CustomerIndex.find without a store id: phone, then email
+                continue
+        rest.append(i)
+    return solo, rest
+
+
+class ListMerge:
+    """The solo rows in temporary tables, then written in a few statements (load, then write)."""
+
+    def __init__(self, session: Session, bulk: BulkWriter, now: datetime, consent_source: str, channel: str):
+        self.s, self.bulk, self.now, self.source, self.channel = session, bulk, now, consent_source, channel
+        self.cur = bulk._cursor()
+        self.ids: list[int] = []  # every customer the set-wise rows matched or created
+        self.tagged: list[int] = []  # stored customers that get tags
+
+    def load(self, held: list[tuple[Any, Any]], solo: list[tuple[int, int | None]]) -> list[int]:
+        """Put the solo rows in temp.wadesk_list (and their tags in temp.wadesk_tags); -> positions
+        of the rows their stored customer sends back to the Python path (no name, another phone or
+        email)."""
+        fresh = self.bulk.new_ids(Customer.__table__, sum(1 for _i, cid in solo if cid is None))
+        self.first_new = fresh[0] if fresh else 1 << 62  # ids from here on are this list's new customers
+        new_ids = iter(fresh)
+        rows, tags, where = [], [], {}
+        l_first, l_last, l_city, l_state, l_pin = (LIMITS[f] for f in SIMPLE[:5])
+        for pos, cid in solo:
+            rec, (p, _others, email) = held[pos]
+            c = rec.customer
+            first, last, city, state, pin, country = _texts(c)
+            first, last = first and first[:l_first] or None, last and last[:l_last] or None
+            stored = cid is not None
+            if stored:
+                names: tuple = (None, None, None)
+            else:
+                cid = next(new_ids)
+                names = name_keys(full_name(first or "", last or ""), last) if first or last else ("", "", None)
+            consent = c.consent if c.consent in ("in", "out") else None
+            tags_of = None
+            if c.tags:
+                tags_of = set(c.tags)
+                tags += [(cid, t) for t in tags_of]
+            where[cid] = pos
+            rows.append((cid, p.e164 if p else None, p.national if p else None, email, first, last,
+                         city and city[:l_city] or None, state and state[:l_state] or None, pin and pin[:l_pin] or None,
+                         country and field_text("country", country) or None, c.channel or None, *names, consent,
+                         datetime_text(c.consent_at or self.now) if consent else None,
+                         tag_list(tags_of) if tags_of and not stored else None))
+        rows.sort()  # in id order: appended to the temp table's b-tree, not inserted all over it
+        cur = self.cur
+        self.close()
+        cur.execute("PRAGMA temp.cache_size = -65536")
+        cur.execute(f"CREATE TEMP TABLE wadesk_list ({_LIST[0]} INTEGER PRIMARY KEY, {', '.join(_LIST[1:])})")
+        cur.execute("CREATE TEMP TABLE wadesk_tags (id INTEGER, name TEXT)")
+        cur.executemany(f"INSERT INTO temp.wadesk_list VALUES ({', '.join('?' * len(_LIST))})", rows)
+        cur.executemany("INSERT INTO temp.wadesk_tags VALUES (?, ?)", tags)
+        back = [i for (i,) in cur.execute(
+            "SELECT l.id FROM temp.wadesk_list l JOIN customers c ON c.id = l.id WHERE ("
+            " coalesce(c.name, '') = ''"
+            " OR (l.email IS NOT NULL AND coalesce(c.email, '') NOT IN ('', l.email))"
+            " OR (l.phone IS NOT NULL AND coalesce(c.phone, '') NOT IN ('', l.phone)))")]
+        if back:
+            cur.executemany("DELETE FROM temp.wadesk_list WHERE id = ?", [(i,) for i in back])
+            cur.execute("DELETE FROM temp.wadesk_tags WHERE id NOT IN (SELECT id FROM temp.wadesk_list)")
+        return [where[i] for i in back]
+
+    def write(self, import_id: int | None, log: ChangeLog, counts: Counter, warnings: Counter) -> tuple[list, list]:
+        """Fill the stored customers' blanks, insert the new customers, log it all.
+        -> (the (customer id, tag name) links to add, the consent events to add): ImportWriter
+        writes them with its own."""
+        cur, now = self.cur, datetime_text(self.now)
+        new, at = "id >= ?", (self.first_new,)
+        self.ids = [i for (i,) in cur.execute("SELECT id FROM temp.wadesk_list")]
+        refused = cur.execute("SELECT count(*) FROM temp.wadesk_list l JOIN customers c ON c.id = l.id"
+                              f" WHERE l.consent = 'in' AND c.consent_state = {OUT}").fetchone()[0]
+        if refused:
+            warnings["opt-ins ignored because the customer had opted out"] += refused
+        self._update_stored(cur, import_id, log, counts, now)
+        events = [(cid, "opt_out" if state == OUT else "opt_in", at_) for cid, state, at_ in cur.execute(
+            "SELECT id, consent_state, consent_at FROM temp.wadesk_changed WHERE consent_state IS NOT consent_state_0")]
+        # The new customers, as ready_customer writes them (no orders: NO_ORDERS' figures).
+        created = [i for (i,) in cur.execute(f"SELECT id FROM temp.wadesk_list WHERE {new}", at)]
+        if created:
+            cur.execute(
+                "INSERT INTO customers (id, phone, phone_national, email, first_name, last_name, name, name_key,"
+                " last_name_key, city, state, pincode, country, channel, attributes, consent_state, consent_source,"
+                f" consent_at, updated_at, created_at, tag_list, version, {', '.join(FIGURES)})"
+                " SELECT id, phone, phone_national, email, first_name, last_name, name, name_key, last_name_key,"
+                " city, state, pincode, country, coalesce(channel, ?), '{}',"
+                f" CASE consent WHEN 'out' THEN {OUT} WHEN 'in' THEN {IN} ELSE 0 END,"
+                " CASE WHEN consent IS NOT NULL THEN ? END, consent_at, ?, ?, coalesce(tag_list, ''), 1,"
+                f" {', '.join('?' * len(NO_ORDERS))} FROM temp.wadesk_list WHERE {new} ORDER BY id",
+                (self.channel, self.source, now, now, *NO_ORDERS, *at))
+            log.add_created("customer", created)
+            counts["customers_created"] += len(created)
+            events += [(cid, "opt_out" if consent == "out" else "opt_in", at_) for cid, consent, at_ in cur.execute(
+                f"SELECT id, consent, consent_at FROM temp.wadesk_list WHERE {new} AND consent IS NOT NULL", at)]
+        pairs = cur.execute(
+            f"SELECT t.id, t.name FROM temp.wadesk_tags t WHERE t.{new} OR NOT EXISTS (SELECT 1 FROM customer_tags ct"
+            " JOIN tags g ON g.id = ct.tag_id WHERE ct.customer_id = t.id AND g.name = t.name)", at).fetchall()
+        self.tagged = sorted({cid for cid, _t in pairs if cid < self.first_new})
+        consent = [{"customer_id": cid, "purpose": "marketing", "action": action, "source": self.source,
+                    "occurred_at": at_, "note": None} for cid, action, at_ in events]
+        return pairs, consent
+
+    def _update_stored(self, cur, import_id: int | None, log: ChangeLog, counts: Counter, now: str) -> None:
+        """What identity.merge does to a stored customer with a solo plain row, column by column;
+        each set of changed columns is one UPDATE (SQLite rewrites the index entries of every
+        column an UPDATE sets, changed or not) and one INSERT of change-log entries."""
+        filled = "(coalesce(c.phone, '') = '' AND l.phone IS NOT NULL)"
+        sets = (f"((l.consent = 'out' AND coalesce(c.consent_state, 0) <> {OUT})"
+                f" OR (l.consent = 'in' AND coalesce(c.consent_state, 0) NOT IN ({IN}, {OUT})))")
+        new = {f: f"CASE WHEN coalesce(c.{f}, '') = '' AND l.{f} IS NOT NULL THEN l.{f} ELSE c.{f} END" for f in FILLED}
+        new.update(phone=f"CASE WHEN {filled} THEN l.phone ELSE c.phone END",
+                   phone_national=f"CASE WHEN {filled} THEN l.phone_national ELSE c.phone_national END",
+                   consent_state=f"CASE WHEN {sets} THEN CASE l.consent WHEN 'out' THEN {OUT} ELSE {IN} END"
+                                 " ELSE c.consent_state END",
+                   consent_source=f"CASE WHEN {sets} THEN :source ELSE c.consent_source END",
+                   consent_at=f"CASE WHEN {sets} THEN l.consent_at ELSE c.consent_at END")
+        cols = ", ".join(f"{new[f]} AS {f}, c.{f} AS {f}_0" for f in WRITTEN)
+        mask = " | ".join(f"(({f} IS NOT {f}_0) << {bit})" for bit, f in enumerate(WRITTEN))
+        cur.execute("DROP TABLE IF EXISTS temp.wadesk_changed")
+        cur.execute(f"CREATE TEMP TABLE wadesk_changed AS SELECT * FROM (SELECT *, {mask} AS mask FROM (SELECT"
+                    f" c.id AS id, {cols}, c.updated_at AS updated_at_0 FROM temp.wadesk_list l"
+                    " JOIN customers c ON c.id = l.id)) WHERE mask <> 0", {"source": self.source})
+        cur.execute("CREATE INDEX temp.wadesk_changed_mask ON wadesk_changed (mask)")
+        masks = cur.execute("SELECT mask, count(*) FROM temp.wadesk_changed GROUP BY mask").fetchall()
+        counts["customers_updated"] += sum(n for _m, n in masks)
+        first = self.bulk.new_ids(ImportChange.__table__, sum(n for _m, n in masks))[0] if (
+            masks and import_id is not None) else 0
+        for m, n in masks:
+            changed = [f for bit, f in enumerate(WRITTEN) if m >> bit & 1]
+            if import_id is not None:
+                # The values before, as ChangeLog.add_updated keeps them (datetimes as {"__dt": ...}).
+                data = ", ".join(f"'{f}', {_before(f)}" for f in (*changed, "updated_at"))
+                cur.execute("INSERT INTO import_changes (id, import_id, entity, action, entity_id, data) SELECT"
+                            f" ? + row_number() OVER (ORDER BY id) - 1, ?, 'customer', 'updated', id, json_object({data})"
+                            " FROM temp.wadesk_changed WHERE mask = ?", (first, import_id, m))
+                first += n
+            cur.execute(f"UPDATE customers SET {', '.join(f'{f} = ch.{f}' for f in changed)}, updated_at = ?"
+                        " FROM temp.wadesk_changed ch WHERE ch.mask = ? AND ch.id = customers.id", (now, m))
+
+    def tag_lists(self) -> None:
+        """tag_list of the stored customers that got tags (after their links are written), as
+        upsert.tag_list builds it: names in code point order, which is SQLite's BINARY order."""
+        if self.tagged:
+            self.cur.execute("DELETE FROM temp.wadesk_tags")
+            self.cur.executemany("INSERT INTO temp.wadesk_tags (id) VALUES (?)", [(i,) for i in self.tagged])
+            self.cur.execute(
+                "UPDATE customers SET tag_list = t.names FROM (SELECT id, substr(group_concat(name, ', '), 1, 500) AS names"
+                " FROM (SELECT w.id, g.name FROM temp.wadesk_tags w JOIN customer_tags ct ON ct.customer_id = w.id"
+                " JOIN tags g ON g.id = ct.tag_id ORDER BY w.id, g.name) GROUP BY id) t WHERE t.id = customers.id")
+
+    def close(self) -> None:
+        """Drops the temp tables (they would otherwise live as long as the connection)."""
+        for t in ("wadesk_list", "wadesk_tags", "wadesk_changed"):
+            self.cur.execute(f"DROP TABLE IF EXISTS temp.{t}")
