@@ -20,7 +20,7 @@ from wadesk.core.importing import ImportOptions, rollback_import, run_import, up
 from wadesk.core.importing.changelog import expand, from_json
 from wadesk.core.paths import DataDir
 
-from _import_db import _migrated_template  # noqa: F401
+from _import_db import _migrated_template, idb  # noqa: F401
 
 NOW = datetime(2026, 11, 29, 10, 0, 0)
 MAPPING = {"Phone": "phone", "Email": "email", "First": "first_name", "Last": "last_name", "City": "city",
@@ -206,3 +206,18 @@ def test_the_set_wise_path_is_exercised_in_all_its_branches(_migrated_template, 
         totals["refused"] += r["warnings"].get("opt-ins ignored because the customer had opted out", 0)
     assert seen["back"] > 0 and seen["solo"] > seen["back"]
     assert all(totals.values()), totals
+
+
+def test_a_list_naming_its_customers_by_phone_and_email_goes_set_wise(idb, tmp_path, monkeypatch):
+    """Next week's list again: every row names one stored customer by both phone and email."""
+    src = tmp_path / "list.csv"
+    src.write_text("Phone,Email,City\n" + "".join(f"98765432{i:02d},c{i}@x.in,Pune\n" for i in range(40)))
+    options = ImportOptions(format="generic", mapping={"Phone": "phone", "Email": "email", "City": "city"})
+    first = run_import(idb, src, options, refresh_scores=False)
+    seen = []
+    real_load = upsert.ListMerge.load
+    monkeypatch.setattr(upsert.ListMerge, "load", lambda self, held, solo: seen.append(len(solo)) or real_load(self, held, solo))
+    src.write_text("Phone,Email,City\n" + "".join(f"98765432{i:02d},c{i}@x.in,Mumbai\n" for i in range(40)))
+    again = run_import(idb, src, options, refresh_scores=False)
+    assert first.customers_created == 40 and again.customers_created == 0 and again.customers_updated == 0
+    assert seen == [40]

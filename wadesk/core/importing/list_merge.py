@@ -62,30 +62,23 @@ def plain(rec, ident) -> bool:
 
 def plan(held: list[tuple[Any, Any]], index: CustomerIndex, source: str) -> tuple[list[tuple[int, int | None]], list[int]]:
     """-> ([(position, stored customer id or None)] of the solo plain rows, positions of the others)."""
-    keys: list = []  # per row: (phone, email, the stored customers it could reach) or None
-    phones, emails, ids = [], [], []
-    get_phone, get_email, get_ext = index.phone.get, index.email.get, index.ext.get
-    for rec, ident in held:
-        if ident is None:
-            keys.append(None)
-            continue
-        p, _others, e = ident
-        ph = p.e164 if p else None
-        ext = rec.customer.external_id if rec.customer is not None else None
-        reach = (get_phone(ph) if ph else None, get_email(e) if e else None, get_ext((source, ext)) if ext else None)
-        keys.append((ph, e, reach))
-        phones.append(ph)
-        emails.append(e)
-        ids += reach
+    idents = [ident for _rec, ident in held]
+    phones = [i[0].e164 if i and i[0] else None for i in idents]
+    emails = [i[2] if i else None for i in idents]
+    by_phone = list(map(index.phone.get, phones))  # the stored customer each could reach (no None keys)
+    by_email = list(map(index.email.get, emails))
+    by_ext = [index.ext.get((source, rec.customer.external_id)) for rec, ident in held
+              if ident and rec.customer.external_id]  # rows with a store id are never solo: only counted
     # Counted at once (Counter of a list runs in C); then only the few keys seen twice are looked at.
-    twice = [{k for k, n in Counter(keys_).items() if n > 1 and k is not None} for keys_ in (phones, emails, ids)]
-    dup_phones, dup_emails, dup_ids = twice
+    # A row reaching one customer by phone and email reaches it once.
+    reached = by_phone + [e if e != p else None for p, e in zip(by_phone, by_email)] + by_ext
+    dup_phones, dup_emails, dup_ids = ({k for k, n in Counter(keys).items() if n > 1 and k is not None}
+                                       for keys in (phones, emails, reached))
     solo, rest = [], []
     for i, (rec, ident) in enumerate(held):
-        k = keys[i]
-        if k is not None and plain(rec, ident):
-            ph, e, (a, b, c) = k
-            if not (ph in dup_phones or e in dup_emails or (dup_ids and (a in dup_ids or b in dup_ids or c in dup_ids))):
+        if plain(rec, ident):
+            a, b = by_phone[i], by_email[i]
+            if not (phones[i] in dup_phones or emails[i] in dup_emails or (dup_ids and (a in dup_ids or b in dup_ids))):
                 solo.append((i, a or b))  # identity.CustomerIndex.find without a store id: phone, then email
                 continue
         rest.append(i)
@@ -108,7 +101,8 @@ class ListMerge:
         fresh = self.bulk.new_ids(Customer.__table__, sum(1 for _i, cid in solo if cid is None))
         self.first_new = fresh[0] if fresh else 1 << 62  # ids from here on are this list's new customers
         new_ids = iter(fresh)
-        rows, tags, where = [], [], {}
+        rows, tags = [], []
+        now_text = datetime_text(self.now)
         l_first, l_last, l_city, l_state, l_pin = (LIMITS[f] for f in SIMPLE[:5])
         for pos, cid in solo:
             rec, (p, _others, email) = held[pos]
@@ -126,16 +120,14 @@ class ListMerge:
             if c.tags:
                 tags_of = set(c.tags)
                 tags += [(cid, t) for t in tags_of]
-            where[cid] = pos
             rows.append((cid, p.e164 if p else None, p.national if p else None, email, first, last,
                          city and city[:l_city] or None, state and state[:l_state] or None, pin and pin[:l_pin] or None,
                          country and field_text("country", country) or None, c.channel or None, *names, consent,
-                         datetime_text(c.consent_at or self.now) if consent else None,
+                         (now_text if c.consent_at is None else datetime_text(c.consent_at)) if consent else None,
                          tag_list(tags_of) if tags_of and not stored else None))
         rows.sort()  # in id order: appended to the temp table's b-tree, not inserted all over it
         cur = self.cur
         self.close()
-        cur.execute("PRAGMA temp.cache_size = -65536")
         cur.execute(f"CREATE TEMP TABLE wadesk_list ({_LIST[0]} INTEGER PRIMARY KEY, {', '.join(_LIST[1:])})")
         cur.execute("CREATE TEMP TABLE wadesk_tags (id INTEGER, name TEXT)")
         cur.executemany(f"INSERT INTO temp.wadesk_list VALUES ({', '.join('?' * len(_LIST))})", rows)
@@ -145,9 +137,11 @@ class ListMerge:
             " coalesce(c.name, '') = ''"
             " OR (l.email IS NOT NULL AND coalesce(c.email, '') NOT IN ('', l.email))"
             " OR (l.phone IS NOT NULL AND coalesce(c.phone, '') NOT IN ('', l.phone)))")]
-        if back:
-            cur.executemany("DELETE FROM temp.wadesk_list WHERE id = ?", [(i,) for i in back])
-            cur.execute("DELETE FROM temp.wadesk_tags WHERE id NOT IN (SELECT id FROM temp.wadesk_list)")
+        if not back:
+            return []
+        cur.executemany("DELETE FROM temp.wadesk_list WHERE id = ?", [(i,) for i in back])
+        cur.execute("DELETE FROM temp.wadesk_tags WHERE id NOT IN (SELECT id FROM temp.wadesk_list)")
+        where = {cid: pos for pos, cid in solo if cid is not None}  # only stored customers send rows back
         return [where[i] for i in back]
 
     def write(self, import_id: int | None, log: ChangeLog, counts: Counter, warnings: Counter) -> tuple[list, list]:
