@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from wadesk.core.crm.totals import FIGURES, NO_ORDERS
 from wadesk.core.db.import_models import ImportChange
-from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, Customer
+from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, ConsentEvent, Customer, Tag
 from wadesk.core.importing.bulk import BulkWriter
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.identity import LIMITS, SIMPLE, CustomerIndex, field_text, full_name, name_keys, tag_list
@@ -92,7 +92,6 @@ class ListMerge:
         self.s, self.bulk, self.now, self.source, self.channel = session, bulk, now, consent_source, channel
         self.cur = bulk._cursor()
         self.ids: list[int] = []  # every customer the set-wise rows matched or created
-        self.tagged: list[int] = []  # stored customers that get tags
 
     def load(self, held: list[tuple[Any, Any]], solo: list[tuple[int, int | None]]) -> list[int]:
         """Put the solo rows in temp.wadesk_list (and their tags in temp.wadesk_tags); -> positions
@@ -144,22 +143,19 @@ class ListMerge:
         where = {cid: pos for pos, cid in solo if cid is not None}  # only stored customers send rows back
         return [where[i] for i in back]
 
-    def write(self, import_id: int | None, log: ChangeLog, counts: Counter, warnings: Counter) -> tuple[list, list]:
-        """Fill the stored customers' blanks, insert the new customers, log it all.
-        -> (the (customer id, tag name) links to add, the consent events to add): ImportWriter
-        writes them with its own."""
+    def write(self, import_id: int | None, log: ChangeLog, counts: Counter, warnings: Counter) -> None:
+        """Tag, fill the stored customers' blanks, insert the new customers, record consent; log it
+        all as ImportWriter logs its own (the same entries, counts and warnings)."""
         cur, now = self.cur, datetime_text(self.now)
-        new, at = "id >= ?", (self.first_new,)
         self.ids = [i for (i,) in cur.execute("SELECT id FROM temp.wadesk_list")]
         refused = cur.execute("SELECT count(*) FROM temp.wadesk_list l JOIN customers c ON c.id = l.id"
                               f" WHERE l.consent = 'in' AND c.consent_state = {OUT}").fetchone()[0]
         if refused:
             warnings["opt-ins ignored because the customer had opted out"] += refused
-        self._update_stored(cur, import_id, log, counts, now)
-        events = [(cid, "opt_out" if state == OUT else "opt_in", at_) for cid, state, at_ in cur.execute(
-            "SELECT id, consent_state, consent_at FROM temp.wadesk_changed WHERE consent_state IS NOT consent_state_0")]
+        self._link_tags(log)
+        self._update_stored(import_id, log, counts, now)
         # The new customers, as ready_customer writes them (no orders: NO_ORDERS' figures).
-        created = [i for (i,) in cur.execute(f"SELECT id FROM temp.wadesk_list WHERE {new}", at)]
+        created = [i for (i,) in cur.execute("SELECT id FROM temp.wadesk_list WHERE id >= ?", (self.first_new,))]
         if created:
             cur.execute(
                 "INSERT INTO customers (id, phone, phone_national, email, first_name, last_name, name, name_key,"
@@ -169,24 +165,49 @@ class ListMerge:
                 " city, state, pincode, country, coalesce(channel, ?), '{}',"
                 f" CASE consent WHEN 'out' THEN {OUT} WHEN 'in' THEN {IN} ELSE 0 END,"
                 " CASE WHEN consent IS NOT NULL THEN ? END, consent_at, ?, ?, coalesce(tag_list, ''), 1,"
-                f" {', '.join('?' * len(NO_ORDERS))} FROM temp.wadesk_list WHERE {new} ORDER BY id",
-                (self.channel, self.source, now, now, *NO_ORDERS, *at))
+                f" {', '.join('?' * len(NO_ORDERS))} FROM temp.wadesk_list WHERE id >= ? ORDER BY id",
+                (self.channel, self.source, now, now, *NO_ORDERS, self.first_new))
             log.add_created("customer", created)
             counts["customers_created"] += len(created)
-            events += [(cid, "opt_out" if consent == "out" else "opt_in", at_) for cid, consent, at_ in cur.execute(
-                f"SELECT id, consent, consent_at FROM temp.wadesk_list WHERE {new} AND consent IS NOT NULL", at)]
-        pairs = cur.execute(
-            f"SELECT t.id, t.name FROM temp.wadesk_tags t WHERE t.{new} OR NOT EXISTS (SELECT 1 FROM customer_tags ct"
-            " JOIN tags g ON g.id = ct.tag_id WHERE ct.customer_id = t.id AND g.name = t.name)", at).fetchall()
-        self.tagged = sorted({cid for cid, _t in pairs if cid < self.first_new})
-        consent = [{"customer_id": cid, "purpose": "marketing", "action": action, "source": self.source,
-                    "occurred_at": at_, "note": None} for cid, action, at_ in events]
-        return pairs, consent
+        # Consent events: a stored customer's whose state changed, a new customer's with a word.
+        events = ("SELECT id, CASE consent_state WHEN ? THEN 'opt_out' ELSE 'opt_in' END AS action, consent_at"
+                  " FROM temp.wadesk_changed WHERE consent_state IS NOT consent_state_0 UNION ALL"
+                  " SELECT id, CASE consent WHEN 'out' THEN 'opt_out' ELSE 'opt_in' END, consent_at"
+                  " FROM temp.wadesk_list WHERE id >= ? AND consent IS NOT NULL")
+        n = cur.execute(f"SELECT count(*) FROM ({events})", (OUT, self.first_new)).fetchone()[0]
+        if n:
+            first = self.bulk.new_ids(ConsentEvent.__table__, n)[0]
+            cur.execute("INSERT INTO consent_events (id, customer_id, purpose, action, source, occurred_at, note)"
+                        f" SELECT ? + row_number() OVER (ORDER BY id, action) - 1, id, 'marketing', action, ?,"
+                        f" consent_at, NULL FROM ({events})", (first, self.source, OUT, self.first_new))
+            log.add_created("consent_event", list(range(first, first + n)))
+            counts["consent_changes"] += n
 
-    def _update_stored(self, cur, import_id: int | None, log: ChangeLog, counts: Counter, now: str) -> None:
-        """What identity.merge does to a stored customer with a solo plain row, column by column;
-        each set of changed columns is one UPDATE (SQLite rewrites the index entries of every
-        column an UPDATE sets, changed or not) and one INSERT of change-log entries."""
+    def _link_tags(self, log: ChangeLog) -> None:
+        """The tags the rows name (created when missing) linked to their customers (new links only)."""
+        cur = self.cur
+        names = [n for (n,) in cur.execute("SELECT DISTINCT name FROM temp.wadesk_tags")]
+        cur.execute("DROP TABLE IF EXISTS temp.wadesk_links")
+        cur.execute("CREATE TEMP TABLE wadesk_links (customer_id INTEGER, tag_id INTEGER)")
+        if not names:
+            return
+        have = {n for i in range(0, len(names), 500) for (n,) in cur.execute(
+            f"SELECT name FROM tags WHERE name IN ({', '.join('?' * len(names[i:i + 500]))})", names[i:i + 500])}
+        missing = sorted(set(names) - have)
+        if missing:
+            log.add_created("tag", self.bulk.insert(Tag, [{"name": n} for n in missing]))
+        cur.execute("INSERT INTO temp.wadesk_links SELECT t.id, g.id FROM temp.wadesk_tags t JOIN tags g ON g.name = t.name"
+                    " WHERE t.id >= ? OR NOT EXISTS (SELECT 1 FROM customer_tags ct"
+                    " WHERE ct.customer_id = t.id AND ct.tag_id = g.id)", (self.first_new,))
+        cur.execute("INSERT INTO customer_tags (customer_id, tag_id) SELECT customer_id, tag_id FROM temp.wadesk_links")
+        log.pairs += [list(r) for r in cur.execute("SELECT customer_id, tag_id FROM temp.wadesk_links")]
+
+    def _update_stored(self, import_id: int | None, log: ChangeLog, counts: Counter, now: str) -> None:
+        """What identity.merge does to a stored customer with a solo plain row, column by column,
+        and tag_list where it got tags (as upsert.tag_list builds it: names in code point order,
+        SQLite's BINARY order). Each set of changed columns is one UPDATE (SQLite rewrites the index
+        entries of every column an UPDATE sets, changed or not) and one INSERT of change-log entries."""
+        cur = self.cur
         filled = "(coalesce(c.phone, '') = '' AND l.phone IS NOT NULL)"
         sets = (f"((l.consent = 'out' AND coalesce(c.consent_state, 0) <> {OUT})"
                 f" OR (l.consent = 'in' AND coalesce(c.consent_state, 0) NOT IN ({IN}, {OUT})))")
@@ -200,38 +221,38 @@ class ListMerge:
         cols = ", ".join(f"{new[f]} AS {f}, c.{f} AS {f}_0" for f in WRITTEN)
         mask = " | ".join(f"(({f} IS NOT {f}_0) << {bit})" for bit, f in enumerate(WRITTEN))
         cur.execute("DROP TABLE IF EXISTS temp.wadesk_changed")
-        cur.execute(f"CREATE TEMP TABLE wadesk_changed AS SELECT * FROM (SELECT *, {mask} AS mask FROM (SELECT"
-                    f" c.id AS id, {cols}, c.updated_at AS updated_at_0 FROM temp.wadesk_list l"
-                    " JOIN customers c ON c.id = l.id)) WHERE mask <> 0", {"source": self.source})
-        cur.execute("CREATE INDEX temp.wadesk_changed_mask ON wadesk_changed (mask)")
-        masks = cur.execute("SELECT mask, count(*) FROM temp.wadesk_changed GROUP BY mask").fetchall()
-        counts["customers_updated"] += sum(n for _m, n in masks)
-        first = self.bulk.new_ids(ImportChange.__table__, sum(n for _m, n in masks))[0] if (
-            masks and import_id is not None) else 0
-        for m, n in masks:
+        cur.execute("DROP TABLE IF EXISTS temp.wadesk_tag_lists")
+        cur.execute("CREATE TEMP TABLE wadesk_tag_lists (id INTEGER PRIMARY KEY, names TEXT)")
+        cur.execute("INSERT INTO temp.wadesk_tag_lists SELECT id, substr(group_concat(name, ', '), 1, 500) FROM (SELECT"
+                    " w.id, g.name FROM (SELECT DISTINCT customer_id AS id FROM temp.wadesk_links WHERE customer_id < ?) w"
+                    " JOIN customer_tags ct ON ct.customer_id = w.id JOIN tags g ON g.id = ct.tag_id ORDER BY w.id, g.name)"
+                    " GROUP BY id", (self.first_new,))
+        cur.execute(
+            f"CREATE TEMP TABLE wadesk_changed AS SELECT * FROM (SELECT *, {mask} AS mask FROM (SELECT c.id AS id, {cols},"
+            " c.updated_at AS updated_at_0, t.names AS tag_list FROM temp.wadesk_list l JOIN customers c ON c.id = l.id"
+            " LEFT JOIN temp.wadesk_tag_lists t ON t.id = l.id WHERE l.id < :first)) WHERE mask <> 0 OR tag_list IS NOT NULL",
+            {"source": self.source, "first": self.first_new})
+        cur.execute("CREATE INDEX temp.wadesk_changed_mask ON wadesk_changed (mask, tag_list IS NULL)")
+        groups = cur.execute("SELECT mask, tag_list IS NULL, count(*) FROM temp.wadesk_changed GROUP BY 1, 2").fetchall()
+        updated = sum(n for m, _t, n in groups if m)
+        counts["customers_updated"] += updated
+        first = self.bulk.new_ids(ImportChange.__table__, updated)[0] if updated and import_id is not None else 0
+        for m, no_tags, n in groups:
             changed = [f for bit, f in enumerate(WRITTEN) if m >> bit & 1]
-            if import_id is not None:
+            if changed and import_id is not None:
                 # The values before, as ChangeLog.add_updated keeps them (datetimes as {"__dt": ...}).
                 data = ", ".join(f"'{f}', {_before(f)}" for f in (*changed, "updated_at"))
                 cur.execute("INSERT INTO import_changes (id, import_id, entity, action, entity_id, data) SELECT"
                             f" ? + row_number() OVER (ORDER BY id) - 1, ?, 'customer', 'updated', id, json_object({data})"
-                            " FROM temp.wadesk_changed WHERE mask = ?", (first, import_id, m))
+                            " FROM temp.wadesk_changed WHERE mask = ? AND (tag_list IS NULL) = ?", (first, import_id, m, no_tags))
                 first += n
-            cur.execute(f"UPDATE customers SET {', '.join(f'{f} = ch.{f}' for f in changed)}, updated_at = ?"
-                        " FROM temp.wadesk_changed ch WHERE ch.mask = ? AND ch.id = customers.id", (now, m))
-
-    def tag_lists(self) -> None:
-        """tag_list of the stored customers that got tags (after their links are written), as
-        upsert.tag_list builds it: names in code point order, which is SQLite's BINARY order."""
-        if self.tagged:
-            self.cur.execute("DELETE FROM temp.wadesk_tags")
-            self.cur.executemany("INSERT INTO temp.wadesk_tags (id) VALUES (?)", [(i,) for i in self.tagged])
-            self.cur.execute(
-                "UPDATE customers SET tag_list = t.names FROM (SELECT id, substr(group_concat(name, ', '), 1, 500) AS names"
-                " FROM (SELECT w.id, g.name FROM temp.wadesk_tags w JOIN customer_tags ct ON ct.customer_id = w.id"
-                " JOIN tags g ON g.id = ct.tag_id ORDER BY w.id, g.name) GROUP BY id) t WHERE t.id = customers.id")
+            sets_ = [f"{f} = ch.{f}" for f in changed] + (["updated_at = :now"] if changed else []) + (
+                [] if no_tags else ["tag_list = ch.tag_list"])
+            cur.execute(f"UPDATE customers SET {', '.join(sets_)} FROM temp.wadesk_changed ch"
+                        " WHERE ch.mask = :m AND (ch.tag_list IS NULL) = :t AND ch.id = customers.id",
+                        {"now": now, "m": m, "t": no_tags})
 
     def close(self) -> None:
         """Drops the temp tables (they would otherwise live as long as the connection)."""
-        for t in ("wadesk_list", "wadesk_tags", "wadesk_changed"):
+        for t in ("wadesk_list", "wadesk_tags", "wadesk_links", "wadesk_tag_lists", "wadesk_changed"):
             self.cur.execute(f"DROP TABLE IF EXISTS temp.{t}")

@@ -314,12 +314,11 @@ class ImportWriter:
             self.counts["customers_updated"] += 1
             updates.append({"id": d.id, **ch, "updated_at": self.now, **tags})
         self.bulk.update(Customer, updates)
-        pairs, consent = merged.write(import_id, self.log, self.counts, self.warnings) if merged else ([], [])
-        tagged = self._write_tags(pairs)
-        self._write_consent(consent)
         if merged:
-            merged.tag_lists()
+            merged.write(import_id, self.log, self.counts, self.warnings)
             merged.close()
+        tagged = self._write_tags()
+        self._write_consent()
         if not self.bulk.raw:  # a server database sorts names by its own collation: let it build them
             refresh_tag_lists(self.s, tagged)
         refresh_order_totals(self.s, sorted(self.orders.touched_customers - counted))
@@ -350,9 +349,8 @@ class ImportWriter:
         self._apply([held[i] for i in rest])
         return merged
 
-    def _write_tags(self, more: list[tuple[int, str]] = ()) -> list[int]:
-        """The drafts' new tags, and `more` (customer id, tag name) links. -> customers tagged."""
-        wanted = {t for d in self.drafts.values() for t in d.new_tags} | {t for _c, t in more}
+    def _write_tags(self) -> list[int]:
+        wanted = {t for d in self.drafts.values() for t in d.new_tags}
         if not wanted:
             return []
         ids = dict(self.s.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted))).all())
@@ -362,15 +360,13 @@ class ImportWriter:
             ids.update(zip(missing, new))
             self.log.add_created("tag", list(new))
         pairs = [[d.id, ids[t]] for d in self.drafts.values() for t in sorted(d.new_tags)]
-        pairs += [[c, ids[t]] for c, t in more]
         self.bulk.insert(CustomerTag, [{"customer_id": c, "tag_id": t} for c, t in pairs], with_ids=False)
         self.log.pairs += pairs
         return sorted({c for c, _t in pairs})
 
-    def _write_consent(self, more: list[dict[str, Any]] = ()) -> None:
+    def _write_consent(self) -> None:
         rows = [{"customer_id": d.id, "purpose": "marketing", "action": action, "source": self.consent_source,
                  "occurred_at": at, "note": None} for d in self.drafts.values() for action, at in d.consent_events]
-        rows += more
         if rows:
             ids = self.bulk.insert(ConsentEvent, rows)
             self.log.add_created("consent_event", list(ids))
