@@ -38,8 +38,8 @@ IN, OUT = CONSENT_OPTED_IN, CONSENT_OPTED_OUT
 # Columns a row may fill on its stored customer (blank -> the row's value).
 FILLED = ("first_name", "last_name", "city", "state", "pincode", "country", "channel", "email")
 WRITTEN = (*FILLED, "phone", "phone_national", "consent_state", "consent_source", "consent_at")
-_LIST = ("id", "phone", "phone_national", "email", *SIMPLE, "channel", "name", "name_key",
-         "last_name_key", "consent", "consent_at", "tag_list")
+_LIST = ("id", "phone", "phone_national", "email", *SIMPLE, "channel", "consent", "consent_at",
+         "name", "name_key", "last_name_key", "tag_list")  # the last four: new customers only
 
 
 _texts = attrgetter(*SIMPLE)
@@ -100,7 +100,7 @@ class ListMerge:
         fresh = self.bulk.new_ids(Customer.__table__, sum(1 for _i, cid in solo if cid is None))
         self.first_new = fresh[0] if fresh else 1 << 62  # ids from here on are this list's new customers
         new_ids = iter(fresh)
-        rows, tags = [], []
+        stored_rows, new_rows, tags = [], [], []
         now_text = datetime_text(self.now)
         l_first, l_last, l_city, l_state, l_pin = (LIMITS[f] for f in SIMPLE[:5])
         for pos, cid in solo:
@@ -108,28 +108,31 @@ class ListMerge:
             c = rec.customer
             first, last, city, state, pin, country = _texts(c)
             first, last = first and first[:l_first] or None, last and last[:l_last] or None
-            stored = cid is not None
-            if stored:
-                names: tuple = (None, None, None)
+            consent = c.consent if c.consent in ("in", "out") else None
+            row = (p.e164 if p else None, p.national if p else None, email, first, last,
+                   city and city[:l_city] or None, state and state[:l_state] or None, pin and pin[:l_pin] or None,
+                   country and field_text("country", country) or None, c.channel or None, consent,
+                   (now_text if c.consent_at is None else datetime_text(c.consent_at)) if consent else None)
+            tags_of = set(c.tags) if c.tags else None
+            if cid is not None:
+                stored_rows.append((cid, *row))
             else:
                 cid = next(new_ids)
                 names = name_keys(full_name(first or "", last or ""), last) if first or last else ("", "", None)
-            consent = c.consent if c.consent in ("in", "out") else None
-            tags_of = None
-            if c.tags:
-                tags_of = set(c.tags)
+                new_rows.append((cid, *row, *names, tag_list(tags_of) if tags_of else None))
+            if tags_of:
                 tags += [(cid, t) for t in tags_of]
-            rows.append((cid, p.e164 if p else None, p.national if p else None, email, first, last,
-                         city and city[:l_city] or None, state and state[:l_state] or None, pin and pin[:l_pin] or None,
-                         country and field_text("country", country) or None, c.channel or None, *names, consent,
-                         (now_text if c.consent_at is None else datetime_text(c.consent_at)) if consent else None,
-                         tag_list(tags_of) if tags_of and not stored else None))
-        rows.sort()  # in id order: appended to the temp table's b-tree, not inserted all over it
+        stored_rows.sort()  # in id order: appended to the temp table's b-tree, not inserted all over it
         cur = self.cur
         self.close()
         cur.execute(f"CREATE TEMP TABLE wadesk_list ({_LIST[0]} INTEGER PRIMARY KEY, {', '.join(_LIST[1:])})")
         cur.execute("CREATE TEMP TABLE wadesk_tags (id INTEGER, name TEXT)")
-        cur.executemany(f"INSERT INTO temp.wadesk_list VALUES ({', '.join('?' * len(_LIST))})", rows)
+        # A stored customer's row leaves out what only a new customer needs (names, tag_list).
+        few = _LIST[:-4]
+        cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(few)}) VALUES ({', '.join('?' * len(few))})",
+                        stored_rows)
+        cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(_LIST)}) VALUES ({', '.join('?' * len(_LIST))})",
+                        new_rows)
         cur.executemany("INSERT INTO temp.wadesk_tags VALUES (?, ?)", tags)
         back = [i for (i,) in cur.execute(
             "SELECT l.id FROM temp.wadesk_list l JOIN customers c ON c.id = l.id WHERE ("
