@@ -49,8 +49,8 @@ assert SIMPLE == ("first_name", "last_name", "city", "state", "pincode", "countr
 def _before(f: str) -> str:
     """A column's value before, as ChangeLog.to_json keeps it: a datetime as {"__dt": its text}."""
     if f in ("consent_at", "updated_at"):
-        return f"CASE WHEN {f}_0 IS NULL THEN NULL ELSE json_object('__dt', {f}_0) END"
-    return f"{f}_0"
+        return f"CASE WHEN c.{f} IS NULL THEN NULL ELSE json_object('__dt', c.{f}) END"
+    return f"c.{f}"
 
 
 def plain(rec, ident) -> bool:
@@ -173,16 +173,16 @@ class ListMerge:
             log.add_created("customer", created)
             counts["customers_created"] += len(created)
         # Consent events: a stored customer's whose state changed, a new customer's with a word.
-        events = ("SELECT id, CASE consent_state WHEN ? THEN 'opt_out' ELSE 'opt_in' END AS action, consent_at"
-                  " FROM temp.wadesk_changed WHERE consent_state IS NOT consent_state_0 UNION ALL"
-                  " SELECT id, CASE consent WHEN 'out' THEN 'opt_out' ELSE 'opt_in' END, consent_at"
-                  " FROM temp.wadesk_list WHERE id >= ? AND consent IS NOT NULL")
-        n = cur.execute(f"SELECT count(*) FROM ({events})", (OUT, self.first_new)).fetchone()[0]
+        events = ("SELECT id, CASE consent WHEN 'out' THEN 'opt_out' ELSE 'opt_in' END AS action, consent_at"
+                  " FROM temp.wadesk_list WHERE (id >= ? AND consent IS NOT NULL)"
+                  " OR id IN (SELECT id FROM temp.wadesk_changed WHERE mask & ?)")
+        at = (self.first_new, 1 << WRITTEN.index("consent_state"))
+        n = cur.execute(f"SELECT count(*) FROM ({events})", at).fetchone()[0]
         if n:
             first = self.bulk.new_ids(ConsentEvent.__table__, n)[0]
             cur.execute("INSERT INTO consent_events (id, customer_id, purpose, action, source, occurred_at, note)"
                         f" SELECT ? + row_number() OVER (ORDER BY id, action) - 1, id, 'marketing', action, ?,"
-                        f" consent_at, NULL FROM ({events})", (first, self.source, OUT, self.first_new))
+                        f" consent_at, NULL FROM ({events})", (first, self.source, *at))
             log.add_created("consent_event", list(range(first, first + n)))
             counts["consent_changes"] += n
 
@@ -221,20 +221,20 @@ class ListMerge:
                                  " ELSE c.consent_state END",
                    consent_source=f"CASE WHEN {sets} THEN :source ELSE c.consent_source END",
                    consent_at=f"CASE WHEN {sets} THEN l.consent_at ELSE c.consent_at END")
-        cols = ", ".join(f"{new[f]} AS {f}, c.{f} AS {f}_0" for f in WRITTEN)
-        mask = " | ".join(f"(({f} IS NOT {f}_0) << {bit})" for bit, f in enumerate(WRITTEN))
-        cur.execute("DROP TABLE IF EXISTS temp.wadesk_changed")
-        cur.execute("DROP TABLE IF EXISTS temp.wadesk_tag_lists")
+        mask = " | ".join(f"(({new[f]} IS NOT c.{f}) << {bit})" for bit, f in enumerate(WRITTEN))
+        for t in ("wadesk_changed", "wadesk_tag_lists"):
+            cur.execute(f"DROP TABLE IF EXISTS temp.{t}")
         cur.execute("CREATE TEMP TABLE wadesk_tag_lists (id INTEGER PRIMARY KEY, names TEXT)")
         cur.execute("INSERT INTO temp.wadesk_tag_lists SELECT id, substr(group_concat(name, ', '), 1, 500) FROM (SELECT"
                     " w.id, g.name FROM (SELECT DISTINCT customer_id AS id FROM temp.wadesk_links WHERE customer_id < ?) w"
                     " JOIN customer_tags ct ON ct.customer_id = w.id JOIN tags g ON g.id = ct.tag_id ORDER BY w.id, g.name)"
                     " GROUP BY id", (self.first_new,))
-        cur.execute(
-            f"CREATE TEMP TABLE wadesk_changed AS SELECT * FROM (SELECT *, {mask} AS mask FROM (SELECT c.id AS id, {cols},"
-            " c.updated_at AS updated_at_0, t.names AS tag_list FROM temp.wadesk_list l JOIN customers c ON c.id = l.id"
-            " LEFT JOIN temp.wadesk_tag_lists t ON t.id = l.id WHERE l.id < :first)) WHERE mask <> 0 OR tag_list IS NOT NULL",
-            {"source": self.source, "first": self.first_new})
+        # Which columns each stored customer's row changes (a bit each), and its new tag_list.
+        cur.execute("CREATE TEMP TABLE wadesk_changed (id INTEGER PRIMARY KEY, mask INTEGER, tag_list TEXT)")
+        cur.execute(f"INSERT INTO temp.wadesk_changed SELECT * FROM (SELECT l.id, {mask} AS mask, t.names AS tag_list"
+                    " FROM temp.wadesk_list l JOIN customers c ON c.id = l.id LEFT JOIN temp.wadesk_tag_lists t ON t.id = l.id"
+                    " WHERE l.id < :first) WHERE mask <> 0 OR tag_list IS NOT NULL",
+                    {"source": self.source, "first": self.first_new})
         cur.execute("CREATE INDEX temp.wadesk_changed_mask ON wadesk_changed (mask, tag_list IS NULL)")
         groups = cur.execute("SELECT mask, tag_list IS NULL, count(*) FROM temp.wadesk_changed GROUP BY 1, 2").fetchall()
         updated = sum(n for m, _t, n in groups if m)
@@ -242,18 +242,20 @@ class ListMerge:
         first = self.bulk.new_ids(ImportChange.__table__, updated)[0] if updated and import_id is not None else 0
         for m, no_tags, n in groups:
             changed = [f for bit, f in enumerate(WRITTEN) if m >> bit & 1]
+            group = {"m": m, "t": no_tags, "now": now, "source": self.source, "first": first, "import": import_id}
             if changed and import_id is not None:
                 # The values before, as ChangeLog.add_updated keeps them (datetimes as {"__dt": ...}).
                 data = ", ".join(f"'{f}', {_before(f)}" for f in (*changed, "updated_at"))
                 cur.execute("INSERT INTO import_changes (id, import_id, entity, action, entity_id, data) SELECT"
-                            f" ? + row_number() OVER (ORDER BY id) - 1, ?, 'customer', 'updated', id, json_object({data})"
-                            " FROM temp.wadesk_changed WHERE mask = ? AND (tag_list IS NULL) = ?", (first, import_id, m, no_tags))
+                            " :first + row_number() OVER (ORDER BY c.id) - 1, :import, 'customer', 'updated', c.id,"
+                            f" json_object({data}) FROM temp.wadesk_changed ch JOIN customers c ON c.id = ch.id"
+                            " WHERE ch.mask = :m AND (ch.tag_list IS NULL) = :t", group)
                 first += n
-            sets_ = [f"{f} = ch.{f}" for f in changed] + (["updated_at = :now"] if changed else []) + (
+            sets_ = [f"{f} = {new[f]}" for f in changed] + (["updated_at = :now"] if changed else []) + (
                 [] if no_tags else ["tag_list = ch.tag_list"])
-            cur.execute(f"UPDATE customers SET {', '.join(sets_)} FROM temp.wadesk_changed ch"
-                        " WHERE ch.mask = :m AND (ch.tag_list IS NULL) = :t AND ch.id = customers.id",
-                        {"now": now, "m": m, "t": no_tags})
+            cur.execute(f"UPDATE customers AS c SET {', '.join(sets_)} FROM temp.wadesk_changed ch"
+                        " JOIN temp.wadesk_list l ON l.id = ch.id"
+                        " WHERE ch.mask = :m AND (ch.tag_list IS NULL) = :t AND c.id = ch.id", group)
 
     def close(self) -> None:
         """Drops the temp tables (they would otherwise live as long as the connection)."""
