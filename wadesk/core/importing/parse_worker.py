@@ -49,7 +49,8 @@ def _getter(cls):
     return attrgetter(*[f.name for f in fields(cls)])
 
 
-_ORDER, _EVENT, _SHIPMENT, _PHONE = (_getter(c) for c in (OrderData, EventData, ShipmentUpdate, PhoneResult))
+_ORDER, _EVENT, _SHIPMENT = (_getter(c) for c in (OrderData, EventData, ShipmentUpdate))
+_PHONE = tuple  # PhoneResult is a named tuple: its plain tuple crosses
 # A customer crosses with its date (as_of, one per order of an export) as ISO text: a datetime
 # pickles by a call to its constructor, which cost a third of unpickling a Shopify batch.
 _NAMES = [f.name for f in fields(CustomerData)]

@@ -32,10 +32,8 @@ class PhoneBook:
         if _PLAIN_DIGITS.match(raw) and (raw[0] == "+" or region == self.region):
             cc = self.cc
             cand = raw if raw[0] == "+" else ("+" + cc + raw if len(raw) == 10 else "+" + raw)
-            if cand in self.known:
-                res = PhoneResult(raw, e164=cand, is_mobile=True)
-                self._cache[(raw, region)] = res
-                return res
+            if cand in self.known:  # not cached: as quick to work out again as to look up
+                return PhoneResult(raw, e164=cand, is_mobile=True)
         res = normalise_phone(raw, region)
         if len(self._cache) < 500_000:
             self._cache[(raw, region)] = res
