@@ -203,7 +203,8 @@ def _add(attrs: dict, key: str, value) -> None:
 class CustomerIndex:
     """Phone -> id, email -> id, (source, store id) -> id, for the whole database, loaded once."""
 
-    def __init__(self, session: Session, sources: list[str]):
+    def __init__(self, session: Session, sources: list[str] | None = None):
+        """sources: the stores whose ids are looked up (None: every store's)."""
         self.phone: dict[str, int] = {}
         self.email: dict[str, int] = {}
         self.ext: dict[tuple[str, str], int] = {}
@@ -227,11 +228,11 @@ class CustomerIndex:
             return
         if not isinstance(ext, dict):
             return
-        for src in sources:
+        for src in (sources if sources is not None else [k for k in ext if k != ALSO]):
             if isinstance(ext.get(src), str):
                 self.ext[(src, ext[src])] = cid
         for src, more in (ext.get(ALSO) or {}).items():
-            if src in sources:
+            if sources is None or src in sources:
                 for i in more or ():
                     self.ext.setdefault((src, i), cid)
 

@@ -19,10 +19,12 @@ databases the two paths leave, change log included.
 """
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from datetime import datetime
 from operator import attrgetter
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -51,6 +53,28 @@ def _before(f: str) -> str:
     if f in ("consent_at", "updated_at"):
         return f"CASE WHEN c.{f} IS NULL THEN NULL ELSE json_object('__dt', c.{f}) END"
     return f"c.{f}"
+
+
+@contextmanager
+def _beside(cur, sql: str, params: tuple) -> Iterator[None]:
+    """Run one statement on a thread while the with-block does Python work that does not touch the
+    database (SQLite runs a statement without holding the interpreter lock, as indexes.rebuilt_beside
+    relies on). Leaving the block waits for the statement and raises what it raised."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            cur.execute(sql, params)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the importing thread
+            failed.append(exc)
+    thread = threading.Thread(target=run, name="wadesk-import-write", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def plain(rec, ident) -> bool:
@@ -94,51 +118,59 @@ class ListMerge:
         self.ids: list[int] = []  # every customer the set-wise rows matched or created
 
     def load(self, held: list[tuple[Any, Any]], solo: list[tuple[int, int | None]]) -> list[int]:
-        """Put the solo rows in temp.wadesk_list (and their tags in temp.wadesk_tags); -> positions
-        of the rows their stored customer sends back to the Python path (no name, another phone or
-        email)."""
-        fresh = self.bulk.new_ids(Customer.__table__, sum(1 for _i, cid in solo if cid is None))
-        self.first_new = fresh[0] if fresh else 1 << 62  # ids from here on are this list's new customers
-        new_ids = iter(fresh)
-        stored_rows, new_rows, tags = [], [], []
+        """Put the solo rows in temp.wadesk_list (and their tags in temp.wadesk_tags) and insert the
+        new customers; -> positions of the rows their stored customer sends back to the Python path
+        (no name, another phone or email)."""
+        self.created = self.bulk.new_ids(Customer.__table__, sum(1 for _i, cid in solo if cid is None))
+        self.first_new = self.created[0] if self.created else 1 << 62  # ids from here on are new customers
         now_text = datetime_text(self.now)
         l_first, l_last, l_city, l_state, l_pin = (LIMITS[f] for f in SIMPLE[:5])
-        for pos, cid in solo:
-            rec, (p, _others, email) = held[pos]
-            c = rec.customer
+
+        def row(c, p, email) -> tuple:
             first, last, city, state, pin, country = _texts(c)
-            first, last = first and first[:l_first] or None, last and last[:l_last] or None
             consent = c.consent if c.consent in ("in", "out") else None
-            row = (p.e164 if p else None, p.national if p else None, email, first, last,
-                   city and city[:l_city] or None, state and state[:l_state] or None, pin and pin[:l_pin] or None,
-                   country and field_text("country", country) or None, c.channel or None, consent,
-                   (now_text if c.consent_at is None else datetime_text(c.consent_at)) if consent else None)
-            tags_of = set(c.tags) if c.tags else None
-            if cid is not None:
-                stored_rows.append((cid, *row))
-            else:
-                cid = next(new_ids)
-                names = name_keys(full_name(first or "", last or ""), last) if first or last else ("", "", None)
-                new_rows.append((cid, *row, *names, tag_list(tags_of) if tags_of else None))
-            if tags_of:
-                tags += [(cid, t) for t in tags_of]
-        stored_rows.sort()  # in id order: appended to the temp table's b-tree, not inserted all over it
+            return (p.e164 if p else None, p.national if p else None, email, first and first[:l_first] or None,
+                    last and last[:l_last] or None, city and city[:l_city] or None, state and state[:l_state] or None,
+                    pin and pin[:l_pin] or None, country and field_text("country", country) or None,
+                    c.channel or None, consent,
+                    (now_text if c.consent_at is None else datetime_text(c.consent_at)) if consent else None)
+        new_rows = []
+        for (pos, _none), cid in zip((x for x in solo if x[1] is None), self.created):
+            rec, (p, _others, email) = held[pos]
+            r = row(rec.customer, p, email)
+            first, last = r[3], r[4]
+            names = name_keys(full_name(first or "", last or ""), last) if first or last else ("", "", None)
+            new_rows.append((cid, *r, *names, tag_list(set(rec.customer.tags)) if rec.customer.tags else None))
         cur = self.cur
         self.close()
         cur.execute(f"CREATE TEMP TABLE wadesk_list ({_LIST[0]} INTEGER PRIMARY KEY, {', '.join(_LIST[1:])})")
         cur.execute("CREATE TEMP TABLE wadesk_tags (id INTEGER, name TEXT)")
-        # A stored customer's row leaves out what only a new customer needs (names, tag_list).
+        cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(_LIST)}) VALUES ({', '.join('?' * len(_LIST))})",
+                        new_rows)
+        del new_rows
+        # The new customers are written (SQLite, without the interpreter lock) while the stored
+        # customers' rows are made; a stored customer's row leaves out the names and tag_list.
+        with _beside(cur, *self._insert_new()):
+            stored_rows, tags, new = [], [], iter(self.created)
+            for pos, cid in solo:
+                rec, (p, _others, email) = held[pos]
+                c = rec.customer
+                if cid is None:
+                    cid = next(new)
+                else:
+                    stored_rows.append((cid, *row(c, p, email)))
+                if c.tags:
+                    tags += [(cid, t) for t in set(c.tags)]
+            stored_rows.sort()  # in id order: appended to the temp table's b-tree, not inserted all over it
         few = _LIST[:-4]
         cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(few)}) VALUES ({', '.join('?' * len(few))})",
                         stored_rows)
-        cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(_LIST)}) VALUES ({', '.join('?' * len(_LIST))})",
-                        new_rows)
         cur.executemany("INSERT INTO temp.wadesk_tags VALUES (?, ?)", tags)
         back = [i for (i,) in cur.execute(
-            "SELECT l.id FROM temp.wadesk_list l JOIN customers c ON c.id = l.id WHERE ("
+            "SELECT l.id FROM temp.wadesk_list l JOIN customers c ON c.id = l.id WHERE l.id < ? AND ("
             " coalesce(c.name, '') = ''"
             " OR (l.email IS NOT NULL AND coalesce(c.email, '') NOT IN ('', l.email))"
-            " OR (l.phone IS NOT NULL AND coalesce(c.phone, '') NOT IN ('', l.phone)))")]
+            " OR (l.phone IS NOT NULL AND coalesce(c.phone, '') NOT IN ('', l.phone)))", (self.first_new,))]
         if not back:
             return []
         cur.executemany("DELETE FROM temp.wadesk_list WHERE id = ?", [(i,) for i in back])
@@ -147,31 +179,20 @@ class ListMerge:
         return [where[i] for i in back]
 
     def write(self, import_id: int | None, log: ChangeLog, counts: Counter, warnings: Counter) -> None:
-        """Tag, fill the stored customers' blanks, insert the new customers, record consent; log it
-        all as ImportWriter logs its own (the same entries, counts and warnings)."""
+        """Tag, fill the stored customers' blanks, record consent; log it all (the new customers, written
+        by load, too) as ImportWriter logs its own: the same entries, counts and warnings."""
         cur, now = self.cur, datetime_text(self.now)
         self.ids = [i for (i,) in cur.execute("SELECT id FROM temp.wadesk_list")]
         refused = cur.execute("SELECT count(*) FROM temp.wadesk_list l JOIN customers c ON c.id = l.id"
-                              f" WHERE l.consent = 'in' AND c.consent_state = {OUT}").fetchone()[0]
+                              f" WHERE l.id < ? AND l.consent = 'in' AND c.consent_state = {OUT}",
+                              (self.first_new,)).fetchone()[0]
         if refused:
             warnings["opt-ins ignored because the customer had opted out"] += refused
         self._link_tags(log)
         self._update_stored(import_id, log, counts, now)
-        # The new customers, as ready_customer writes them (no orders: NO_ORDERS' figures).
-        created = [i for (i,) in cur.execute("SELECT id FROM temp.wadesk_list WHERE id >= ?", (self.first_new,))]
-        if created:
-            cur.execute(
-                "INSERT INTO customers (id, phone, phone_national, email, first_name, last_name, name, name_key,"
-                " last_name_key, city, state, pincode, country, channel, attributes, consent_state, consent_source,"
-                f" consent_at, updated_at, created_at, tag_list, version, {', '.join(FIGURES)})"
-                " SELECT id, phone, phone_national, email, first_name, last_name, name, name_key, last_name_key,"
-                " city, state, pincode, country, coalesce(channel, ?), '{}',"
-                f" CASE consent WHEN 'out' THEN {OUT} WHEN 'in' THEN {IN} ELSE 0 END,"
-                " CASE WHEN consent IS NOT NULL THEN ? END, consent_at, ?, ?, coalesce(tag_list, ''), 1,"
-                f" {', '.join('?' * len(NO_ORDERS))} FROM temp.wadesk_list WHERE id >= ? ORDER BY id",
-                (self.channel, self.source, now, now, *NO_ORDERS, self.first_new))
-            log.add_created("customer", created)
-            counts["customers_created"] += len(created)
+        if self.created:
+            log.add_created("customer", self.created)
+            counts["customers_created"] += len(self.created)
         # Consent events: a stored customer's whose state changed, a new customer's with a word.
         events = ("SELECT id, CASE consent WHEN 'out' THEN 'opt_out' ELSE 'opt_in' END AS action, consent_at"
                   " FROM temp.wadesk_list WHERE (id >= ? AND consent IS NOT NULL)"
@@ -185,6 +206,20 @@ class ListMerge:
                         f" consent_at, NULL FROM ({events})", (first, self.source, *at))
             log.add_created("consent_event", list(range(first, first + n)))
             counts["consent_changes"] += n
+
+    def _insert_new(self) -> tuple[str, tuple]:
+        """The statement (and its parameters) inserting the new customers from the temp table, as
+        ready_customer writes them (no orders: NO_ORDERS' figures)."""
+        now = datetime_text(self.now)
+        return ("INSERT INTO customers (id, phone, phone_national, email, first_name, last_name, name, name_key,"
+                " last_name_key, city, state, pincode, country, channel, attributes, consent_state, consent_source,"
+                f" consent_at, updated_at, created_at, tag_list, version, {', '.join(FIGURES)})"
+                " SELECT id, phone, phone_national, email, first_name, last_name, name, name_key, last_name_key,"
+                " city, state, pincode, country, coalesce(channel, ?), '{}',"
+                f" CASE consent WHEN 'out' THEN {OUT} WHEN 'in' THEN {IN} ELSE 0 END,"
+                " CASE WHEN consent IS NOT NULL THEN ? END, consent_at, ?, ?, coalesce(tag_list, ''), 1,"
+                f" {', '.join('?' * len(NO_ORDERS))} FROM temp.wadesk_list WHERE id >= ? ORDER BY id",
+                (self.channel, self.source, now, now, *NO_ORDERS, self.first_new))
 
     def _link_tags(self, log: ChangeLog) -> None:
         """The tags the rows name (created when missing) linked to their customers (new links only)."""

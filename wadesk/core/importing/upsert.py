@@ -60,10 +60,11 @@ def ready_customer(d: Draft, fig: tuple | list, now: datetime, now_text: str) ->
 
 class ImportWriter:
     def __init__(self, session: Session, fmt: Format, file_name: str, region: str, now: datetime,
-                 rows_expected: int = 0, customers_last: bool = False):
+                 rows_expected: int = 0, customers_last: bool = False, index: CustomerIndex | None = None):
+        """index: the shop's customers as this session sees them (CustomerIndex), when already loaded."""
         self.s, self.fmt, self.source, self.now = session, fmt, fmt.source, now
         self.consent_source = f"import:{file_name}"[:64]
-        self.index = CustomerIndex(session, [fmt.source])
+        self.index = index or CustomerIndex(session, [fmt.source])
         self.phones = PhoneBook(region, self.index.phone)
         self.drafts: dict[int, Draft] = {}  # key: real id, or a negative number for new customers
         self._temp = 0
