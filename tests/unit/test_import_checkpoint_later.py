@@ -39,7 +39,7 @@ def customers_csv(path, n=30):
 
 
 def test_a_big_import_leaves_the_checkpoint_to_a_thread(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(runner, "CHECKPOINT_LATER_ROWS", 10)
+    monkeypatch.setattr(runner, "CHECKPOINT_LATER_BYTES", 10)
     release, ran = threading.Event(), []
     real = Database.checkpoint_later
 
@@ -72,7 +72,7 @@ def test_a_small_import_checkpoints_as_it_commits(db, tmp_path):
 
 
 def test_dispose_waits_for_the_background_checkpoint(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(runner, "CHECKPOINT_LATER_ROWS", 10)
+    monkeypatch.setattr(runner, "CHECKPOINT_LATER_BYTES", 10)
 
     def slow(*_a):  # the checkpoint is still running when the test disposes the database
         if threading.current_thread().name == "wadesk-checkpoint":
