@@ -73,6 +73,8 @@ class Memo(dict):
         self.fn = fn
 
     def __missing__(self, key):
+        if len(self) >= 100_000:  # a column of all-different texts: no memory of them all
+            self.clear()
         value = self[key] = self.fn(key)
         return value
 
@@ -87,6 +89,7 @@ class CustomerColumns:
         self.m = m
         self.columns = sorted({i for f in m if f in _CUSTOMER_FIELDS or f.startswith("attr:") for i in m[f]})
         self.consent, self.channel, self.figure = Memo(parse_consent), Memo(channel_name), Memo(store_figure)
+        self.tags = Memo(lambda cells: tuple(split_tags(*cells)))  # a list's few tag cells, each split once
         # Attribute steps in customer_steps' order: (kind, field, key).
         attrs: list[tuple[str, str, str]] = [("plain", f, key) for f, key in (
             ("email_consent", "accepts_email_marketing"), ("note", "note")) if f in m]
@@ -119,7 +122,7 @@ class CustomerColumns:
                 if not first[j] and not last[j]:
                     first[j], last[j] = split_name(full)
         city = [clean_name(v) for v in get("city")] if "city" in m else blank
-        tags = ([split_tags(*cells) for cells in all_column(picked, m["tags"])] if "tags" in m
+        tags = ([list(self.tags[cells]) for cells in all_column(picked, m["tags"])] if "tags" in m
                 else [[] for _ in range(n)])
         external = [v or None for v in get("customer_id")] if "customer_id" in m else (None,) * n
         channel = [self.channel[v] for v in get("channel")] if "channel" in m else (None,) * n
