@@ -48,6 +48,10 @@ _texts = attrgetter(*SIMPLE)
 assert SIMPLE == ("first_name", "last_name", "city", "state", "pincode", "country"), "ListMerge.load reads them so"
 
 
+# Statements below join the temp rows to customers with CROSS JOIN: SQLite then walks the rows and
+# looks each customer up, instead of scanning every stored customer (which `l.id < ?` invites).
+
+
 def _before(f: str) -> str:
     """A column's value before, as ChangeLog.to_json keeps it: a datetime as {"__dt": its text}."""
     if f in ("consent_at", "updated_at"):
@@ -167,7 +171,7 @@ class ListMerge:
                         stored_rows)
         cur.executemany("INSERT INTO temp.wadesk_tags VALUES (?, ?)", tags)
         back = [i for (i,) in cur.execute(
-            "SELECT l.id FROM temp.wadesk_list l JOIN customers c ON c.id = l.id WHERE l.id < ? AND ("
+            "SELECT l.id FROM temp.wadesk_list l CROSS JOIN customers c ON c.id = l.id WHERE l.id < ? AND ("
             " coalesce(c.name, '') = ''"
             " OR (l.email IS NOT NULL AND coalesce(c.email, '') NOT IN ('', l.email))"
             " OR (l.phone IS NOT NULL AND coalesce(c.phone, '') NOT IN ('', l.phone)))", (self.first_new,))]
@@ -183,7 +187,7 @@ class ListMerge:
         by load, too) as ImportWriter logs its own: the same entries, counts and warnings."""
         cur, now = self.cur, datetime_text(self.now)
         self.ids = [i for (i,) in cur.execute("SELECT id FROM temp.wadesk_list")]
-        refused = cur.execute("SELECT count(*) FROM temp.wadesk_list l JOIN customers c ON c.id = l.id"
+        refused = cur.execute("SELECT count(*) FROM temp.wadesk_list l CROSS JOIN customers c ON c.id = l.id"
                               f" WHERE l.id < ? AND l.consent = 'in' AND c.consent_state = {OUT}",
                               (self.first_new,)).fetchone()[0]
         if refused:
@@ -267,7 +271,7 @@ class ListMerge:
         # Which columns each stored customer's row changes (a bit each), and its new tag_list.
         cur.execute("CREATE TEMP TABLE wadesk_changed (id INTEGER PRIMARY KEY, mask INTEGER, tag_list TEXT)")
         cur.execute(f"INSERT INTO temp.wadesk_changed SELECT * FROM (SELECT l.id, {mask} AS mask, t.names AS tag_list"
-                    " FROM temp.wadesk_list l JOIN customers c ON c.id = l.id LEFT JOIN temp.wadesk_tag_lists t ON t.id = l.id"
+                    " FROM temp.wadesk_list l CROSS JOIN customers c ON c.id = l.id LEFT JOIN temp.wadesk_tag_lists t ON t.id = l.id"
                     " WHERE l.id < :first) WHERE mask <> 0 OR tag_list IS NOT NULL",
                     {"source": self.source, "first": self.first_new})
         cur.execute("CREATE INDEX temp.wadesk_changed_mask ON wadesk_changed (mask, tag_list IS NULL)")
@@ -282,7 +286,7 @@ class ListMerge:
                 # The values before, as ChangeLog.add_updated keeps them (datetimes as {"__dt": ...}).
                 data = ", ".join(f"'{f}', {_before(f)}" for f in (*changed, "updated_at"))
                 cur.execute("INSERT INTO import_changes (id, import_id, entity, action, entity_id, data) SELECT"
-                            " :first + row_number() OVER (ORDER BY c.id) - 1, :import, 'customer', 'updated', c.id,"
+                            " :first + row_number() OVER (ORDER BY ch.id) - 1, :import, 'customer', 'updated', c.id,"
                             f" json_object({data}) FROM temp.wadesk_changed ch JOIN customers c ON c.id = ch.id"
                             " WHERE ch.mask = :m AND (ch.tag_list IS NULL) = :t", group)
                 first += n
