@@ -119,6 +119,7 @@ class ListMerge:
     def __init__(self, session: Session, bulk: BulkWriter, now: datetime, consent_source: str, channel: str):
         self.s, self.bulk, self.now, self.source, self.channel = session, bulk, now, consent_source, channel
         self.cur = bulk._cursor()
+        self.temp_cache: int | None = None  # the connection's temp page cache, while load's is in use
         self.ids: list[int] = []  # every customer the set-wise rows matched or created
 
     def load(self, held: list[tuple[Any, Any]], solo: list[tuple[int, int | None]]) -> list[int]:
@@ -147,6 +148,9 @@ class ListMerge:
             new_rows.append((cid, *r, *names, tag_list(set(rec.customer.tags)) if rec.customer.tags else None))
         cur = self.cur
         self.close()
+        # 100,000 rows outgrow the temp tables' default 2 MB page cache (SQLite then pages them to a file).
+        self.temp_cache = cur.execute("PRAGMA temp.cache_size").fetchone()[0]
+        cur.execute("PRAGMA temp.cache_size = -65536")
         cur.execute(f"CREATE TEMP TABLE wadesk_list ({_LIST[0]} INTEGER PRIMARY KEY, {', '.join(_LIST[1:])})")
         cur.execute("CREATE TEMP TABLE wadesk_tags (id INTEGER, name TEXT)")
         cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(_LIST)}) VALUES ({', '.join('?' * len(_LIST))})",
@@ -297,6 +301,9 @@ class ListMerge:
                         " WHERE ch.mask = :m AND (ch.tag_list IS NULL) = :t AND c.id = ch.id", group)
 
     def close(self) -> None:
-        """Drops the temp tables (they would otherwise live as long as the connection)."""
+        """Drops the temp tables (they would otherwise live as long as the connection), and gives
+        the temp page cache back."""
         for t in ("wadesk_list", "wadesk_tags", "wadesk_links", "wadesk_tag_lists", "wadesk_changed"):
             self.cur.execute(f"DROP TABLE IF EXISTS temp.{t}")
+        if self.temp_cache is not None:
+            self.cur.execute(f"PRAGMA temp.cache_size = {int(self.temp_cache)}")
