@@ -112,8 +112,9 @@ def _dump(path: Path, top: int, log: bool = True) -> dict:
         elif "pairs" in data:
             changes.append((entity, action, sorted(repr((key[c], tag_of[t])) for c, t in data["pairs"])))
         else:
-            of = {"customer": key, "consent_event": event_of, "tag": tag_of}[entity]
-            changes.append((entity, action, sorted(repr(of[i]) for i in expand(data["ranges"]))))
+            of = {"customer": key, "consent_event": event_of, "tag": tag_of}.get(entity)
+            ids = expand(data["ranges"])
+            changes.append((entity, action, sorted(repr(of[i]) for i in ids) if of else ids))
     out = {
         "customers": customers,
         "links": sorted((repr(key[c]), t) for c, t in con.execute(
@@ -221,3 +222,32 @@ def test_a_list_naming_its_customers_by_phone_and_email_goes_set_wise(idb, tmp_p
     again = run_import(idb, src, options, refresh_scores=False)
     assert first.customers_created == 40 and again.customers_created == 0 and again.customers_updated == 0
     assert seen == [40]
+
+
+@pytest.mark.parametrize("why", ["an order", "the hold limit"])
+def test_held_rows_released_midway_merge_as_the_python_path(why, _migrated_template, tmp_path, monkeypatch):
+    """Holding ends at the first row with an order (a mixed list) or past HOLD_ROWS: the rows held
+    so far are merged then, in file order, exactly as without holding."""
+    rnd = random.Random(7)
+    shop = tmp_path / "stored.sqlite3"
+    shutil.copy(_migrated_template, shop)
+    stored = _stored_shop(shop, rnd, 40)
+    src = _list(tmp_path / "list.csv", rnd, stored, 60)
+    if why == "an order":  # an order date on a late row: that row is an order, the ones before customers only
+        lines = src.read_text(encoding="utf-8").splitlines()
+        lines = [lines[0] + ",Order Date,Total"] + [x + ",," for x in lines[1:50]] + [
+            lines[50] + ",2026-11-01,499"] + [x + ",," for x in lines[51:]]
+        src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        monkeypatch.setitem(MAPPING, "Order Date", "order_date")
+        monkeypatch.setitem(MAPPING, "Total", "order_total")
+    else:
+        monkeypatch.setattr(upsert, "HOLD_ROWS", 25)
+    monkeypatch.setattr(upsert, "CHUNK", 7)  # flushes (and hold decisions) every few rows
+    held_at_end = []
+    real = upsert.ImportWriter._merge_held
+    monkeypatch.setattr(upsert.ImportWriter, "_merge_held", lambda self: held_at_end.append(self._held) or real(self))
+    py, py_after, _ = _import(tmp_path, "python", shop, src, False, monkeypatch)
+    held_at_end.clear()
+    sw, sw_after, _ = _import(tmp_path, "set", shop, src, True, monkeypatch)
+    assert held_at_end == [None]  # released before the end
+    assert sw == py and sw_after == py_after
