@@ -16,7 +16,7 @@ import pytest
 
 from wadesk.core.clock import FixedClock
 from wadesk.core.db import open_database
-from wadesk.core.importing import ImportOptions, rollback_import, run_import, upsert
+from wadesk.core.importing import ImportOptions, list_merge, rollback_import, run_import, upsert
 from wadesk.core.importing.changelog import expand, from_json
 from wadesk.core.paths import DataDir
 
@@ -169,6 +169,8 @@ def test_set_wise_merge_leaves_what_the_python_path_leaves(seed, _migrated_templ
         return back
     monkeypatch.setattr(upsert, "plan", plan)
     monkeypatch.setattr(upsert.ListMerge, "load", load)
+    if seed % 2:  # new customers inserted a few at a time
+        monkeypatch.setattr(list_merge, "NEW_STEP", 3)
     py, py_after, py_undone = _import(tmp_path, "python", shop, src, False, monkeypatch)
     assert seen["solo"] == 0
     sw, sw_after, sw_undone = _import(tmp_path, "set", shop, src, True, monkeypatch)

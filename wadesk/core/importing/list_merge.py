@@ -45,6 +45,7 @@ _LIST = ("id", "phone", "phone_national", "email", *SIMPLE, "channel", "consent"
 
 
 _texts = attrgetter(*SIMPLE)
+NEW_STEP = 10_000  # new customers inserted per statement (the next step's rows are made meanwhile)
 assert SIMPLE == ("first_name", "last_name", "city", "state", "pincode", "country"), "ListMerge.load reads them so"
 
 
@@ -139,13 +140,31 @@ class ListMerge:
                     pin and pin[:l_pin] or None, country and field_text("country", country) or None,
                     c.channel or None, consent,
                     (now_text if c.consent_at is None else datetime_text(c.consent_at)) if consent else None)
-        new_rows = []
-        for (pos, _none), cid in zip((x for x in solo if x[1] is None), self.created):
-            rec, (p, _others, email) = held[pos]
-            r = row(rec.customer, p, email)
-            first, last = r[3], r[4]
-            names = name_keys(full_name(first or "", last or ""), last) if first or last else ("", "", None)
-            new_rows.append((cid, *r, *names, tag_list(set(rec.customer.tags)) if rec.customer.tags else None))
+        new_solo = [pos for pos, cid in solo if cid is None]
+
+        def new_rows(k: int) -> list[tuple]:
+            """The k-th NEW_STEP of the new customers' rows, names and tag_list included."""
+            rows = []
+            for pos, cid in zip(new_solo[k * NEW_STEP:(k + 1) * NEW_STEP], self.created[k * NEW_STEP:]):
+                rec, (p, _others, email) = held[pos]
+                r = row(rec.customer, p, email)
+                first, last = r[3], r[4]
+                names = name_keys(full_name(first or "", last or ""), last) if first or last else ("", "", None)
+                rows.append((cid, *r, *names, tag_list(set(rec.customer.tags)) if rec.customer.tags else None))
+            return rows
+
+        def stored_rows() -> None:  # (a stored customer's row leaves out the names and tag_list)
+            new = iter(self.created)
+            for pos, cid in solo:
+                rec, (p, _others, email) = held[pos]
+                c = rec.customer
+                if cid is None:
+                    cid = next(new)
+                else:
+                    stored.append((cid, *row(c, p, email)))
+                if c.tags:
+                    tags.extend((cid, t) for t in set(c.tags))
+            stored.sort()  # in id order: appended to the temp table's b-tree, not inserted all over it
         cur = self.cur
         self.close()
         # 100,000 rows outgrow the temp tables' default 2 MB page cache (SQLite then pages them to a file).
@@ -153,26 +172,25 @@ class ListMerge:
         cur.execute("PRAGMA temp.cache_size = -65536")
         cur.execute(f"CREATE TEMP TABLE wadesk_list ({_LIST[0]} INTEGER PRIMARY KEY, {', '.join(_LIST[1:])})")
         cur.execute("CREATE TEMP TABLE wadesk_tags (id INTEGER, name TEXT)")
-        cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(_LIST)}) VALUES ({', '.join('?' * len(_LIST))})",
-                        new_rows)
-        del new_rows
-        # The new customers are written (SQLite, without the interpreter lock) while the stored
-        # customers' rows are made; a stored customer's row leaves out the names and tag_list.
-        with _beside(cur, *self._insert_new()):
-            stored_rows, tags, new = [], [], iter(self.created)
-            for pos, cid in solo:
-                rec, (p, _others, email) = held[pos]
-                c = rec.customer
-                if cid is None:
-                    cid = next(new)
+        # The new customers, a step at a time: each step is inserted (SQLite, without the interpreter
+        # lock) while the next step's rows are made, and the last while the stored customers' are.
+        stored: list[tuple] = []
+        tags: list[tuple[int, str]] = []
+        steps = -(-len(new_solo) // NEW_STEP)
+        rows = new_rows(0)
+        for k in range(steps):
+            cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(_LIST)}) VALUES ({', '.join('?' * len(_LIST))})",
+                            rows)
+            with _beside(cur, *self._insert_new(self.created[k * NEW_STEP], self.created[len(rows) - 1 + k * NEW_STEP])):
+                if k + 1 < steps:
+                    rows = new_rows(k + 1)
                 else:
-                    stored_rows.append((cid, *row(c, p, email)))
-                if c.tags:
-                    tags += [(cid, t) for t in set(c.tags)]
-            stored_rows.sort()  # in id order: appended to the temp table's b-tree, not inserted all over it
+                    stored_rows()
+        if not steps:
+            stored_rows()
         few = _LIST[:-4]
         cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(few)}) VALUES ({', '.join('?' * len(few))})",
-                        stored_rows)
+                        stored)
         cur.executemany("INSERT INTO temp.wadesk_tags VALUES (?, ?)", tags)
         back = [i for (i,) in cur.execute(
             "SELECT l.id FROM temp.wadesk_list l CROSS JOIN customers c ON c.id = l.id WHERE l.id < ? AND ("
@@ -215,9 +233,9 @@ class ListMerge:
             log.add_created("consent_event", list(range(first, first + n)))
             counts["consent_changes"] += n
 
-    def _insert_new(self) -> tuple[str, tuple]:
-        """The statement (and its parameters) inserting the new customers from the temp table, as
-        ready_customer writes them (no orders: NO_ORDERS' figures)."""
+    def _insert_new(self, first: int, last: int) -> tuple[str, tuple]:
+        """The statement (and its parameters) inserting the new customers with ids first..last from
+        the temp table, as ready_customer writes them (no orders: NO_ORDERS' figures)."""
         now = datetime_text(self.now)
         return ("INSERT INTO customers (id, phone, phone_national, email, first_name, last_name, name, name_key,"
                 " last_name_key, city, state, pincode, country, channel, attributes, consent_state, consent_source,"
@@ -226,8 +244,8 @@ class ListMerge:
                 " city, state, pincode, country, coalesce(channel, ?), '{}',"
                 f" CASE consent WHEN 'out' THEN {OUT} WHEN 'in' THEN {IN} ELSE 0 END,"
                 " CASE WHEN consent IS NOT NULL THEN ? END, consent_at, ?, ?, coalesce(tag_list, ''), 1,"
-                f" {', '.join('?' * len(NO_ORDERS))} FROM temp.wadesk_list WHERE id >= ? ORDER BY id",
-                (self.channel, self.source, now, now, *NO_ORDERS, self.first_new))
+                f" {', '.join('?' * len(NO_ORDERS))} FROM temp.wadesk_list WHERE id BETWEEN ? AND ? ORDER BY id",
+                (self.channel, self.source, now, now, *NO_ORDERS, first, last))
 
     def _link_tags(self, log: ChangeLog) -> None:
         """The tags the rows name (created when missing) linked to their customers (new links only)."""
