@@ -272,17 +272,18 @@ class ListMerge:
         SQLite's BINARY order). Each set of changed columns is one UPDATE (SQLite rewrites the index
         entries of every column an UPDATE sets, changed or not) and one INSERT of change-log entries."""
         cur = self.cur
+        # When each column changes, and to what. A row's texts are never '' (None instead), so a
+        # filled blank is always a change.
         filled = "(coalesce(c.phone, '') = '' AND l.phone IS NOT NULL)"
-        sets = (f"((l.consent = 'out' AND coalesce(c.consent_state, 0) <> {OUT})"
-                f" OR (l.consent = 'in' AND coalesce(c.consent_state, 0) NOT IN ({IN}, {OUT})))")
-        new = {f: f"CASE WHEN coalesce(c.{f}, '') = '' AND l.{f} IS NOT NULL THEN l.{f} ELSE c.{f} END" for f in FILLED}
-        new.update(phone=f"CASE WHEN {filled} THEN l.phone ELSE c.phone END",
-                   phone_national=f"CASE WHEN {filled} THEN l.phone_national ELSE c.phone_national END",
-                   consent_state=f"CASE WHEN {sets} THEN CASE l.consent WHEN 'out' THEN {OUT} ELSE {IN} END"
-                                 " ELSE c.consent_state END",
-                   consent_source=f"CASE WHEN {sets} THEN :source ELSE c.consent_source END",
-                   consent_at=f"CASE WHEN {sets} THEN l.consent_at ELSE c.consent_at END")
-        mask = " | ".join(f"(({new[f]} IS NOT c.{f}) << {bit})" for bit, f in enumerate(WRITTEN))
+        sets = (f"((l.consent IS 'out' AND coalesce(c.consent_state, 0) <> {OUT})"
+                f" OR (l.consent IS 'in' AND coalesce(c.consent_state, 0) NOT IN ({IN}, {OUT})))")
+        when = {f: f"(coalesce(c.{f}, '') = '' AND l.{f} IS NOT NULL)" for f in FILLED}
+        when.update(phone=filled, phone_national=f"({filled} AND l.phone_national IS NOT c.phone_national)",
+                    consent_state=sets, consent_source=f"({sets} AND :source IS NOT c.consent_source)",
+                    consent_at=f"({sets} AND l.consent_at IS NOT c.consent_at)")
+        to = {f: f"l.{f}" for f in (*FILLED, "phone", "phone_national", "consent_at")}
+        to.update(consent_state=f"CASE l.consent WHEN 'out' THEN {OUT} ELSE {IN} END", consent_source=":source")
+        mask = " | ".join(f"({when[f]} << {bit})" for bit, f in enumerate(WRITTEN))
         for t in ("wadesk_changed", "wadesk_tag_lists"):
             cur.execute(f"DROP TABLE IF EXISTS temp.{t}")
         cur.execute("CREATE TEMP TABLE wadesk_tag_lists (id INTEGER PRIMARY KEY, names TEXT)")
@@ -312,7 +313,7 @@ class ListMerge:
                             f" json_object({data}) FROM temp.wadesk_changed ch JOIN customers c ON c.id = ch.id"
                             " WHERE ch.mask = :m AND (ch.tag_list IS NULL) = :t", group)
                 first += n
-            sets_ = [f"{f} = {new[f]}" for f in changed] + (["updated_at = :now"] if changed else []) + (
+            sets_ = [f"{f} = {to[f]}" for f in changed] + (["updated_at = :now"] if changed else []) + (
                 [] if no_tags else ["tag_list = ch.tag_list"])
             cur.execute(f"UPDATE customers AS c SET {', '.join(sets_)} FROM temp.wadesk_changed ch"
                         " JOIN temp.wadesk_list l ON l.id = ch.id"
