@@ -41,6 +41,7 @@ def _stored_shop(path: Path, rnd: random.Random, n: int) -> list[tuple[str | Non
         email = rnd.choice([f"s{i}@shop.in", f"s{i}@shop.in", f"S{i}@Shop.in", None, ""])
         first, last = rnd.choice(FIRST + [None]), rnd.choice(LAST + [None])
         name = rnd.choice(["", " ".join(x for x in (first, last) if x) or "", "Someone Else"])
+        odd = rnd.random() < 0.1  # an old record: its national number kept, its phone not
         state = rnd.choice([-1, 0, 0, 1])
         when = f"2026-{rnd.randrange(1, 11):02d}-0{rnd.randrange(1, 9)} 09:30:00.000000"
         tags = sorted(set(rnd.sample(TAGS, rnd.choice([0, 0, 1, 2]))))
@@ -50,7 +51,7 @@ def _stored_shop(path: Path, rnd: random.Random, n: int) -> list[tuple[str | Non
                 " city, state, pincode, country, channel, attributes, consent_state, consent_source, consent_at,"
                 " order_count, total_spent, tag_list, version, created_at, updated_at)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0,0,?,1,?,?)",
-                (i, "+91" + nat if nat else None, nat, email, first, last, name, name.lower(),
+                (i, "+91" + nat if nat and not odd else None, nat, email, first, last, name, name.lower(),
                  rnd.choice(["Pune", "", None]), rnd.choice(["MH", "", None]), rnd.choice(["411001", "", None]),
                  rnd.choice(["IN", "", None]), rnd.choice([None, "", "shopify"]),
                  rnd.choice(["{}", "{}", '{"other_phones": ["+919700000001"]}', '{"Note": "old"}']),
@@ -253,3 +254,26 @@ def test_held_rows_released_midway_merge_as_the_python_path(why, _migrated_templ
     sw, sw_after, _ = _import(tmp_path, "set", shop, src, True, monkeypatch)
     assert held_at_end == [None]  # released before the end
     assert sw == py and sw_after == py_after
+
+
+def test_a_filled_phone_logs_only_what_changed(_migrated_template, tmp_path, monkeypatch):
+    """An old record kept its national number but not its phone: the row fills the phone, and the
+    change log (as the Python path's) holds the phone, not the national number it already had."""
+    shop = tmp_path / "stored.sqlite3"
+    shutil.copy(_migrated_template, shop)
+    con = sqlite3.connect(shop)
+    con.execute("INSERT INTO customers (id, phone, phone_national, email, first_name, name, name_key, attributes,"
+                " consent_state, order_count, total_spent, tag_list, version, created_at, updated_at) VALUES"
+                " (1, NULL, '9876500001', 'odd@x.in', 'Odd', 'Odd', 'odd', '{}', 0, 0, 0, '', 1,"
+                " '2026-10-01 09:30:00.000000', '2026-10-01 09:30:00.000000')")
+    con.commit()
+    con.close()
+    src = tmp_path / "list.csv"
+    src.write_text("Phone,Email\n9876500001,odd@x.in\n9876500002,new@x.in\n", encoding="utf-8")
+    monkeypatch.setattr(upsert, "plan", lambda *a: seen.append(1) or real_plan(*a))
+    seen, real_plan = [], list_merge.plan
+    py, py_after, _ = _import(tmp_path, "python", shop, src, False, monkeypatch)
+    sw, sw_after, _ = _import(tmp_path, "set", shop, src, True, monkeypatch)
+    assert seen and sw == py and sw_after == py_after
+    assert [c for c in sw_after["log"] if c[1] == "updated"] == [
+        ("customer", "updated", 1, {"phone": None, "updated_at": datetime(2026, 10, 1, 9, 30)})]
