@@ -16,12 +16,13 @@ run beside the importing thread's own last work (ImportWriter.finish).
 from __future__ import annotations
 
 import os
-import threading
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from wadesk.core.importing.beside import beside
 
 TABLES = ("customers", "orders", "order_items")
 MIN_ROWS = 50_000  # below this, index upkeep is cheap whatever the ratio
@@ -72,21 +73,9 @@ class SecondaryIndexes:
         if not todo:
             yield
             return
-        cur, failed = self._cursor(), []
-
-        def build() -> None:
-            try:
-                _build(cur, todo)
-            except BaseException as exc:  # noqa: BLE001 - raised again in the importing thread
-                failed.append(exc)
-        thread = threading.Thread(target=build, name="wadesk-import-indexes", daemon=True)
-        thread.start()
-        try:
+        cur = self._cursor()
+        with beside(lambda: _build(cur, todo), "wadesk-import-indexes"):
             yield
-        finally:
-            thread.join()
-            if failed:
-                raise failed[0]
 
 
 def _build(cur, statements: list[str]) -> None:

@@ -19,18 +19,18 @@ databases the two paths leave, change log included.
 """
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from operator import attrgetter
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from wadesk.core.crm.totals import FIGURES, NO_ORDERS
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, ConsentEvent, Customer, Tag
+from wadesk.core.importing.beside import beside
 from wadesk.core.importing.bulk import BulkWriter
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.identity import LIMITS, SIMPLE, CustomerIndex, field_text, full_name, name_keys, tag_list
@@ -58,28 +58,6 @@ def _before(f: str) -> str:
     if f in ("consent_at", "updated_at"):
         return f"CASE WHEN c.{f} IS NULL THEN NULL ELSE json_object('__dt', c.{f}) END"
     return f"c.{f}"
-
-
-@contextmanager
-def _beside(cur, sql: str, params: tuple) -> Iterator[None]:
-    """Run one statement on a thread while the with-block does Python work that does not touch the
-    database (SQLite runs a statement without holding the interpreter lock, as indexes.rebuilt_beside
-    relies on). Leaving the block waits for the statement and raises what it raised."""
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            cur.execute(sql, params)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the importing thread
-            failed.append(exc)
-    thread = threading.Thread(target=run, name="wadesk-import-write", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()
-    if failed:
-        raise failed[0]
 
 
 def plain(rec, ident) -> bool:
@@ -181,7 +159,8 @@ class ListMerge:
         for k in range(steps):
             cur.executemany(f"INSERT INTO temp.wadesk_list ({', '.join(_LIST)}) VALUES ({', '.join('?' * len(_LIST))})",
                             rows)
-            with _beside(cur, *self._insert_new(self.created[k * NEW_STEP], self.created[len(rows) - 1 + k * NEW_STEP])):
+            first, last = self.created[k * NEW_STEP], self.created[k * NEW_STEP + len(rows) - 1]
+            with beside(partial(cur.execute, *self._insert_new(first, last)), "wadesk-import-customers"):
                 if k + 1 < steps:
                     rows = new_rows(k + 1)
                 else:
