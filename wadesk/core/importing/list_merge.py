@@ -25,8 +25,6 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from wadesk.core.crm.totals import FIGURES, NO_ORDERS
 from wadesk.core.db.import_models import ImportChange
 from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, ConsentEvent, Customer, Tag
@@ -42,14 +40,10 @@ FILLED = ("first_name", "last_name", "city", "state", "pincode", "country", "cha
 WRITTEN = (*FILLED, "phone", "phone_national", "consent_state", "consent_source", "consent_at")
 _LIST = ("id", "phone", "phone_national", "email", *SIMPLE, "channel", "consent", "consent_at",
          "name", "name_key", "last_name_key", "tag_list")  # the last four: new customers only
-
-
 _texts = attrgetter(*SIMPLE)
-NEW_STEP = 10_000  # new customers inserted per statement (the next step's rows are made meanwhile)
 assert SIMPLE == ("first_name", "last_name", "city", "state", "pincode", "country"), "ListMerge.load reads them so"
-
-
-# Statements below join the temp rows to customers with CROSS JOIN: SQLite then walks the rows and
+NEW_STEP = 10_000  # new customers inserted per statement (the next step's rows are made meanwhile)
+# The statements join the temp rows to customers with CROSS JOIN: SQLite then walks the rows and
 # looks each customer up, instead of scanning every stored customer (which `l.id < ?` invites).
 
 
@@ -93,10 +87,11 @@ def plan(held: list[tuple[Any, Any]], index: CustomerIndex, source: str) -> tupl
 
 
 class ListMerge:
-    """The solo rows in temporary tables, then written in a few statements (load, then write)."""
+    """The solo rows written in a few statements: load (temp tables, the new customers), then write
+    (the stored customers, tags, consent, the change log), then close."""
 
-    def __init__(self, session: Session, bulk: BulkWriter, now: datetime, consent_source: str, channel: str):
-        self.s, self.bulk, self.now, self.source, self.channel = session, bulk, now, consent_source, channel
+    def __init__(self, bulk: BulkWriter, now: datetime, consent_source: str, channel: str):
+        self.bulk, self.now, self.source, self.channel = bulk, now, consent_source, channel
         self.cur = bulk._cursor()
         self.temp_cache: int | None = None  # the connection's temp page cache, while load's is in use
         self.ids: list[int] = []  # every customer the set-wise rows matched or created

@@ -337,15 +337,15 @@ class ImportWriter:
         return dict(self.counts)
 
     def _merge_held(self) -> ListMerge | None:
-        """The held rows of a plain list: the solo ones into list_merge's temp tables (written by
-        finish), the rest merged here as they would have been, in file order."""
+        """The held rows of a plain list: the solo ones to list_merge (its load writes the new
+        customers, finish the rest), the others merged here as they would have been, in file order."""
         held, self._held = self._held, None
         if not held:
             return None
         solo, rest = plan(held, self.index, self.source)
         merged = None
         if solo:
-            merged = ListMerge(self.s, self.bulk, self.now, self.consent_source, CHANNELS.get(self.source, "import"))
+            merged = ListMerge(self.bulk, self.now, self.consent_source, CHANNELS.get(self.source, "import"))
             rest = sorted(rest + merged.load(held, solo))
         self._apply([held[i] for i in rest])
         return merged
