@@ -27,12 +27,13 @@ from typing import Any
 
 from wadesk.core.crm.totals import FIGURES, NO_ORDERS
 from wadesk.core.db.import_models import ImportChange
-from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, ConsentEvent, Customer, Tag
+from wadesk.core.db.models import CONSENT_OPTED_IN, CONSENT_OPTED_OUT, ConsentEvent, Customer
 from wadesk.core.importing.beside import beside
 from wadesk.core.importing.bulk import BulkWriter
 from wadesk.core.importing.changelog import ChangeLog
 from wadesk.core.importing.identity import LIMITS, SIMPLE, CustomerIndex, field_text, full_name, name_keys, tag_list
 from wadesk.core.importing.stored import datetime_text
+from wadesk.core.importing.tagging import tag_ids
 
 IN, OUT = CONSENT_OPTED_IN, CONSENT_OPTED_OUT
 # Columns a row may fill on its stored customer (blank -> the row's value).
@@ -229,11 +230,7 @@ class ListMerge:
         cur.execute("CREATE TEMP TABLE wadesk_links (customer_id INTEGER, tag_id INTEGER)")
         if not names:
             return
-        have = {n for i in range(0, len(names), 500) for (n,) in cur.execute(
-            f"SELECT name FROM tags WHERE name IN ({', '.join('?' * len(names[i:i + 500]))})", names[i:i + 500])}
-        missing = sorted(set(names) - have)
-        if missing:
-            log.add_created("tag", self.bulk.insert(Tag, [{"name": n} for n in missing]))
+        tag_ids(self.bulk.s, self.bulk, log, set(names))
         cur.execute("INSERT INTO temp.wadesk_links SELECT t.id, g.id FROM temp.wadesk_tags t JOIN tags g ON g.name = t.name"
                     " WHERE t.id >= ? OR NOT EXISTS (SELECT 1 FROM customer_tags ct"
                     " WHERE ct.customer_id = t.id AND ct.tag_id = g.id)", (self.first_new,))

@@ -31,11 +31,11 @@ from wadesk.core.importing.dates import decide as decide_dates
 from wadesk.core.importing.errors import ImportFileError
 from wadesk.core.importing.formats import FORMATS, FormatGuess, ParseContext, detect_formats, get_format
 from wadesk.core.importing.formats.base import PIPELINE_FIELDS
+from wadesk.core.importing.identity import CustomerIndex
 from wadesk.core.importing.mapping import find_saved_mapping, save_mapping
 from wadesk.core.importing.parse_worker import start_parse_worker
 from wadesk.core.importing.readers import EXCEL_SUFFIXES, Table, list_sheets, open_table
 from wadesk.core.importing.rejects import prune_rejects, rejects_path, write_rejects
-from wadesk.core.importing.identity import CustomerIndex
 from wadesk.core.importing.upsert import ImportWriter
 from wadesk.core.jobs import CancelledFn, ProgressFn, check_cancelled, never_cancelled, no_progress
 from wadesk.core.settings import get_setting

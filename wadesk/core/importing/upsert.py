@@ -27,6 +27,7 @@ from wadesk.core.importing.order_writer import OrderWriter
 from wadesk.core.importing.parse_worker import cells_of
 from wadesk.core.importing.phonebook import PhoneBook, identify
 from wadesk.core.importing.stored import datetime_value, json_text, money_value
+from wadesk.core.importing.tagging import tag_ids
 
 CHUNK = 5000
 HOLD_ROWS = 300_000  # rows of a plain list held for the set-wise merge (list_merge.py); past it, merged as they come
@@ -64,6 +65,7 @@ class ImportWriter:
         """index: the shop's customers as this session sees them (CustomerIndex), when already loaded."""
         self.s, self.fmt, self.source, self.now = session, fmt, fmt.source, now
         self.consent_source = f"import:{file_name}"[:64]
+        self.channel = CHANNELS.get(fmt.source, "import")  # a new customer's, when the file names none
         self.index = index or CustomerIndex(session, [fmt.source])
         self.phones = PhoneBook(region, self.index.phone)
         self.drafts: dict[int, Draft] = {}  # key: real id, or a negative number for new customers
@@ -232,7 +234,7 @@ class ImportWriter:
 
     def _channel(self, d: Draft) -> None:
         if not d.values["channel"]:
-            d.values["channel"] = CHANNELS.get(self.source, "import")
+            d.values["channel"] = self.channel
 
     def _new_rows(self, drafts: list[Draft]) -> list[dict[str, Any]]:
         rows = []
@@ -345,7 +347,7 @@ class ImportWriter:
         solo, rest = plan(held, self.index, self.source)
         merged = None
         if solo:
-            merged = ListMerge(self.bulk, self.now, self.consent_source, CHANNELS.get(self.source, "import"))
+            merged = ListMerge(self.bulk, self.now, self.consent_source, self.channel)
             rest = sorted(rest + merged.load(held, solo))
         self._apply([held[i] for i in rest])
         return merged
@@ -354,12 +356,7 @@ class ImportWriter:
         wanted = {t for d in self.drafts.values() for t in d.new_tags}
         if not wanted:
             return []
-        ids = dict(self.s.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted))).all())
-        missing = sorted(wanted - set(ids))
-        if missing:
-            new = self.bulk.insert(Tag, [{"name": n} for n in missing])
-            ids.update(zip(missing, new))
-            self.log.add_created("tag", list(new))
+        ids = tag_ids(self.s, self.bulk, self.log, wanted)
         pairs = [[d.id, ids[t]] for d in self.drafts.values() for t in sorted(d.new_tags)]
         self.bulk.insert(CustomerTag, [{"customer_id": c, "tag_id": t} for c, t in pairs], with_ids=False)
         self.log.pairs += pairs
